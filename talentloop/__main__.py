@@ -1,0 +1,23 @@
+"""`talentloop` (or `python -m talentloop`): the project's command line.
+
+`talentloop demo | serve | worker | seed | import | bench …` and any other manage.py command.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+
+
+def main(argv: list[str] | None = None) -> None:
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "talentloop.settings")
+    from django.core.management import execute_from_command_line
+
+    args = list(sys.argv[1:] if argv is None else argv)
+    if args and args[0] == "import":
+        args[0] = "import_candidates"  # `import` is a Python keyword; the command file cannot be
+    execute_from_command_line(["talentloop", *args])
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,84 @@
+"""Reads of members, invitations and keys, and the request's acting identity."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db.models import QuerySet
+from django.http import HttpRequest
+
+from talentloop.accounts.models import ApiKey, Invitation, Membership, User
+from talentloop.accounts.roles import Capability, Role
+from talentloop.core.actor import Actor
+from talentloop.core.errors import Forbidden, NotFound
+
+SESSION_WORKSPACE = "workspace_id"
+
+
+def client_ip(request: HttpRequest) -> str | None:
+    """The client's address; X-Forwarded-For is believed only for TRUSTED_PROXIES hops."""
+    if settings.TRUSTED_PROXIES:
+        forwarded = [p.strip() for p in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")]
+        forwarded = [p for p in forwarded if p]
+        if len(forwarded) >= settings.TRUSTED_PROXIES:
+            return forwarded[-settings.TRUSTED_PROXIES]
+    return request.META.get("REMOTE_ADDR") or None
+
+
+def actor_for_user(request: HttpRequest, user: User) -> Actor | None:
+    """The member acting in the session's workspace (or their first), None without one."""
+    memberships = Membership.objects.select_related("workspace").filter(user=user)
+    wanted = request.session.get(SESSION_WORKSPACE)
+    membership = None
+    if wanted is not None:
+        membership = memberships.filter(workspace_id=wanted).first()
+    if membership is None:
+        membership = memberships.order_by("id").first()
+    if membership is None:
+        return None
+    return Actor(
+        workspace=membership.workspace,
+        role=Role(membership.role),
+        user=user,
+        ip=client_ip(request),
+    )
+
+
+def workspace_members(actor: Actor) -> QuerySet[Membership]:
+    return (
+        Membership.objects.filter(workspace=actor.workspace)
+        .select_related("user")
+        .order_by("user__email")
+    )
+
+
+def access_membership(actor: Actor, membership_id: int) -> Membership:
+    try:
+        return workspace_members(actor).get(pk=membership_id)
+    except (Membership.DoesNotExist, ValueError, TypeError, OverflowError):
+        raise NotFound("No such member.") from None
+
+
+def access_api_key(actor: Actor, key_id: int) -> ApiKey:
+    if not actor.can(Capability.MANAGE_WORKSPACE):
+        raise Forbidden("Only workspace admins can manage API keys.")
+    try:
+        return ApiKey.objects.get(pk=key_id, workspace=actor.workspace)
+    except (ApiKey.DoesNotExist, ValueError, TypeError, OverflowError):
+        raise NotFound("No such API key.") from None
+
+
+def workspace_api_keys(actor: Actor) -> QuerySet[ApiKey]:
+    if not actor.can(Capability.MANAGE_WORKSPACE):
+        raise Forbidden("Only workspace admins can manage API keys.")
+    return ApiKey.objects.filter(workspace=actor.workspace).order_by("-created_at")
+
+
+def pending_invitations(actor: Actor) -> QuerySet[Invitation]:
+    from django.utils import timezone
+
+    return Invitation.objects.filter(
+        workspace=actor.workspace,
+        accepted_at__isnull=True,
+        revoked_at__isnull=True,
+        expires_at__gt=timezone.now(),
+    ).order_by("-created_at")

@@ -1,0 +1,28 @@
+"""The JSON API, version 1: one NinjaAPI, one router per app. OpenAPI at /api/v1/openapi.json."""
+
+from __future__ import annotations
+
+from ninja import NinjaAPI
+
+from talentloop.accounts.api import router as accounts_router
+from talentloop.candidates.api import router as candidates_router
+from talentloop.compliance.api import router as compliance_router
+from talentloop.core.api import ApiKeyAuth, MemberSessionAuth, install_error_handlers
+
+api = NinjaAPI(
+    title="Talentloop API",
+    version="1",
+    description=(
+        "Everything the Talentloop UI can do. Authenticate with a workspace API key "
+        "(`Authorization: Bearer tl_…`) or, from the browser, the session and CSRF token. "
+        "Errors are `{\"error\": {\"code\", \"message\", \"field\"}}`. Lists use cursor "
+        "pagination: pass `next_cursor` back as `cursor`."
+    ),
+    auth=[ApiKeyAuth(), MemberSessionAuth(csrf=True)],
+    urls_namespace="api-1",
+    docs_url="/docs",
+)
+install_error_handlers(api)
+api.add_router("/", candidates_router)
+api.add_router("/", compliance_router)
+api.add_router("/", accounts_router)

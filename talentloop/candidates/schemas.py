@@ -1,0 +1,256 @@
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from ninja import Schema
+from pydantic import ConfigDict, Field
+
+from talentloop.candidates.models import Activity, Candidate, CustomFieldDefinition, Note, Tag
+
+
+class StrictIn(Schema):
+    """Input schemas reject unknown fields, so a typo is an error rather than silently ignored."""
+
+    model_config = ConfigDict(extra="forbid")
+
+
+class PhoneIn(StrictIn):
+    number: str = Field(max_length=50)
+    kind: str = "mobile"
+
+
+class LinkIn(StrictIn):
+    url: str = Field(max_length=500)
+    kind: str = ""
+
+
+class CandidateIn(StrictIn):
+    first_name: str = Field(max_length=100)
+    last_name: str = Field("", max_length=100)
+    headline: str = ""
+    city: str = ""
+    region: str = ""
+    country: str = ""
+    timezone: str = ""
+    current_title: str = ""
+    current_company: str = ""
+    seniority: str = ""
+    years_experience: float | None = None
+    source: str = "api"
+    source_detail: str = ""
+    owner_id: int | None = None
+    emails: list[str] = Field(default_factory=list, max_length=20)
+    phones: list[PhoneIn] = Field(default_factory=list, max_length=20)
+    links: list[LinkIn] = Field(default_factory=list, max_length=20)
+    tags: list[str] = Field(default_factory=list, max_length=50)
+    custom_fields: dict[str, Any] = Field(default_factory=dict)
+    is_do_not_contact: bool = False
+
+
+class CandidatePatch(StrictIn):
+    first_name: str | None = Field(None, max_length=100)
+    last_name: str | None = Field(None, max_length=100)
+    headline: str | None = None
+    city: str | None = None
+    region: str | None = None
+    country: str | None = None
+    timezone: str | None = None
+    current_title: str | None = None
+    current_company: str | None = None
+    seniority: str | None = None
+    years_experience: float | None = None
+    source: str | None = None
+    source_detail: str | None = None
+    owner_id: int | None = None
+    emails: list[str] | None = Field(None, max_length=20)
+    phones: list[PhoneIn] | None = Field(None, max_length=20)
+    links: list[LinkIn] | None = Field(None, max_length=20)
+    tags: list[str] | None = Field(None, max_length=50)
+    custom_fields: dict[str, Any] | None = None
+    is_do_not_contact: bool | None = None
+    is_archived: bool | None = None
+
+
+class EmailOut(Schema):
+    email: str
+    is_primary: bool
+
+
+class PhoneOut(Schema):
+    number: str
+    kind: str
+    is_primary: bool
+
+
+class LinkOut(Schema):
+    url: str
+    kind: str
+
+
+class CandidateOut(Schema):
+    id: int
+    first_name: str
+    last_name: str
+    full_name: str
+    headline: str
+    city: str
+    region: str
+    country: str
+    timezone: str
+    current_title: str
+    current_company: str
+    seniority: str
+    years_experience: float | None
+    source: str
+    source_detail: str
+    owner_id: int | None
+    emails: list[EmailOut]
+    phones: list[PhoneOut]
+    links: list[LinkOut]
+    tags: list[str]
+    custom_fields: dict[str, Any]
+    is_do_not_contact: bool
+    is_archived: bool
+    last_contacted_at: dt.datetime | None
+    created_at: dt.datetime
+    updated_at: dt.datetime
+
+    @staticmethod
+    def from_candidate(candidate: Candidate) -> dict[str, Any]:
+        """Plain data from a candidate whose contacts and tags are prefetched."""
+        years = candidate.years_experience
+        return {
+            "id": candidate.pk,
+            "first_name": candidate.first_name,
+            "last_name": candidate.last_name,
+            "full_name": candidate.full_name,
+            "headline": candidate.headline,
+            "city": candidate.city,
+            "region": candidate.region,
+            "country": candidate.country,
+            "timezone": candidate.timezone,
+            "current_title": candidate.current_title,
+            "current_company": candidate.current_company,
+            "seniority": candidate.seniority,
+            "years_experience": float(years) if years is not None else None,
+            "source": candidate.source,
+            "source_detail": candidate.source_detail,
+            "owner_id": candidate.owner_id,
+            "emails": [
+                {"email": e.email, "is_primary": e.is_primary} for e in candidate.emails.all()
+            ],
+            "phones": [
+                {"number": p.number, "kind": p.kind, "is_primary": p.is_primary}
+                for p in candidate.phones.all()
+            ],
+            "links": [{"url": link.url, "kind": link.kind} for link in candidate.links.all()],
+            "tags": sorted(t.name for t in candidate.tags.all()),
+            "custom_fields": candidate.custom_fields,
+            "is_do_not_contact": candidate.is_do_not_contact,
+            "is_archived": candidate.is_archived,
+            "last_contacted_at": candidate.last_contacted_at,
+            "created_at": candidate.created_at,
+            "updated_at": candidate.updated_at,
+        }
+
+
+class CandidatePageOut(Schema):
+    items: list[CandidateOut]
+    next_cursor: str | None
+
+
+class NoteIn(StrictIn):
+    body: str = Field(max_length=10_000)
+    visibility: str = Note.Visibility.TEAM
+    remind_at: dt.datetime | None = None
+
+
+class NotePatch(StrictIn):
+    body: str | None = Field(None, max_length=10_000)
+    remind_at: dt.datetime | None = None
+    reminder_done: bool | None = None
+
+
+class NoteOut(Schema):
+    id: int
+    candidate_id: int
+    author_id: int | None
+    body: str
+    visibility: str
+    remind_at: dt.datetime | None
+    reminder_done_at: dt.datetime | None
+    created_at: dt.datetime
+    updated_at: dt.datetime
+
+
+class TouchpointIn(StrictIn):
+    type: str = Field(description="call or linkedin_message")
+    summary: str = Field(max_length=500)
+    direction: str = "outbound"
+    occurred_at: dt.datetime | None = None
+
+
+class ActivityOut(Schema):
+    id: int
+    type: str
+    channel: str
+    actor_id: int | None
+    summary: str
+    payload: dict[str, Any]
+    is_private: bool
+    occurred_at: dt.datetime
+
+    @staticmethod
+    def from_activity(activity: Activity) -> dict[str, Any]:
+        return {
+            "id": activity.pk,
+            "type": activity.type,
+            "channel": activity.channel,
+            "actor_id": activity.actor_id,
+            "summary": activity.summary,
+            "payload": activity.payload,
+            "is_private": activity.private_to_id is not None,
+            "occurred_at": activity.occurred_at,
+        }
+
+
+class TimelineOut(Schema):
+    items: list[ActivityOut]
+    next_cursor: str | None
+
+
+class TagIn(StrictIn):
+    name: str = Field(max_length=50)
+
+
+class TagOut(Schema):
+    id: int
+    name: str
+
+    @staticmethod
+    def from_tag(tag: Tag) -> dict[str, Any]:
+        return {"id": tag.pk, "name": tag.name}
+
+
+class CustomFieldIn(StrictIn):
+    key: str = Field(max_length=50)
+    label: str = Field(max_length=100)
+    field_type: str
+    choices: list[str] = Field(default_factory=list, max_length=200)
+
+
+class CustomFieldOut(Schema):
+    key: str
+    label: str
+    field_type: str
+    choices: list[str]
+
+    @staticmethod
+    def from_definition(definition: CustomFieldDefinition) -> dict[str, Any]:
+        return {
+            "key": definition.key,
+            "label": definition.label,
+            "field_type": definition.field_type,
+            "choices": definition.choices,
+        }

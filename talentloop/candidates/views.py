@@ -1,0 +1,254 @@
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from django.contrib import messages
+from django.http import HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.http import require_POST
+
+from talentloop.accounts.roles import Capability
+from talentloop.accounts.selectors import workspace_members
+from talentloop.candidates import selectors, services
+from talentloop.candidates.forms import CandidateForm, NoteForm, TouchpointForm, initial_from
+from talentloop.candidates.models import Activity, Source
+from talentloop.compliance.forms import ConsentForm
+from talentloop.compliance.selectors import consent_ledger, consent_status
+from talentloop.core.errors import Forbidden, InvalidInput, TalentloopError
+from talentloop.core.views import MemberRequest, member_required
+
+PAGE_SIZE = 50
+
+
+@member_required
+def candidate_list(request: MemberRequest) -> HttpResponse:
+    """Search box, filters, sort and keyset pages over the workspace's candidates."""
+    actor = request.actor
+    params = request.GET
+    error = ""
+    rows: list[Any] = []
+    next_cursor = None
+    try:
+        filters = selectors.parse_filters(
+            text=params.get("q", ""),
+            tag=params.get("tag", ""),
+            owner=params.get("owner", ""),
+            source=params.get("source", ""),
+            include_archived=params.get("archived") == "1",
+            me=actor.user_id,
+        )
+        rows, next_cursor = selectors.candidate_page(
+            actor,
+            filters,
+            sort=params.get("sort", "-updated_at"),
+            cursor=params.get("cursor", ""),
+            limit=PAGE_SIZE,
+        )
+    except InvalidInput as exc:
+        error = exc.message
+    query = params.copy()
+    query.pop("cursor", None)
+    next_query = query.copy()
+    if next_cursor:
+        next_query["cursor"] = next_cursor
+    return render(
+        request,
+        "candidates/candidate_list.html",
+        {
+            "candidates": rows,
+            "error": error,
+            "params": params,
+            "first_page_query": query.urlencode(),
+            "next_page_query": next_query.urlencode() if next_cursor else "",
+            "is_first_page": not params.get("cursor"),
+            "sources": Source.choices,
+            "members": workspace_members(actor),
+            "tags": selectors.workspace_tags(actor)[:200],
+            "sorts": [
+                ("-updated_at", "Recently changed"),
+                ("-created_at", "Recently added"),
+                ("last_name", "Name A–Z"),
+                ("-last_name", "Name Z–A"),
+            ],
+        },
+    )
+
+
+@member_required
+def candidate_detail(request: MemberRequest, candidate_id: int) -> HttpResponse:
+    """The profile: details, contacts, tags, custom fields, consent and the timeline."""
+    actor = request.actor
+    candidate = selectors.load_profile(selectors.access_candidate(actor, candidate_id))
+    services.log_candidate_view(actor=actor, candidate=candidate)
+    return _render_detail(request, candidate)
+
+
+def _render_detail(
+    request: MemberRequest, candidate: Any, status: int = 200, **forms: Any
+) -> HttpResponse:
+    actor = request.actor
+    activities, older = selectors.candidate_timeline(
+        actor, candidate, cursor=request.GET.get("before", ""), limit=50
+    )
+    definitions = selectors.custom_field_definitions(actor)
+    consent = consent_status(candidate)
+    return render(
+        request,
+        "candidates/candidate_detail.html",
+        {
+            "candidate": candidate,
+            "activities": activities,
+            "older_cursor": older,
+            "custom_fields": [
+                (d.label, candidate.custom_fields.get(d.key))
+                for d in definitions
+                if d.key in candidate.custom_fields
+            ],
+            "consent_rows": [
+                (channel, purpose, consent.get((channel, purpose), "none"))
+                for channel in ("email", "sms", "phone")
+                for purpose in ("marketing", "recruiting")
+            ],
+            "consent_ledger": consent_ledger(candidate)[:20],
+            "note_form": forms.get("note_form") or NoteForm(),
+            "touchpoint_form": forms.get("touchpoint_form") or TouchpointForm(),
+            "consent_form": forms.get("consent_form") or ConsentForm(),
+            "can_consent": actor.can(Capability.RECORD_CONSENT),
+        },
+        status=status,
+    )
+
+
+@member_required
+def candidate_create(request: MemberRequest) -> HttpResponse:
+    actor = request.actor
+    if not actor.can(Capability.EDIT_CANDIDATES):
+        raise Forbidden("Your role does not allow adding candidates.")
+    form = CandidateForm(request.POST or None, actor=actor, initial={"owner": actor.user_id})
+    if request.method == "POST" and form.is_valid():
+        try:
+            candidate = services.create_candidate(actor=actor, data=form.to_data())
+        except TalentloopError as exc:
+            form.add_service_error(exc.field, exc.message)
+        else:
+            messages.success(request, f"Added {candidate.full_name}.")
+            return redirect("candidates:detail", candidate.pk)
+    status = 422 if request.method == "POST" else 200
+    return render(
+        request, "candidates/candidate_form.html", {"form": form, "candidate": None},
+        status=status,
+    )
+
+
+@member_required
+def candidate_edit(request: MemberRequest, candidate_id: int) -> HttpResponse:
+    actor = request.actor
+    candidate = selectors.load_profile(
+        selectors.access_candidate(actor, candidate_id, for_write=True)
+    )
+    form = CandidateForm(request.POST or None, actor=actor, initial=initial_from(candidate))
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.update_candidate(actor=actor, candidate=candidate, data=form.to_data())
+        except TalentloopError as exc:
+            form.add_service_error(exc.field, exc.message)
+        else:
+            messages.success(request, "Saved.")
+            return redirect("candidates:detail", candidate.pk)
+    status = 422 if request.method == "POST" else 200
+    return render(
+        request, "candidates/candidate_form.html", {"form": form, "candidate": candidate},
+        status=status,
+    )
+
+
+@require_POST
+@member_required
+def candidate_delete(request: MemberRequest, candidate_id: int) -> HttpResponse:
+    actor = request.actor
+    candidate = selectors.access_candidate(actor, candidate_id, for_write=True)
+    services.delete_candidate(actor=actor, candidate=candidate)
+    messages.success(request, f"Deleted {candidate.full_name}.")
+    return redirect("candidates:list")
+
+
+@member_required
+def candidate_export(request: MemberRequest, candidate_id: int) -> HttpResponse:
+    """Download everything about the candidate as JSON (audited as an export)."""
+    actor = request.actor
+    candidate = selectors.load_profile(selectors.access_candidate(actor, candidate_id))
+    document = services.export_candidate(actor=actor, candidate=candidate)
+    response = HttpResponse(
+        json.dumps(document, indent=2, default=str), content_type="application/json"
+    )
+    response["Content-Disposition"] = f'attachment; filename="candidate-{candidate.pk}.json"'
+    return response
+
+
+@require_POST
+@member_required
+def note_add(request: MemberRequest, candidate_id: int) -> HttpResponse:
+    actor = request.actor
+    candidate = selectors.load_profile(selectors.access_candidate(actor, candidate_id))
+    form = NoteForm(request.POST)
+    if form.is_valid():
+        try:
+            services.add_note(
+                actor=actor, candidate=candidate, **form.to_data(actor.workspace.timezone)
+            )
+        except InvalidInput as exc:
+            form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+        else:
+            messages.success(request, "Note added.")
+            return redirect("candidates:detail", candidate.pk)
+    return _render_detail(request, candidate, status=422, note_form=form)
+
+
+@require_POST
+@member_required
+def touchpoint_log(request: MemberRequest, candidate_id: int) -> HttpResponse:
+    actor = request.actor
+    candidate = selectors.load_profile(selectors.access_candidate(actor, candidate_id))
+    form = TouchpointForm(request.POST)
+    if form.is_valid():
+        try:
+            services.log_touchpoint(
+                actor=actor, candidate=candidate, **form.to_data(actor.workspace.timezone)
+            )
+        except InvalidInput as exc:
+            form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+        else:
+            label = Activity.Type(form.cleaned_data["type"]).label
+            messages.success(request, f"{label} logged.")
+            return redirect("candidates:detail", candidate.pk)
+    return _render_detail(request, candidate, status=422, touchpoint_form=form)
+
+
+@require_POST
+@member_required
+def consent_record(request: MemberRequest, candidate_id: int) -> HttpResponse:
+    from talentloop.compliance.services import record_consent
+
+    actor = request.actor
+    candidate = selectors.load_profile(selectors.access_candidate(actor, candidate_id))
+    form = ConsentForm(request.POST)
+    if form.is_valid():
+        record_consent(actor=actor, candidate=candidate, ip=None, **form.cleaned_data)
+        messages.success(request, "Consent recorded.")
+        return redirect(reverse("candidates:detail", args=[candidate.pk]) + "#consent")
+    return _render_detail(request, candidate, status=422, consent_form=form)
+
+
+@require_POST
+@member_required
+def reminder_done(request: MemberRequest, note_id: int) -> HttpResponse:
+    note = selectors.access_note(request.actor, note_id)
+    services.complete_reminder(actor=request.actor, note=note)
+    messages.success(request, "Reminder done.")
+    target = request.POST.get("next", "")
+    if not url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
+        target = reverse("core:home")
+    return redirect(target)

@@ -1,0 +1,166 @@
+"""The JSON API's shared machinery: authentication, error shape, idempotent creates."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Callable
+from typing import Any
+
+from django.core.exceptions import RequestDataTooBig
+from django.db import IntegrityError, transaction
+from django.http import HttpRequest, HttpResponse
+from ninja import NinjaAPI
+from ninja.errors import AuthenticationError, AuthorizationError, HttpError, ValidationError
+from ninja.security import HttpBearer, SessionAuth
+
+from talentloop.accounts.models import ApiKey
+from talentloop.accounts.selectors import actor_for_user, client_ip
+from talentloop.accounts.services import api_key_role, authenticate_api_key
+from talentloop.core.actor import Actor
+from talentloop.core.errors import Conflict, Forbidden, InvalidInput, TalentloopError
+from talentloop.core.models import IdempotencyKey
+
+SAFE_METHODS = {"GET", "HEAD", "OPTIONS"}
+
+
+class ApiKeyAuth(HttpBearer):
+    """`Authorization: Bearer tl_…`: a workspace API key. Read keys may only read."""
+
+    openapi_description = "A workspace API key, created by an admin under Settings → API keys."
+
+    def authenticate(self, request: HttpRequest, token: str) -> ApiKey | None:
+        key = authenticate_api_key(token)
+        if key is None:
+            return None
+        if request.method not in SAFE_METHODS and key.scope != ApiKey.Scope.WRITE:
+            raise Forbidden("This API key is read-only.", code="read_only_key")
+        request.actor = Actor(  # type: ignore[attr-defined]
+            workspace=key.workspace, role=api_key_role(key), api_key=key, ip=client_ip(request)
+        )
+        return key
+
+
+class MemberSessionAuth(SessionAuth):
+    """The browser session of a signed-in member; unsafe methods need the CSRF token."""
+
+    def authenticate(self, request: HttpRequest, key: str | None) -> Any:
+        if not request.user.is_authenticated:
+            return None
+        actor = actor_for_user(request, request.user)
+        if actor is None:
+            return None
+        request.actor = actor  # type: ignore[attr-defined]
+        return request.user
+
+
+def actor_of(request: HttpRequest) -> Actor:
+    actor: Actor = request.actor  # type: ignore[attr-defined]
+    return actor
+
+
+def error_body(code: str, message: str, field: str | None = None, **extra: Any) -> dict[str, Any]:
+    return {"error": {"code": code, "message": message, "field": field, **extra}}
+
+
+def _field_of(location: tuple[Any, ...] | list[Any]) -> str:
+    parts = [str(p) for p in location if p not in {"body", "query", "path", "payload", "header"}]
+    out = ""
+    for part in parts:
+        out += f"[{part}]" if part.isdigit() else (f".{part}" if out else part)
+    return out
+
+
+def install_error_handlers(api: NinjaAPI) -> None:
+    """Every error leaves as {"error": {"code", "message", "field"}}; bad input is never a 500."""
+
+    def respond(request: HttpRequest, status: int, body: dict[str, Any]) -> HttpResponse:
+        return api.create_response(request, body, status=status)
+
+    @api.exception_handler(TalentloopError)
+    def talentloop_error(request: HttpRequest, exc: TalentloopError) -> HttpResponse:
+        return respond(request, exc.status, error_body(exc.code, exc.message, exc.field))
+
+    @api.exception_handler(ValidationError)
+    def validation_error(request: HttpRequest, exc: ValidationError) -> HttpResponse:
+        details = [
+            {"field": _field_of(e.get("loc", ())), "message": e.get("msg", "Invalid value.")}
+            for e in exc.errors
+        ]
+        first = details[0] if details else {"field": None, "message": "Invalid input."}
+        body = error_body("invalid", first["message"], first["field"], details=details)
+        return respond(request, 422, body)
+
+    @api.exception_handler(AuthenticationError)
+    def unauthenticated(request: HttpRequest, exc: AuthenticationError) -> HttpResponse:
+        message = "Send an API key as 'Authorization: Bearer …' or sign in."
+        return respond(request, 401, error_body("unauthenticated", message))
+
+    @api.exception_handler(AuthorizationError)
+    def unauthorized(request: HttpRequest, exc: AuthorizationError) -> HttpResponse:
+        return respond(request, 403, error_body("forbidden", str(exc.message)))
+
+    @api.exception_handler(HttpError)
+    def http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
+        code = {400: "malformed", 403: "forbidden", 404: "not_found"}.get(exc.status_code, "error")
+        message = str(exc)
+        if message.startswith("Cannot parse request body"):
+            message = "The request body is not valid JSON."
+        if exc.status_code == 403 and "CSRF" in message:
+            code, message = "csrf_failed", "Send the CSRF token in the X-CSRFToken header."
+        return respond(request, exc.status_code, error_body(code, message))
+
+    @api.exception_handler(RequestDataTooBig)
+    def too_big(request: HttpRequest, exc: RequestDataTooBig) -> HttpResponse:
+        return respond(request, 413, error_body("too_large", "The request body is too large."))
+
+
+def idempotent_create(
+    request: HttpRequest,
+    *,
+    endpoint: str,
+    payload: dict[str, Any],
+    create: Callable[[], dict[str, Any]],
+    status: int = 201,
+) -> tuple[int, dict[str, Any]]:
+    """Run `create` once per `Idempotency-Key`; a retry gets the first answer back.
+
+    Reusing a key with a different body is a Conflict. Without the header, `create` just runs.
+    """
+    actor = actor_of(request)
+    key = request.headers.get("Idempotency-Key", "")
+    if not key:
+        with transaction.atomic():
+            return status, create()
+    if len(key) > 255:
+        raise InvalidInput("At most 255 characters.", field="Idempotency-Key")
+    digest = hashlib.sha256(
+        json.dumps(payload, sort_keys=True, default=str).encode()
+    ).hexdigest()
+
+    def replay(stored: IdempotencyKey) -> tuple[int, dict[str, Any]]:
+        if stored.request_hash != digest:
+            raise Conflict(
+                "This Idempotency-Key was used with a different request.",
+                field="Idempotency-Key",
+                code="idempotency_key_reused",
+            )
+        return stored.response_status, stored.response_body
+
+    lookup = {"workspace": actor.workspace, "endpoint": endpoint, "key": key}
+    stored = IdempotencyKey.objects.filter(**lookup).first()
+    if stored:
+        return replay(stored)
+    try:
+        with transaction.atomic():
+            body = create()
+            IdempotencyKey.objects.create(
+                **lookup, request_hash=digest, response_status=status, response_body=body
+            )
+    except IntegrityError:
+        # A concurrent request with the same key won; its record (and only its) was kept.
+        stored = IdempotencyKey.objects.filter(**lookup).first()
+        if stored is None:
+            raise
+        return replay(stored)
+    return status, body

@@ -1,0 +1,380 @@
+"""Demo and bulk data: a realistic workspace fast enough for a million candidates.
+
+Bulk rows bypass the services on purpose (they would audit and index row by row): rows are
+written with explicit ids in batches, by executemany on SQLite and COPY on PostgreSQL, and the
+result is what the services would have written, minus the per-row audit entries.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import random
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from django.db import connection, transaction
+from django.utils import timezone
+from faker import Faker
+
+from talentloop.accounts.models import Membership, User, Workspace
+from talentloop.accounts.roles import Role
+from talentloop.candidates.models import CustomFieldDefinition, Tag
+from talentloop.candidates.normalize import build_search_text, search_words
+
+DEMO_PASSWORD = "talentloop-demo"  # noqa: S105 - printed by `talentloop demo`, demo data only
+DEMO_CAST = [
+    # (email, name, workspace, role)
+    ("alice@acme.test", "Alice Admin", "acme", Role.ADMIN),
+    ("bob@acme.test", "Bob Recruiter", "acme", Role.RECRUITER),
+    ("sam@acme.test", "Sam Sourcer", "acme", Role.SOURCER),
+    ("cora@acme.test", "Cora Coordinator", "acme", Role.COORDINATOR),
+    ("hank@acme.test", "Hank Manager", "acme", Role.HIRING_MANAGER),
+    ("audrey@acme.test", "Audrey Auditor", "acme", Role.AUDITOR),
+    ("charlie@globex.test", "Charlie Other", "globex", Role.ADMIN),
+]
+WORKSPACES = {"acme": "Acme Talent", "globex": "Globex Recruiting"}
+
+TITLES = {
+    "Engineering": [
+        "Software Engineer", "Backend Engineer", "Frontend Engineer", "Full-Stack Developer",
+        "Data Engineer", "Site Reliability Engineer", "Mobile Developer", "DevOps Engineer",
+        "Machine Learning Engineer", "Security Engineer", "QA Engineer", "Engineering Manager",
+    ],
+    "Data": ["Data Scientist", "Data Analyst", "Analytics Engineer", "BI Developer"],
+    "Product": ["Product Manager", "Product Designer", "UX Researcher", "Technical Writer"],
+    "Sales": ["Account Executive", "Sales Development Rep", "Solutions Engineer",
+              "Customer Success Manager"],
+    "Operations": ["Recruiter", "People Partner", "Financial Analyst", "Operations Manager",
+                   "Marketing Manager", "Content Strategist"],
+}
+SKILLS = {
+    "Engineering": ["Python", "Go", "Java", "TypeScript", "React", "Kubernetes", "AWS",
+                    "PostgreSQL", "Django", "Rust", "Terraform", "Kafka", "Swift", "Kotlin"],
+    "Data": ["SQL", "Python", "dbt", "Spark", "Tableau", "Statistics", "Airflow", "PyTorch"],
+    "Product": ["Figma", "Roadmapping", "User Research", "A/B Testing", "Accessibility"],
+    "Sales": ["Salesforce", "Negotiation", "SaaS", "Enterprise Sales", "HubSpot"],
+    "Operations": ["Excel", "Workday", "Budgeting", "SEO", "Employer Branding"],
+}
+SENIORITY_BY_YEARS = [(1, "intern"), (3, "junior"), (6, "mid"), (10, "senior"), (14, "lead"),
+                      (18, "principal"), (99, "director")]
+CITIES = [
+    # city, region, country, timezone, Faker locale
+    ("San Francisco", "California", "US", "America/Los_Angeles", "en_US"),
+    ("New York", "New York", "US", "America/New_York", "en_US"),
+    ("Austin", "Texas", "US", "America/Chicago", "en_US"),
+    ("Seattle", "Washington", "US", "America/Los_Angeles", "en_US"),
+    ("Chicago", "Illinois", "US", "America/Chicago", "en_US"),
+    ("Boston", "Massachusetts", "US", "America/New_York", "en_US"),
+    ("Toronto", "Ontario", "CA", "America/Toronto", "en_CA"),
+    ("London", "England", "GB", "Europe/London", "en_GB"),
+    ("Manchester", "England", "GB", "Europe/London", "en_GB"),
+    ("Berlin", "Berlin", "DE", "Europe/Berlin", "de_DE"),
+    ("Munich", "Bavaria", "DE", "Europe/Berlin", "de_DE"),
+    ("Paris", "Île-de-France", "FR", "Europe/Paris", "fr_FR"),
+    ("Lyon", "Auvergne-Rhône-Alpes", "FR", "Europe/Paris", "fr_FR"),
+    ("Madrid", "Madrid", "ES", "Europe/Madrid", "es_ES"),
+    ("Amsterdam", "North Holland", "NL", "Europe/Amsterdam", "nl_NL"),
+    ("Stockholm", "Stockholm", "SE", "Europe/Stockholm", "sv_SE"),
+    ("Warsaw", "Masovia", "PL", "Europe/Warsaw", "pl_PL"),
+    ("Bangalore", "Karnataka", "IN", "Asia/Kolkata", "en_IN"),
+    ("Singapore", "", "SG", "Asia/Singapore", "en_US"),
+    ("Sydney", "New South Wales", "AU", "Australia/Sydney", "en_AU"),
+]
+US_AREA_CODES = ["212", "415", "646", "312", "617", "206", "512", "303", "404", "503"]
+SOURCES = ["sourced"] * 5 + ["past_applicant"] * 3 + ["referral"] * 2 + [
+    "event", "career_site", "career_site", "import", "api"]
+SOURCE_DETAILS = {
+    "sourced": ["LinkedIn search", "GitHub", "Conference speaker list", ""],
+    "past_applicant": ["Applied 2024", "Applied 2025", "Silver medalist"],
+    "referral": ["Employee referral"],
+    "event": ["PyCon 2026", "Women in Tech meetup", "Campus fair"],
+    "career_site": ["Talent community sign-up"],
+    "import": ["Spreadsheet from agency"],
+    "api": ["ATS sync"],
+}
+EXTRA_TAGS = ["silver-medalist", "boomerang", "relocation", "remote-only", "diversity-event",
+              "hot", "nurture", "visa-sponsorship"]
+NOTE_TEXTS = [
+    "Great conversation about the platform team. Interested in 6 months.",
+    "Prefers remote roles; salary expectations above band, revisit next cycle.",
+    "Strong referral from the data team. Wants to hear about staff-level roles.",
+    "Not looking right now: just started a new job. Re-engage next spring.",
+    "Met at the meetup; loved our engineering blog.",
+    "Finished the interview loop last year: silver medalist for the backend role.",
+]
+BATCH = 5_000
+
+
+@dataclass
+class Pools:
+    """Names, companies and phrases drawn once, then combined at random (Faker is slow)."""
+
+    names: dict[str, tuple[list[str], list[str]]]
+    companies: list[str]
+
+    @classmethod
+    def build(cls, seed: int) -> Pools:
+        names = {}
+        for locale in {c[4] for c in CITIES}:
+            fake = Faker(locale)
+            fake.seed_instance(seed)
+            names[locale] = (
+                list({fake.first_name() for _ in range(400)}),
+                list({fake.last_name() for _ in range(600)}),
+            )
+        fake = Faker("en_US")
+        fake.seed_instance(seed)
+        companies = list({fake.company() for _ in range(800)})
+        return cls(names=names, companies=companies)
+
+
+def ensure_demo_cast() -> dict[str, Workspace]:
+    """Create the demo workspaces and people (idempotent); return workspaces by slug."""
+    workspaces = {}
+    for slug, name in WORKSPACES.items():
+        workspaces[slug], _ = Workspace.objects.get_or_create(slug=slug, defaults={"name": name})
+    for email, full_name, slug, role in DEMO_CAST:
+        user = User.objects.filter(email=email).first()
+        if user is None:
+            user = User.objects.create_user(email, DEMO_PASSWORD, full_name=full_name)
+        Membership.objects.get_or_create(
+            user=user, workspace=workspaces[slug], defaults={"role": role}
+        )
+    for workspace in workspaces.values():
+        _ensure_custom_fields(workspace)
+    return workspaces
+
+
+def _ensure_custom_fields(workspace: Workspace) -> None:
+    definitions = [
+        ("desired_salary", "Desired salary (k)", "number", []),
+        ("notice_period", "Notice period", "choice", ["none", "2 weeks", "1 month", "3 months"]),
+        ("open_to_relocation", "Open to relocation", "boolean", []),
+        ("available_from", "Available from", "date", []),
+    ]
+    for position, (key, label, field_type, choices) in enumerate(definitions):
+        CustomFieldDefinition.objects.get_or_create(
+            workspace=workspace,
+            key=key,
+            defaults={"label": label, "field_type": field_type, "choices": choices,
+                      "position": position},
+        )
+
+
+def _next_id(table: str) -> int:
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT COALESCE(MAX(id), 0) FROM {table}")  # noqa: S608 - fixed names
+        return int(cursor.fetchone()[0]) + 1
+
+
+def _insert(table: str, columns: Sequence[str], rows: list[tuple[Any, ...]]) -> None:
+    if not rows:
+        return
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            sql = f"COPY {table} ({', '.join(columns)}) FROM STDIN"
+            with cursor.cursor.copy(sql) as copy:  # type: ignore[attr-defined]
+                for row in rows:
+                    copy.write_row(row)
+        else:
+            marks = ", ".join(["%s"] * len(columns))
+            cursor.executemany(
+                f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({marks})",  # noqa: S608
+                rows,
+            )
+
+
+def _reset_sequences(tables: Sequence[str]) -> None:
+    if connection.vendor != "postgresql":
+        return
+    with connection.cursor() as cursor:
+        for table in tables:
+            cursor.execute(
+                f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), "  # noqa: S608
+                f"(SELECT COALESCE(MAX(id), 1) FROM {table}))"
+            )
+
+
+def _json(value: Any) -> str:
+    return json.dumps(value, separators=(",", ":"))
+
+
+def seed_candidates(
+    workspace: Workspace,
+    count: int,
+    *,
+    seed: int = 42,
+    progress: Callable[[int], None] | None = None,
+) -> int:
+    """Add `count` realistic candidates (contacts, tags, custom fields, timelines)."""
+    rng = random.Random(seed)  # noqa: S311 - demo data, not secrets
+    pools = Pools.build(seed)
+    owners = list(
+        Membership.objects.filter(
+            workspace=workspace, role__in=[Role.ADMIN, Role.RECRUITER, Role.SOURCER]
+        ).values_list("user_id", flat=True)
+    )
+    tag_names = sorted({s.lower() for skills in SKILLS.values() for s in skills} | set(EXTRA_TAGS))
+    tags = {}
+    for name in tag_names:
+        tags[name], _ = Tag.objects.get_or_create(
+            workspace=workspace, name_key=name.casefold(), defaults={"name": name}
+        )
+    tag_ids = {name: tag.pk for name, tag in tags.items()}
+    now = timezone.now()
+    written = 0
+    while written < count:
+        size = min(BATCH, count - written)
+        with transaction.atomic():
+            _seed_batch(workspace, size, rng, pools, owners, tag_ids, now)
+        written += size
+        if progress:
+            progress(size)
+    _reset_sequences([
+        "candidates_candidate", "candidates_candidateemail", "candidates_candidatephone",
+        "candidates_candidatelink", "candidates_candidatetag", "candidates_activity",
+        "candidates_note",
+    ])
+    return written
+
+
+def _seed_batch(
+    workspace: Workspace,
+    size: int,
+    rng: random.Random,
+    pools: Pools,
+    owners: list[int],
+    tag_ids: dict[str, int],
+    now: dt.datetime,
+) -> None:
+    ids = {
+        t: _next_id(f"candidates_{t}")
+        for t in ("candidate", "candidateemail", "candidatephone", "candidatelink",
+                  "candidatetag", "activity", "note")
+    }
+    rows: dict[str, list[tuple[Any, ...]]] = {t: [] for t in ids}
+    ws = workspace.pk
+    for offset in range(size):
+        cid = ids["candidate"] + offset
+        city, region, country, tz, locale = rng.choice(CITIES)
+        first_names, last_names = pools.names[locale]
+        first, last = rng.choice(first_names), rng.choice(last_names)
+        family = rng.choice(list(TITLES))
+        years = round(min(max(rng.gauss(8, 5), 0), 35), 1)
+        seniority = next(label for limit, label in SENIORITY_BY_YEARS if years < limit)
+        title = rng.choice(TITLES[family])
+        if seniority in {"senior", "lead", "principal"} and "Manager" not in title:
+            title = f"{seniority.title()} {title}"
+        company = rng.choice(pools.companies)
+        source = rng.choice(SOURCES)
+        skills = rng.sample(SKILLS[family], k=min(len(SKILLS[family]), rng.randint(2, 5)))
+        created = now - dt.timedelta(seconds=rng.randint(3600, 3 * 365 * 86400))
+        updated = created + (now - created) * rng.random() ** 2
+        email = ".".join(search_words(f"{first} {last}")) + f".{cid}@example.com"
+        custom = {"desired_salary": rng.randrange(50, 260, 5)}
+        if rng.random() < 0.5:
+            custom["notice_period"] = rng.choice(["none", "2 weeks", "1 month", "3 months"])
+        if rng.random() < 0.3:
+            custom["open_to_relocation"] = rng.random() < 0.5
+        resume = {
+            "basics": {"label": title},
+            "skills": [{"name": s} for s in skills],
+            "work": [{"name": company, "position": title, "startDate": f"{created.year - 2}-01"}],
+        }
+        rows["candidate"].append((
+            cid, ws, first, last, f"{title} at {company}", city, region, country, tz, title,
+            company, seniority, years, source, rng.choice(SOURCE_DETAILS[source]),
+            rng.choice(owners) if owners and rng.random() < 0.8 else None, _json(custom),
+            _json(resume), rng.random() < 0.02, rng.random() < 0.03,
+            build_search_text(first, last, email, title, company), None, created, updated,
+        ))
+        rows["candidateemail"].append(
+            (ids["candidateemail"] + len(rows["candidateemail"]), cid, ws, email, True, created)
+        )
+        if country == "US" and rng.random() < 0.7:
+            n = cid
+            area = US_AREA_CODES[n % len(US_AREA_CODES)]
+            rest = n // len(US_AREA_CODES)
+            number = f"+1{area}{200 + (rest // 10_000) % 700:03d}{rest % 10_000:04d}"
+            rows["candidatephone"].append((
+                ids["candidatephone"] + len(rows["candidatephone"]), cid, ws, number, "mobile",
+                True, created,
+            ))
+        if rng.random() < 0.6:
+            handle = "-".join(search_words(f"{first} {last}")) + f"-{cid}"
+            rows["candidatelink"].append((
+                ids["candidatelink"] + len(rows["candidatelink"]), cid, ws, "linkedin",
+                f"https://linkedin.com/in/{handle}", created,
+            ))
+        chosen = {s.lower() for s in skills[:2]}
+        if rng.random() < 0.15:
+            chosen.add(rng.choice(EXTRA_TAGS))
+        for name in chosen:
+            rows["candidatetag"].append(
+                (ids["candidatetag"] + len(rows["candidatetag"]), cid, tag_ids[name])
+            )
+        for activity in _timeline(rng, created, updated, source):
+            aid = ids["activity"] + len(rows["activity"])
+            kind, channel, summary, payload, at = activity
+            actor = rng.choice(owners) if owners and kind in {"note", "call"} else None
+            rows["activity"].append(
+                (aid, ws, cid, kind, channel, actor, summary, _json(payload), None, at, at)
+            )
+            if kind == "note":
+                remind = at + dt.timedelta(days=rng.randint(30, 180)) if rng.random() < 0.3 else None
+                rows["note"].append((
+                    ids["note"] + len(rows["note"]), ws, cid, actor, aid, summary, "team",
+                    remind, None, None, at, at,
+                ))
+    _insert("candidates_candidate", (
+        "id", "workspace_id", "first_name", "last_name", "headline", "city", "region", "country",
+        "timezone", "current_title", "current_company", "seniority", "years_experience", "source",
+        "source_detail", "owner_id", "custom_fields", "resume", "is_do_not_contact",
+        "is_archived", "search_text", "last_contacted_at", "created_at", "updated_at",
+    ), rows["candidate"])
+    _insert("candidates_candidateemail",
+            ("id", "candidate_id", "workspace_id", "email", "is_primary", "created_at"),
+            rows["candidateemail"])
+    _insert("candidates_candidatephone",
+            ("id", "candidate_id", "workspace_id", "number", "kind", "is_primary", "created_at"),
+            rows["candidatephone"])
+    _insert("candidates_candidatelink",
+            ("id", "candidate_id", "workspace_id", "kind", "url", "created_at"),
+            rows["candidatelink"])
+    _insert("candidates_candidatetag", ("id", "candidate_id", "tag_id"), rows["candidatetag"])
+    _insert("candidates_activity", (
+        "id", "workspace_id", "candidate_id", "type", "channel", "actor_id", "summary", "payload",
+        "private_to_id", "occurred_at", "created_at",
+    ), rows["activity"])
+    _insert("candidates_note", (
+        "id", "workspace_id", "candidate_id", "author_id", "activity_id", "body", "visibility",
+        "remind_at", "reminder_done_at", "reminder_notified_at", "created_at", "updated_at",
+    ), rows["note"])
+
+
+def _timeline(
+    rng: random.Random, created: dt.datetime, updated: dt.datetime, source: str
+) -> Iterator[tuple[str, str, str, dict[str, Any], dt.datetime]]:
+    label = source.replace("_", " ")
+    yield "created", "internal", f"Added to Talentloop (source: {label})", {}, created
+    span = max((updated - created).total_seconds(), 60)
+    for _ in range(rng.choice([0, 1, 1, 2, 3])):
+        at = created + dt.timedelta(seconds=rng.uniform(60, span))
+        roll = rng.random()
+        if roll < 0.35:
+            yield "email_sent", "email", "Sent: Quick hello from Acme", {"subject": "Quick hello"}, at
+            if rng.random() < 0.5:
+                yield ("email_opened", "email", "Opened: Quick hello from Acme", {},
+                       at + dt.timedelta(hours=rng.randint(1, 48)))
+        elif roll < 0.6:
+            yield "note", "internal", rng.choice(NOTE_TEXTS), {}, at
+        elif roll < 0.8:
+            yield "call", "phone", "Intro call: discussed goals and timing", {
+                "direction": "outbound"}, at
+        elif roll < 0.9:
+            yield "linkedin_message", "linkedin", "Sent a connection request", {
+                "direction": "outbound"}, at
+        else:
+            yield "page_visit", "web", "Visited the careers page", {"path": "/careers"}, at

@@ -1,0 +1,25 @@
+"""Every periodic job, in one place. `talentloop worker` enqueues each when it falls due."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Any
+
+from talentloop.candidates.tasks import send_due_reminders_task
+from talentloop.core.tasks import purge_idempotency_keys_task
+
+
+@dataclass(frozen=True)
+class Periodic:
+    name: str
+    task: Any  # a django.tasks Task
+    every: dt.timedelta
+
+
+SCHEDULE = [
+    # Reminder e-mails go out at most 5 minutes after they fall due.
+    Periodic("send_due_reminders", send_due_reminders_task, dt.timedelta(minutes=5)),
+    # Idempotency keys are kept 24 h (TALENTLOOP_IDEMPOTENCY_KEY_TTL_HOURS); hourly is plenty.
+    Periodic("purge_idempotency_keys", purge_idempotency_keys_task, dt.timedelta(hours=1)),
+]

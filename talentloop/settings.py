@@ -1,0 +1,239 @@
+"""Talentloop settings: one module, every value from the environment (see .env.example)."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from django.core.exceptions import ImproperlyConfigured
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+
+
+def env_str(name: str, default: str = "") -> str:
+    return os.environ.get(name, default)
+
+
+def env_bool(name: str, default: bool = False) -> bool:
+    value = os.environ.get(name)
+    if value is None or value == "":
+        return default
+    if value.lower() in {"1", "true", "yes", "on"}:
+        return True
+    if value.lower() in {"0", "false", "no", "off"}:
+        return False
+    raise ImproperlyConfigured(f"{name} must be true or false, not {value!r}")
+
+
+def env_int(name: str, default: int) -> int:
+    value = os.environ.get(name)
+    if value is None or value == "":
+        return default
+    try:
+        return int(value)
+    except ValueError:
+        raise ImproperlyConfigured(f"{name} must be a whole number, not {value!r}") from None
+
+
+def env_list(name: str, default: str = "") -> list[str]:
+    return [item.strip() for item in env_str(name, default).split(",") if item.strip()]
+
+
+def env_secret(name: str, dev_default: str) -> str:
+    """A secret: required when DEBUG is off, a fixed development value otherwise."""
+    value = os.environ.get(name, "")
+    if value:
+        return value
+    if not DEBUG:
+        raise ImproperlyConfigured(f"{name} must be set when TALENTLOOP_DEBUG is off")
+    return dev_default
+
+
+DEBUG = env_bool("TALENTLOOP_DEBUG", True)
+SECRET_KEY = env_secret("TALENTLOOP_SECRET_KEY", "dev-only-insecure-key-change-me-talentloop")
+ALLOWED_HOSTS = env_list("TALENTLOOP_ALLOWED_HOSTS", "localhost,127.0.0.1,[::1],testserver")
+CSRF_TRUSTED_ORIGINS = env_list("TALENTLOOP_CSRF_TRUSTED_ORIGINS")
+SITE_URL = env_str("TALENTLOOP_SITE_URL", "http://127.0.0.1:8000")
+DATA_DIR = Path(env_str("TALENTLOOP_DATA_DIR", str(BASE_DIR / "var")))
+DATA_DIR.mkdir(parents=True, exist_ok=True)
+
+INSTALLED_APPS = [
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "django.contrib.staticfiles",
+    "django.contrib.humanize",
+    # "ninja" serves its bundled Swagger UI assets, so /api/v1/docs works offline.
+    "ninja",
+    "django_tasks_db",
+    "talentloop.core",
+    "talentloop.accounts",
+    "talentloop.candidates",
+    "talentloop.compliance",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "talentloop.accounts.middleware.WorkspaceMiddleware",
+    "talentloop.core.middleware.ServiceErrorMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+]
+
+ROOT_URLCONF = "talentloop.urls"
+WSGI_APPLICATION = "talentloop.wsgi.application"
+AUTH_USER_MODEL = "accounts.User"
+LOGIN_URL = "accounts:login"
+LOGIN_REDIRECT_URL = "core:home"
+LOGOUT_REDIRECT_URL = "accounts:login"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [BASE_DIR / "templates"],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+                "talentloop.accounts.context_processors.workspace",
+            ],
+        },
+    },
+]
+
+# --- Database -------------------------------------------------------------------------------
+# SQLite (WAL) is the embedded default; DATABASE_URL=postgresql://user:pass@host:port/name
+# switches to PostgreSQL for several web and worker processes.
+DATABASE_URL = env_str("DATABASE_URL", "")
+
+
+def _database_from_url(url: str) -> dict[str, object]:
+    from urllib.parse import unquote, urlparse
+
+    parsed = urlparse(url)
+    if parsed.scheme in {"postgres", "postgresql"}:
+        return {
+            "ENGINE": "django.db.backends.postgresql",
+            "NAME": unquote(parsed.path.lstrip("/")),
+            "USER": unquote(parsed.username or ""),
+            "PASSWORD": unquote(parsed.password or ""),
+            "HOST": parsed.hostname or "",
+            "PORT": str(parsed.port or ""),
+            "CONN_MAX_AGE": env_int("TALENTLOOP_DB_CONN_MAX_AGE", 60),
+            "CONN_HEALTH_CHECKS": True,
+            "OPTIONS": {"pool": False},
+        }
+    if parsed.scheme == "sqlite":
+        return _sqlite(Path(unquote(parsed.path)))
+    raise ImproperlyConfigured(f"DATABASE_URL scheme {parsed.scheme!r} is not supported")
+
+
+def _sqlite(path: Path) -> dict[str, object]:
+    return {
+        "ENGINE": "django.db.backends.sqlite3",
+        "NAME": path,
+        "OPTIONS": {
+            # IMMEDIATE takes the write lock at BEGIN, so two writers queue on busy_timeout
+            # instead of failing with "database is locked" halfway through a transaction.
+            "transaction_mode": "IMMEDIATE",
+            "timeout": 20,
+            "init_command": (
+                "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; "
+                "PRAGMA cache_size=-64000; PRAGMA mmap_size=268435456; PRAGMA temp_store=MEMORY;"
+            ),
+        },
+        "TEST": {"NAME": env_str("TALENTLOOP_TEST_SQLITE_NAME", "") or None},
+    }
+
+
+DATABASES = {
+    "default": _database_from_url(DATABASE_URL)
+    if DATABASE_URL
+    else _sqlite(DATA_DIR / "talentloop.sqlite3")
+}
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+# --- Background tasks ---------------------------------------------------------------------
+TASKS = {
+    "default": {
+        "BACKEND": env_str("TALENTLOOP_TASKS_BACKEND", "django_tasks_db.DatabaseBackend"),
+        "QUEUES": ["default"],
+    }
+}
+
+# --- E-mail ---------------------------------------------------------------------------------
+# Django 6.1 configures mail through MAILERS; EMAIL_HOST and friends must not be set beside it.
+DEFAULT_FROM_EMAIL = env_str("TALENTLOOP_FROM_EMAIL", "Talentloop <talentloop@localhost>")
+SERVER_EMAIL = DEFAULT_FROM_EMAIL
+_SMTP_HOST = env_str("TALENTLOOP_SMTP_HOST", "")
+MAILERS = {
+    "default": {
+        "BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+        "OPTIONS": {
+            "host": _SMTP_HOST,
+            "port": env_int("TALENTLOOP_SMTP_PORT", 587),
+            "username": env_str("TALENTLOOP_SMTP_USER", ""),
+            "password": env_str("TALENTLOOP_SMTP_PASSWORD", ""),
+            "use_tls": env_bool("TALENTLOOP_SMTP_TLS", True),
+            "timeout": 20,
+        },
+    }
+    if _SMTP_HOST
+    else {
+        # Without an SMTP server, mail goes to files in DATA_DIR/mail (the demo prints them).
+        "BACKEND": "django.core.mail.backends.filebased.EmailBackend",
+        "OPTIONS": {"file_path": str(DATA_DIR / "mail")},
+    }
+}
+
+# --- Security -------------------------------------------------------------------------------
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+]
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SECURE = env_bool("TALENTLOOP_SECURE_COOKIES", not DEBUG)
+CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
+# Bodies over this size get a 413 before anything is parsed.
+DATA_UPLOAD_MAX_MEMORY_SIZE = env_int("TALENTLOOP_MAX_BODY_BYTES", 2 * 1024 * 1024)
+# Number of proxies in front of Talentloop whose X-Forwarded-For may be trusted for audit IPs.
+TRUSTED_PROXIES = env_int("TALENTLOOP_TRUSTED_PROXIES", 0)
+
+# --- I18N, static ---------------------------------------------------------------------------
+LANGUAGE_CODE = "en-us"
+TIME_ZONE = env_str("TALENTLOOP_TIME_ZONE", "UTC")
+USE_I18N = True
+USE_TZ = True
+STATIC_URL = "static/"
+STATIC_ROOT = DATA_DIR / "static"
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}
+WHITENOISE_USE_FINDERS = True
+
+# --- Talentloop -----------------------------------------------------------------------------
+# Default region for phone numbers written without a country code (ISO 3166 alpha-2).
+DEFAULT_PHONE_REGION = env_str("TALENTLOOP_DEFAULT_PHONE_REGION", "US")
+IDEMPOTENCY_KEY_TTL_HOURS = env_int("TALENTLOOP_IDEMPOTENCY_KEY_TTL_HOURS", 24)
+# How often the worker checks the periodic schedule (seconds).
+SCHEDULER_TICK_SECONDS = env_int("TALENTLOOP_SCHEDULER_TICK_SECONDS", 30)
+
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "root": {"handlers": ["console"], "level": env_str("TALENTLOOP_LOG_LEVEL", "INFO")},
+    "loggers": {"django.db.backends": {"level": "INFO"}},
+}

@@ -1,0 +1,14 @@
+from django.urls import include, path
+
+from talentloop.api import api
+
+urlpatterns = [
+    path("", include("talentloop.core.urls")),
+    path("accounts/", include("talentloop.accounts.urls")),
+    path("candidates/", include("talentloop.candidates.urls")),
+    path("compliance/", include("talentloop.compliance.urls")),
+    path("api/v1/", api.urls),
+]
+
+handler404 = "talentloop.core.views.not_found"
+handler403 = "talentloop.core.views.forbidden"
