@@ -6,7 +6,7 @@ from typing import Any
 
 import pytest
 
-pytest_plugins = ["talentloop.core.tests.fixtures"]
+pytest_plugins = ["talentloop.core.tests.fixtures", "talentloop.core.tests.browser"]
 
 
 @pytest.fixture(autouse=True)

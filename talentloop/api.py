@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from ninja import NinjaAPI
+from ninja import NinjaAPI, Swagger
 
 from talentloop.accounts.api import router as accounts_router
 from talentloop.candidates.api import router as candidates_router
 from talentloop.compliance.api import router as compliance_router
-from talentloop.core.api import ApiKeyAuth, MemberSessionAuth, install_error_handlers
+from talentloop.core.api import ApiKeyAuth, ApiRenderer, MemberSessionAuth, install_error_handlers
 
 api = NinjaAPI(
     title="Talentloop API",
@@ -15,12 +15,16 @@ api = NinjaAPI(
     description=(
         "Everything the Talentloop UI can do. Authenticate with a workspace API key "
         "(`Authorization: Bearer tl_…`) or, from the browser, the session and CSRF token. "
-        "Errors are `{\"error\": {\"code\", \"message\", \"field\"}}`. Lists use cursor "
+        'Errors are `{"error": {"code", "message", "field"}}`. Lists use cursor '
         "pagination: pass `next_cursor` back as `cursor`."
     ),
     auth=[ApiKeyAuth(), MemberSessionAuth(csrf=True)],
     urls_namespace="api-1",
     docs_url="/docs",
+    # Swagger UI's default validatorUrl makes every visitor's browser load a badge from
+    # swagger.io, telling it where our spec lives; the docs use our own static files only.
+    docs=Swagger(settings={"validatorUrl": None}),
+    renderer=ApiRenderer(),
 )
 install_error_handlers(api)
 api.add_router("/", candidates_router)

@@ -101,15 +101,17 @@ def change_member_role(
 ) -> dict[str, Any]:
     actor = actor_of(request)
     membership = selectors.access_membership(actor, membership_id)
-    return _member(services.change_member_role(actor=actor, membership=membership,
-                                               role=payload.role))
+    return _member(
+        services.change_member_role(actor=actor, membership=membership, role=payload.role)
+    )
 
 
 @router.delete("/members/{membership_id}", response={204: None})
 def remove_member(request: HttpRequest, membership_id: int) -> tuple[int, None]:
     actor = actor_of(request)
-    services.remove_member(actor=actor, membership=selectors.access_membership(actor,
-                                                                                membership_id))
+    services.remove_member(
+        actor=actor, membership=selectors.access_membership(actor, membership_id)
+    )
     return 204, None
 
 

@@ -14,7 +14,7 @@ class EmailAuthenticationForm(AuthenticationForm):
 
 
 class InviteForm(forms.Form):
-    email = forms.EmailField()
+    email = forms.EmailField(label="E-mail")
     role = forms.ChoiceField(choices=Role.choices, initial=Role.RECRUITER)
 
 

@@ -21,6 +21,10 @@ class UserManager(BaseUserManager["User"]):
         extra.setdefault("is_superuser", True)
         return self.create_user(email, password, **extra)
 
+    def get_by_natural_key(self, username: str | None) -> User:
+        # E-mails are stored lower-cased (create_user), so sign-in must not depend on case.
+        return self.get(email=(username or "").lower())
+
 
 class User(AbstractBaseUser, PermissionsMixin):
     """A person who signs in. E-mail is the login; memberships give workspaces and roles."""
@@ -31,7 +35,7 @@ class User(AbstractBaseUser, PermissionsMixin):
     is_staff = models.BooleanField(default=False)
     date_joined = models.DateTimeField(default=now)
 
-    objects: ClassVar[UserManager] = UserManager()  # type: ignore[assignment]
+    objects: ClassVar[UserManager] = UserManager()
 
     USERNAME_FIELD = "email"
     EMAIL_FIELD = "email"
@@ -93,11 +97,7 @@ class Invitation(models.Model):
 
     @property
     def is_usable(self) -> bool:
-        return (
-            self.accepted_at is None
-            and self.revoked_at is None
-            and self.expires_at > now()
-        )
+        return self.accepted_at is None and self.revoked_at is None and self.expires_at > now()
 
 
 class ApiKey(models.Model):

@@ -6,7 +6,7 @@ from django.conf import settings
 from django.db.models import QuerySet
 from django.http import HttpRequest
 
-from talentloop.accounts.models import ApiKey, Invitation, Membership, User
+from talentloop.accounts.models import ApiKey, Invitation, Membership, User, Workspace
 from talentloop.accounts.roles import Capability, Role
 from talentloop.core.actor import Actor
 from talentloop.core.errors import Forbidden, NotFound
@@ -17,11 +17,12 @@ SESSION_WORKSPACE = "workspace_id"
 def client_ip(request: HttpRequest) -> str | None:
     """The client's address; X-Forwarded-For is believed only for TRUSTED_PROXIES hops."""
     if settings.TRUSTED_PROXIES:
-        forwarded = [p.strip() for p in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")]
-        forwarded = [p for p in forwarded if p]
+        header: str = request.META.get("HTTP_X_FORWARDED_FOR", "")
+        forwarded = [part.strip() for part in header.split(",") if part.strip()]
         if len(forwarded) >= settings.TRUSTED_PROXIES:
             return forwarded[-settings.TRUSTED_PROXIES]
-    return request.META.get("REMOTE_ADDR") or None
+    address: str | None = request.META.get("REMOTE_ADDR") or None
+    return address
 
 
 def actor_for_user(request: HttpRequest, user: User) -> Actor | None:
@@ -41,6 +42,17 @@ def actor_for_user(request: HttpRequest, user: User) -> Actor | None:
         user=user,
         ip=client_ip(request),
     )
+
+
+def member_actor(user: User, workspace: Workspace | None = None) -> Actor:
+    """The actor of `user` in `workspace` (or their first), for commands and scripts."""
+    memberships = Membership.objects.select_related("workspace").filter(user=user)
+    if workspace is not None:
+        memberships = memberships.filter(workspace=workspace)
+    membership = memberships.order_by("id").first()
+    if membership is None:
+        raise NotFound(f"{user.email} is not a member of that workspace.")
+    return Actor(workspace=membership.workspace, role=Role(membership.role), user=user)
 
 
 def workspace_members(actor: Actor) -> QuerySet[Membership]:

@@ -75,8 +75,13 @@ def invite_member(*, actor: Actor, email: str, role: str) -> tuple[Invitation, s
         invited_by=actor.user,
         expires_at=timezone.now() + dt.timedelta(days=INVITATION_DAYS),
     )
-    audit.record(actor=actor, action=audit.Action.MEMBER_INVITED, target=invitation,
-                 target_label=email, extra={"role": role})
+    audit.record(
+        actor=actor,
+        action=audit.Action.MEMBER_INVITED,
+        target=invitation,
+        target_label=email,
+        extra={"role": role},
+    )
     link = settings.SITE_URL.rstrip("/") + reverse("accounts:accept_invitation", args=[token])
     inviter = actor.user.display_name if actor.user else actor.workspace.name
     transaction.on_commit(
@@ -125,8 +130,12 @@ def accept_invitation(
     invitation.accepted_at = timezone.now()
     invitation.save(update_fields=["accepted_at"])
     joined = Actor(workspace=invitation.workspace, role=Role(invitation.role), user=user)
-    audit.record(actor=joined, action=audit.Action.MEMBER_JOINED, target=user,
-                 extra={"role": invitation.role})
+    audit.record(
+        actor=joined,
+        action=audit.Action.MEMBER_JOINED,
+        target=user,
+        extra={"role": invitation.role},
+    )
     return user
 
 
@@ -141,8 +150,12 @@ def change_member_role(*, actor: Actor, membership: Membership, role: str) -> Me
     old = membership.role
     membership.role = role
     membership.save(update_fields=["role"])
-    audit.record(actor=actor, action=audit.Action.MEMBER_ROLE_CHANGED, target=membership.user,
-                 changes={"role": [old, role]})
+    audit.record(
+        actor=actor,
+        action=audit.Action.MEMBER_ROLE_CHANGED,
+        target=membership.user,
+        changes={"role": [old, role]},
+    )
     return membership
 
 
@@ -156,6 +169,9 @@ def remove_member(*, actor: Actor, membership: Membership) -> None:
 
 
 def _ensure_other_admin(membership: Membership) -> None:
+    # Lock the workspace first: two admins demoting each other at once would otherwise both see
+    # the other as the remaining admin (PostgreSQL; SQLite runs one writer at a time anyway).
+    Workspace.objects.select_for_update().get(pk=membership.workspace_id)
     others = Membership.objects.filter(workspace=membership.workspace, role=Role.ADMIN).exclude(
         pk=membership.pk
     )
@@ -181,8 +197,9 @@ def create_api_key(*, actor: Actor, name: str, scope: str) -> tuple[ApiKey, str]
         scope=scope,
         created_by=actor.user,
     )
-    audit.record(actor=actor, action=audit.Action.API_KEY_CREATED, target=key,
-                 extra={"scope": scope})
+    audit.record(
+        actor=actor, action=audit.Action.API_KEY_CREATED, target=key, extra={"scope": scope}
+    )
     return key, secret
 
 

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from django import forms
 from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth import views as auth_views
@@ -71,8 +72,9 @@ def member_role(request: MemberRequest, membership_id: int) -> HttpResponse:
     form = RoleForm(request.POST)
     if form.is_valid():
         try:
-            services.change_member_role(actor=actor, membership=membership,
-                                        role=form.cleaned_data["role"])
+            services.change_member_role(
+                actor=actor, membership=membership, role=form.cleaned_data["role"]
+            )
         except TalentloopError as exc:
             messages.error(request, exc.message)
         else:
@@ -113,6 +115,7 @@ def api_keys(request: MemberRequest) -> HttpResponse:
         request,
         "accounts/api_keys.html",
         {"keys": keys, "form": form, "new_secret": new_secret},
+        status=422 if form.errors else 200,
     )
 
 
@@ -129,9 +132,12 @@ def api_key_revoke(request: MemberRequest, key_id: int) -> HttpResponse:
 @member_required
 def switch_workspace(request: MemberRequest) -> HttpResponse:
     workspace_id = request.POST.get("workspace_id", "")
-    if workspace_id.isdigit() and Membership.objects.filter(
-        user=request.user, workspace_id=int(workspace_id)
-    ).exists():
+    if (
+        workspace_id.isdigit()
+        and Membership.objects.filter(
+            user=request.actor.user, workspace_id=int(workspace_id)
+        ).exists()
+    ):
         request.session[selectors.SESSION_WORKSPACE] = int(workspace_id)
     return redirect("core:home")
 
@@ -142,14 +148,16 @@ def accept_invitation(request: HttpRequest, token: str) -> HttpResponse:
     if invitation is None:
         return render(request, "accounts/invitation_invalid.html", status=404)
     user = request.user if request.user.is_authenticated else None
-    form = AcceptInvitationForm(request.POST or None)
-    if request.method == "POST" and (user is not None or form.is_valid()):
+    # A signed-in person only confirms: an empty form still carries the service's errors.
+    form_class = AcceptInvitationForm if user is None else forms.Form
+    form = form_class(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
         try:
             if user is None:
                 validate_password(form.cleaned_data["password"])
             joined = services.accept_invitation(
                 invitation=invitation,
-                user=user,  # type: ignore[arg-type]
+                user=user,
                 full_name=form.cleaned_data.get("full_name", "") if user is None else "",
                 password=form.cleaned_data.get("password", "") if user is None else "",
             )

@@ -1,9 +1,10 @@
 from __future__ import annotations
 
+import json
 from typing import Any
 
-from django.http import HttpRequest
-from ninja import Query, Router, Schema
+from django.http import HttpRequest, HttpResponse
+from ninja import Query, Router
 
 from talentloop.candidates import selectors, services
 from talentloop.candidates.models import Candidate
@@ -18,17 +19,18 @@ from talentloop.candidates.schemas import (
     NoteIn,
     NoteOut,
     NotePatch,
+    SafeTextIn,
     TagIn,
     TagOut,
     TimelineOut,
     TouchpointIn,
 )
-from talentloop.core.api import actor_of, idempotent_create
+from talentloop.core.api import ApiJSONEncoder, actor_of, idempotent_create, json_response
 
 router = Router(tags=["candidates"])
 
 
-class CandidateQuery(Schema):
+class CandidateQuery(SafeTextIn):
     q: str = ""
     tag: str = ""
     owner: str = ""
@@ -40,12 +42,13 @@ class CandidateQuery(Schema):
     limit: int = 50
 
 
-def _profile(candidate: Candidate) -> dict[str, Any]:
-    return CandidateOut.from_candidate(selectors.load_profile(candidate))
+def _profile(candidate: Candidate) -> HttpResponse:
+    (row,) = selectors.candidate_rows(Candidate.objects.filter(pk=candidate.pk))
+    return json_response(row)
 
 
 @router.get("/candidates", response=CandidatePageOut)
-def list_candidates(request: HttpRequest, query: Query[CandidateQuery]) -> dict[str, Any]:
+def list_candidates(request: HttpRequest, query: Query[CandidateQuery]) -> HttpResponse:
     """Candidates, newest change first by default; follow `next_cursor` for the next page."""
     actor = actor_of(request)
     filters = selectors.parse_filters(
@@ -60,27 +63,29 @@ def list_candidates(request: HttpRequest, query: Query[CandidateQuery]) -> dict[
     rows, next_cursor = selectors.candidate_page(
         actor, filters, sort=query.sort, cursor=query.cursor, limit=query.limit
     )
-    return {"items": [CandidateOut.from_candidate(c) for c in rows], "next_cursor": next_cursor}
+    return json_response({"items": rows, "next_cursor": next_cursor})
 
 
 @router.post("/candidates", response={201: CandidateOut, 200: CandidateOut})
 def create_candidate(request: HttpRequest, payload: CandidateIn) -> tuple[int, dict[str, Any]]:
     """Create a candidate. Send `Idempotency-Key` to make retries safe."""
     actor = actor_of(request)
-    data = payload.model_dump()
+    # Without an owner_id the service makes the creator the owner; an explicit null means none.
+    data = payload.model_dump(exclude=set() if "owner_id" in payload.model_fields_set
+                              else {"owner_id"})
 
     def create() -> dict[str, Any]:
         candidate = services.create_candidate(actor=actor, data=data)
-        return CandidateOut.from_candidate(candidate) | {
-            "created_at": candidate.created_at.isoformat(),
-            "updated_at": candidate.updated_at.isoformat(),
-        }
+        (row,) = selectors.candidate_rows(Candidate.objects.filter(pk=candidate.pk))
+        # Stored for Idempotency-Key replays, so it must be JSON as the client received it.
+        stored: dict[str, Any] = json.loads(json.dumps(row, cls=ApiJSONEncoder))
+        return stored
 
     return idempotent_create(request, endpoint="candidates.create", payload=data, create=create)
 
 
 @router.get("/candidates/{candidate_id}", response=CandidateOut)
-def get_candidate(request: HttpRequest, candidate_id: int) -> dict[str, Any]:
+def get_candidate(request: HttpRequest, candidate_id: int) -> HttpResponse:
     """One candidate's profile. Every read is recorded in the access audit."""
     actor = actor_of(request)
     candidate = selectors.access_candidate(actor, candidate_id)
@@ -91,7 +96,7 @@ def get_candidate(request: HttpRequest, candidate_id: int) -> dict[str, Any]:
 @router.patch("/candidates/{candidate_id}", response=CandidateOut)
 def update_candidate(
     request: HttpRequest, candidate_id: int, payload: CandidatePatch
-) -> dict[str, Any]:
+) -> HttpResponse:
     """Change the fields sent; lists (emails, phones, links, tags) are replaced whole."""
     actor = actor_of(request)
     candidate = selectors.access_candidate(actor, candidate_id, for_write=True)
@@ -201,8 +206,9 @@ def create_tag(request: HttpRequest, payload: TagIn) -> tuple[int, dict[str, Any
 @router.patch("/tags/{tag_id}", response=TagOut)
 def rename_tag(request: HttpRequest, tag_id: int, payload: TagIn) -> dict[str, Any]:
     actor = actor_of(request)
-    tag = services.rename_tag(actor=actor, tag=selectors.access_tag(actor, tag_id),
-                              name=payload.name)
+    tag = services.rename_tag(
+        actor=actor, tag=selectors.access_tag(actor, tag_id), name=payload.name
+    )
     return TagOut.from_tag(tag)
 
 
@@ -220,9 +226,7 @@ def list_custom_fields(request: HttpRequest) -> list[dict[str, Any]]:
 
 
 @router.post("/custom-fields", response={201: CustomFieldOut})
-def define_custom_field(
-    request: HttpRequest, payload: CustomFieldIn
-) -> tuple[int, dict[str, Any]]:
+def define_custom_field(request: HttpRequest, payload: CustomFieldIn) -> tuple[int, dict[str, Any]]:
     """Add a typed field to every candidate of the workspace (admins)."""
     definition = services.define_custom_field(actor=actor_of(request), **payload.model_dump())
     return 201, CustomFieldOut.from_definition(definition)
@@ -231,7 +235,5 @@ def define_custom_field(
 @router.delete("/custom-fields/{key}", response={204: None})
 def delete_custom_field(request: HttpRequest, key: str) -> tuple[int, None]:
     actor = actor_of(request)
-    services.delete_custom_field(
-        actor=actor, definition=selectors.access_custom_field(actor, key)
-    )
+    services.delete_custom_field(actor=actor, definition=selectors.access_custom_field(actor, key))
     return 204, None

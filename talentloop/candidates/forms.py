@@ -41,9 +41,13 @@ class CandidateForm(forms.Form):
     country = forms.CharField(max_length=2, required=False, help_text="Two letters, e.g. DE")
     timezone = forms.CharField(max_length=64, required=False, help_text="e.g. Europe/Berlin")
     emails = forms.CharField(
-        widget=forms.Textarea(attrs={"rows": 2}), required=False, help_text="One per line"
+        label="E-mails",
+        widget=forms.Textarea(attrs={"rows": 2}),
+        required=False,
+        help_text="One per line",
     )
     phones = forms.CharField(
+        label="Phone numbers",
         widget=forms.Textarea(attrs={"rows": 2}),
         required=False,
         help_text="One per line; without +country code the workspace's region is assumed",
@@ -82,9 +86,7 @@ class CandidateForm(forms.Form):
         data["links"] = [{"url": u} for u in _lines(data["links"])]
         data["tags"] = [t.strip() for t in data["tags"].split(",") if t.strip()]
         data["owner_id"] = data.pop("owner")
-        data["custom_fields"] = {
-            d.key: data.pop(f"cf_{d.key}") for d in self.custom_definitions
-        }
+        data["custom_fields"] = {d.key: data.pop(f"cf_{d.key}") for d in self.custom_definitions}
         return data
 
     def add_service_error(self, field: str | None, message: str) -> None:
@@ -120,9 +122,21 @@ def initial_from(candidate: Any) -> dict[str, Any]:
     initial = {
         name: getattr(candidate, name)
         for name in (
-            "first_name", "last_name", "headline", "current_title", "current_company",
-            "seniority", "years_experience", "city", "region", "country", "timezone",
-            "source", "source_detail", "is_do_not_contact", "is_archived",
+            "first_name",
+            "last_name",
+            "headline",
+            "current_title",
+            "current_company",
+            "seniority",
+            "years_experience",
+            "city",
+            "region",
+            "country",
+            "timezone",
+            "source",
+            "source_detail",
+            "is_do_not_contact",
+            "is_archived",
         )
     }
     initial["owner"] = candidate.owner_id
@@ -143,7 +157,13 @@ def _aware(value: dt.datetime | None, tz_name: str) -> dt.datetime | None:
 
 
 class NoteForm(forms.Form):
-    body = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), max_length=10_000)
+    body = forms.CharField(
+        label="Note",
+        widget=forms.Textarea(
+            attrs={"rows": 3, "placeholder": "What you learned, what they want, what comes next"}
+        ),
+        max_length=10_000,
+    )
     visibility = forms.ChoiceField(choices=Note.Visibility.choices, initial=Note.Visibility.TEAM)
     remind_at = forms.DateTimeField(
         required=False,

@@ -55,7 +55,9 @@ class Candidate(models.Model):
         blank=True,
         related_name="owned_candidates",
     )
-    tags = models.ManyToManyField("Tag", through="CandidateTag", related_name="candidates")
+    tags: models.ManyToManyField[Tag, CandidateTag] = models.ManyToManyField(
+        "Tag", through="CandidateTag", related_name="candidates"
+    )
     custom_fields = models.JSONField(default=dict, blank=True)
     # JSON Resume shaped: work, education, skills, languages, certificates (resume parsing fills).
     resume = models.JSONField(default=dict, blank=True)
@@ -189,6 +191,9 @@ class CandidateTag(models.Model):
             models.UniqueConstraint(fields=["candidate", "tag"], name="candidatetag_unique")
         ]
         indexes = [models.Index(fields=["tag", "candidate"], name="candidatetag_by_tag")]
+
+    def __str__(self) -> str:
+        return f"{self.tag_id} on {self.candidate_id}"
 
 
 class CustomFieldDefinition(models.Model):

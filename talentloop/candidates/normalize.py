@@ -80,7 +80,7 @@ _TIMEZONES: frozenset[str] | None = None
 
 
 def normalize_timezone(value: str) -> str:
-    global _TIMEZONES  # noqa: PLW0603 - computed once, lazily: available_timezones() reads disk
+    global _TIMEZONES
     if _TIMEZONES is None:
         _TIMEZONES = frozenset(available_timezones())
     name = value.strip()
@@ -90,11 +90,27 @@ def normalize_timezone(value: str) -> str:
 
 
 _WORD = re.compile(r"[0-9a-z]+")
+# Latin letters that Unicode does not decompose into a base letter plus accent (so NFKD keeps
+# them whole): without this, "Łukasz" would index as "ukasz" and "Søren" as "s ren".
+_UNDECOMPOSABLE = str.maketrans(
+    {
+        "ł": "l",
+        "ø": "o",
+        "đ": "d",
+        "ð": "d",
+        "ħ": "h",
+        "\u0131": "i",
+        "ŧ": "t",
+        "þ": "th",
+        "æ": "ae",
+        "œ": "oe",
+    }  # \u0131 is the Turkish dotless i
+)
 
 
 def search_words(text: str) -> list[str]:
     """Lower-case, accent-free words: 'Zoë O'Brien' -> ['zoe', 'o', 'brien']."""
-    folded = unicodedata.normalize("NFKD", text.casefold())
+    folded = unicodedata.normalize("NFKD", text.casefold().translate(_UNDECOMPOSABLE))
     plain = "".join(ch for ch in folded if not unicodedata.combining(ch))
     return _WORD.findall(plain)
 

@@ -39,7 +39,9 @@ def send_due_reminders() -> int:
         if not claimed:
             continue
         assert note.author is not None
-        link = settings.SITE_URL.rstrip("/") + reverse("candidates:detail", args=[note.candidate_id])
+        link = settings.SITE_URL.rstrip("/") + reverse(
+            "candidates:detail", args=[note.candidate_id]
+        )
         try:
             send_mail(
                 subject=f"Reminder: {note.candidate.full_name}",

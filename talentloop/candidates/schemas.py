@@ -4,12 +4,33 @@ import datetime as dt
 from typing import Any
 
 from ninja import Schema
-from pydantic import ConfigDict, Field
+from pydantic import ConfigDict, Field, field_validator
 
-from talentloop.candidates.models import Activity, Candidate, CustomFieldDefinition, Note, Tag
+from talentloop.candidates.models import Activity, CustomFieldDefinition, Note, Tag
 
 
-class StrictIn(Schema):
+def _has_nul(value: Any) -> bool:
+    if isinstance(value, str):
+        return "\x00" in value
+    if isinstance(value, dict):
+        return any(_has_nul(k) or _has_nul(v) for k, v in value.items())
+    if isinstance(value, list):
+        return any(_has_nul(v) for v in value)
+    return False
+
+
+class SafeTextIn(Schema):
+    """Input whose text PostgreSQL can hold: a NUL character is bad input, not a 500 on save."""
+
+    @field_validator("*")
+    @classmethod
+    def _refuse_nul(cls, value: Any) -> Any:
+        if _has_nul(value):
+            raise ValueError("Text cannot contain NUL characters.")
+        return value
+
+
+class StrictIn(SafeTextIn):
     """Input schemas reject unknown fields, so a typo is an error rather than silently ignored."""
 
     model_config = ConfigDict(extra="forbid")
@@ -115,44 +136,6 @@ class CandidateOut(Schema):
     last_contacted_at: dt.datetime | None
     created_at: dt.datetime
     updated_at: dt.datetime
-
-    @staticmethod
-    def from_candidate(candidate: Candidate) -> dict[str, Any]:
-        """Plain data from a candidate whose contacts and tags are prefetched."""
-        years = candidate.years_experience
-        return {
-            "id": candidate.pk,
-            "first_name": candidate.first_name,
-            "last_name": candidate.last_name,
-            "full_name": candidate.full_name,
-            "headline": candidate.headline,
-            "city": candidate.city,
-            "region": candidate.region,
-            "country": candidate.country,
-            "timezone": candidate.timezone,
-            "current_title": candidate.current_title,
-            "current_company": candidate.current_company,
-            "seniority": candidate.seniority,
-            "years_experience": float(years) if years is not None else None,
-            "source": candidate.source,
-            "source_detail": candidate.source_detail,
-            "owner_id": candidate.owner_id,
-            "emails": [
-                {"email": e.email, "is_primary": e.is_primary} for e in candidate.emails.all()
-            ],
-            "phones": [
-                {"number": p.number, "kind": p.kind, "is_primary": p.is_primary}
-                for p in candidate.phones.all()
-            ],
-            "links": [{"url": link.url, "kind": link.kind} for link in candidate.links.all()],
-            "tags": sorted(t.name for t in candidate.tags.all()),
-            "custom_fields": candidate.custom_fields,
-            "is_do_not_contact": candidate.is_do_not_contact,
-            "is_archived": candidate.is_archived,
-            "last_contacted_at": candidate.last_contacted_at,
-            "created_at": candidate.created_at,
-            "updated_at": candidate.updated_at,
-        }
 
 
 class CandidatePageOut(Schema):

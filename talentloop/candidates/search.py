@@ -18,31 +18,73 @@ SQLITE_FTS_TABLE = "candidate_fts"
 MAX_QUERY_WORDS = 8
 
 
+def _words(query: str) -> list[str]:
+    return search_words(query)[:MAX_QUERY_WORDS]
+
+
+def _postgres_condition(words: list[str]) -> RawSQL:
+    tsquery = " & ".join(f"{word}:*" for word in words)
+    return RawSQL(  # noqa: S611 - the query words are a bound parameter
+        "to_tsvector('simple'::regconfig, candidates_candidate.search_text) "
+        "@@ to_tsquery('simple'::regconfig, %s)",
+        [tsquery],
+        output_field=BooleanField(),
+    )
+
+
+def _sqlite_match(words: list[str]) -> str:
+    return " ".join(f'"{word}"*' for word in words)
+
+
+# The table name is a constant; the user's words are a bound parameter.
+_SQLITE_IDS = f"SELECT rowid FROM {SQLITE_FTS_TABLE} WHERE {SQLITE_FTS_TABLE} MATCH %s"  # noqa: S608
+
+
 def matching(queryset: QuerySet[Candidate], query: str) -> QuerySet[Candidate]:
-    """Narrow `queryset` to candidates whose words start with every word of `query`."""
-    words = search_words(query)[:MAX_QUERY_WORDS]
+    """Narrow `queryset` to candidates whose words start with every word of `query`.
+
+    Meant for queries that match many rows (see `matching_ids` for the few-rows case): the
+    database walks the list's sort index and tests each row until a page is full. PostgreSQL
+    tests the tsvector; SQLite tests `search_text` with LIKE, since an FTS5 subquery would
+    first materialize every match (110 ms for "engineer" at 1M rows, against 12 ms this way).
+    """
+    words = _words(query)
     if not words:
         return queryset
     if connection.vendor == "postgresql":
-        tsquery = " & ".join(f"{word}:*" for word in words)
-        return queryset.filter(
-            RawSQL(
-                "to_tsvector('simple'::regconfig, candidates_candidate.search_text) "
-                "@@ to_tsquery('simple'::regconfig, %s)",
-                [tsquery],
+        return queryset.filter(_postgres_condition(words))
+    for word in words:  # words are [0-9a-z]+, so nothing needs escaping in the pattern
+        queryset = queryset.filter(
+            RawSQL(  # noqa: S611 - the pattern is a bound parameter
+                "(' ' || candidates_candidate.search_text) LIKE %s",
+                [f"% {word}%"],
                 output_field=BooleanField(),
             )
         )
-    fts_query = " ".join(f'"{word}"*' for word in words)
-    return queryset.filter(
-        id__in=RawSQL(
-            f"SELECT rowid FROM {SQLITE_FTS_TABLE} WHERE {SQLITE_FTS_TABLE} MATCH %s", [fts_query]
-        )
-    )
+    return queryset
+
+
+def matching_ids(query: str, *, limit: int) -> list[int] | None:
+    """On SQLite, the ids of every match when there are at most `limit`; else None.
+
+    FTS5 stops reading after `limit` + 1 rows, so this probe is cheap. PostgreSQL would have
+    to build the whole GIN bitmap first (250 ms for 80k matches at 1M rows), and its planner
+    already estimates how many rows a tsquery matches, so there it always answers None.
+    """
+    # One-letter prefixes merge thousands of index terms (95 ms for "e" at 1M rows) and match
+    # most rows anyway; the probe leaves them to `matching`.
+    words = [word for word in _words(query) if len(word) > 1]
+    if not words or connection.vendor != "sqlite":
+        return None
+    with connection.cursor() as cursor:
+        cursor.execute(f"{_SQLITE_IDS} LIMIT %s", [_sqlite_match(words), limit + 1])
+        ids = [row[0] for row in cursor.fetchall()]
+    return ids if len(ids) <= limit else None
 
 
 def rebuild() -> None:
     """Rebuild the SQLite FTS index from the table (after a bulk load that bypassed triggers)."""
     if connection.vendor == "sqlite":
         with connection.cursor() as cursor:
-            cursor.execute(f"INSERT INTO {SQLITE_FTS_TABLE}({SQLITE_FTS_TABLE}) VALUES ('rebuild')")
+            table = SQLITE_FTS_TABLE
+            cursor.execute(f"INSERT INTO {table}({table}) VALUES ('rebuild')")  # noqa: S608

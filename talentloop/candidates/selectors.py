@@ -6,7 +6,8 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Prefetch, Q, QuerySet, prefetch_related_objects
+from django.db import connection
+from django.db.models import F, Func, OrderBy, Prefetch, Q, QuerySet, prefetch_related_objects
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
@@ -15,6 +16,9 @@ from talentloop.candidates import search
 from talentloop.candidates.models import (
     Activity,
     Candidate,
+    CandidateEmail,
+    CandidateLink,
+    CandidatePhone,
     CandidateTag,
     CustomFieldDefinition,
     Note,
@@ -100,7 +104,7 @@ def parse_filters(
     if owner:
         if owner == "me" and me is not None:
             owner_id = me
-        elif owner.isdigit():
+        elif owner.isascii() and owner.isdigit() and int(owner) < 2**63:  # ids are 64-bit
             owner_id = int(owner)
         else:
             raise InvalidInput("Owner is a user id or 'me'.", field="owner")
@@ -108,7 +112,10 @@ def parse_filters(
         raise InvalidInput(f"Source is one of: {', '.join(Source.values)}.", field="source")
     since = None
     if updated_since:
-        since = parse_datetime(updated_since)
+        try:
+            since = parse_datetime(updated_since)
+        except ValueError:  # well-formed but impossible, such as February 30
+            since = None
         if since is None:
             raise InvalidInput(
                 "Use an ISO 8601 date-time, e.g. 2026-01-31T09:00:00Z.", field="updated_since"
@@ -127,28 +134,136 @@ def parse_filters(
     )
 
 
+SMALL_SET = 5_000
+
+
 def filtered_candidates(actor: Actor, filters: CandidateFilters) -> QuerySet[Candidate]:
+    """The visible candidates that pass `filters`, unordered."""
+    return _filtered(actor, filters)[0]
+
+
+def _filtered(actor: Actor, filters: CandidateFilters) -> tuple[QuerySet[Candidate], bool]:
+    """The filtered queryset, and whether it was narrowed to a short list of ids.
+
+    Text and tag filters can match a handful of rows or half the table. A handful is listed
+    first and looked up by id: a rare term would otherwise walk the whole sort index looking
+    for 50 rows (500 ms at 1M on SQLite). Many go in as a condition the database tests while
+    walking the sort index, where a page fills early.
+    """
     queryset = visible_candidates(actor)
     if not filters.include_archived:
         queryset = queryset.filter(is_archived=False)
+    few_ids: set[int] | None = None
     if filters.text:
+        text_ids = search.matching_ids(filters.text, limit=SMALL_SET)
+        if text_ids is not None:
+            few_ids = set(text_ids)
+        # Also when listed: the probe may leave out one-letter words, this check does not.
         queryset = search.matching(queryset, filters.text)
     if filters.tag:
         tagged = CandidateTag.objects.filter(
             tag__workspace=actor.workspace, tag__name_key=filters.tag.casefold()
-        ).values("candidate_id")
-        queryset = queryset.filter(id__in=tagged)
+        ).values_list("candidate_id", flat=True)
+        tag_ids = list(tagged[: SMALL_SET + 1])
+        if len(tag_ids) <= SMALL_SET:
+            few_ids = set(tag_ids) if few_ids is None else few_ids & set(tag_ids)
+        else:
+            queryset = queryset.filter(id__in=tagged)
+    if few_ids is not None:
+        queryset = queryset.filter(id__in=sorted(few_ids))
     if filters.owner_id is not None:
         queryset = queryset.filter(owner_id=filters.owner_id)
     if filters.source:
         queryset = queryset.filter(source=filters.source)
     if filters.updated_since:
         queryset = queryset.filter(updated_at__gte=filters.updated_since)
-    return queryset
+    return queryset, few_ids is not None
 
 
-def _keyset_value(candidate: Candidate, field: str) -> Any:
-    return getattr(candidate, field.lstrip("-"))
+def _order(queryset: QuerySet[Candidate], ordering: tuple[str, ...], *, by_ids: bool) -> Any:
+    if by_ids and connection.vendor == "sqlite":
+        # SQLite would walk the sort index and test each row against the id list; a unary
+        # plus hides the index, so it fetches the listed rows by id and sorts them instead.
+        return queryset.order_by(
+            *(
+                OrderBy(
+                    Func(F(field.lstrip("-")), template="+%(expressions)s"),
+                    descending=field.startswith("-"),
+                )
+                for field in ordering
+            )
+        )
+    return queryset.order_by(*ordering)
+
+
+# The columns of the plain-data read model, in the API's field order.
+ROW_COLUMNS = (
+    "id",
+    "first_name",
+    "last_name",
+    "headline",
+    "city",
+    "region",
+    "country",
+    "timezone",
+    "current_title",
+    "current_company",
+    "seniority",
+    "years_experience",
+    "source",
+    "source_detail",
+    "owner_id",
+    "custom_fields",
+    "is_do_not_contact",
+    "is_archived",
+    "last_contacted_at",
+    "created_at",
+    "updated_at",
+)
+
+
+def candidate_rows(queryset: QuerySet[Candidate]) -> list[dict[str, Any]]:
+    """Candidates as plain dicts shaped like the API's CandidateOut, in `queryset` order.
+
+    Lists and the API profile are the hot paths: five `.values()` queries and no model
+    instances measured 3-4x faster than select/prefetch_related at 50 rows.
+    """
+    rows = list(queryset.values(*ROW_COLUMNS))
+    by_id: dict[int, dict[str, Any]] = {}
+    for row in rows:
+        years = row["years_experience"]
+        row["years_experience"] = float(years) if years is not None else None
+        row["full_name"] = f"{row['first_name']} {row['last_name']}".strip()
+        row.update(emails=[], phones=[], links=[], tags=[])
+        by_id[row["id"]] = row
+    if not by_id:
+        return rows
+    ids = list(by_id)
+    for cid, email, primary in (
+        CandidateEmail.objects.filter(candidate_id__in=ids)
+        .order_by("-is_primary", "id")
+        .values_list("candidate_id", "email", "is_primary")
+    ):
+        by_id[cid]["emails"].append({"email": email, "is_primary": primary})
+    for cid, number, kind, primary in (
+        CandidatePhone.objects.filter(candidate_id__in=ids)
+        .order_by("-is_primary", "id")
+        .values_list("candidate_id", "number", "kind", "is_primary")
+    ):
+        by_id[cid]["phones"].append({"number": number, "kind": kind, "is_primary": primary})
+    for cid, url, kind in (
+        CandidateLink.objects.filter(candidate_id__in=ids)
+        .order_by("id")
+        .values_list("candidate_id", "url", "kind")
+    ):
+        by_id[cid]["links"].append({"url": url, "kind": kind})
+    for cid, name in (
+        CandidateTag.objects.filter(candidate_id__in=ids)
+        .order_by("tag__name_key")
+        .values_list("candidate_id", "tag__name")
+    ):
+        by_id[cid]["tags"].append(name)
+    return rows
 
 
 def candidate_page(
@@ -158,8 +273,8 @@ def candidate_page(
     sort: str = "-updated_at",
     cursor: str = "",
     limit: int = 50,
-) -> tuple[list[Candidate], str | None]:
-    """One page of candidates and the cursor of the next page (None on the last page).
+) -> tuple[list[dict[str, Any]], str | None]:
+    """One page of candidates (as `candidate_rows` dicts) and the next page's cursor (or None).
 
     Keyset pagination: the cursor holds the last row's sort values, so page 20,000 costs what
     page 1 costs.
@@ -169,15 +284,15 @@ def candidate_page(
     if not 1 <= limit <= MAX_PAGE:
         raise InvalidInput(f"Limit is 1 to {MAX_PAGE}.", field="limit")
     ordering = SORTS[sort]
-    queryset = filtered_candidates(actor, filters)
+    queryset, by_ids = _filtered(actor, filters)
     if cursor:
         values = cursors.decode(cursor, size=len(ordering))
         queryset = queryset.filter(_after(ordering, values))
-    rows = list(with_profile(queryset.order_by(*ordering))[: limit + 1])
+    rows = candidate_rows(_order(queryset, ordering, by_ids=by_ids)[: limit + 1])
     next_cursor = None
     if len(rows) > limit:
         rows = rows[:limit]
-        next_cursor = cursors.encode([_keyset_value(rows[-1], f) for f in ordering])
+        next_cursor = cursors.encode([rows[-1][field.lstrip("-")] for field in ordering])
     return rows, next_cursor
 
 
@@ -186,12 +301,19 @@ def _after(ordering: tuple[str, ...], values: list[Any]) -> Q:
     parsed = []
     for field, value in zip(ordering, values, strict=True):
         name = field.lstrip("-")
+        # Cursors come back from clients: check each value's type before it reaches SQL.
         if name.endswith("_at"):
-            moment = parse_datetime(value) if isinstance(value, str) else None
+            try:
+                moment = parse_datetime(value) if isinstance(value, str) else None
+            except ValueError:
+                moment = None
             if moment is None:
                 raise InvalidInput("This cursor is not valid.", field="cursor")
             value = moment
-        elif name == "id" and not isinstance(value, int):
+        elif name == "id":
+            if not isinstance(value, int) or isinstance(value, bool):
+                raise InvalidInput("This cursor is not valid.", field="cursor")
+        elif not isinstance(value, str) or "\x00" in value:
             raise InvalidInput("This cursor is not valid.", field="cursor")
         parsed.append((name, "lt" if field.startswith("-") else "gt", value))
     condition = Q()
@@ -247,7 +369,10 @@ def access_note(actor: Actor, note_id: int) -> Note:
         )
     except (Note.DoesNotExist, ValueError, TypeError, OverflowError):
         raise NotFound("No such note.") from None
-    access_candidate(actor, note.candidate_id)
+    try:
+        access_candidate(actor, note.candidate_id)
+    except NotFound:  # answer as for a missing note, so the note's existence does not show
+        raise NotFound("No such note.") from None
     return note
 
 
@@ -260,6 +385,8 @@ def access_tag(actor: Actor, tag_id: int) -> Tag:
 
 def access_custom_field(actor: Actor, key: str) -> CustomFieldDefinition:
     try:
+        if "\x00" in key:  # PostgreSQL cannot even compare text holding NUL
+            raise CustomFieldDefinition.DoesNotExist
         return CustomFieldDefinition.objects.get(key=key, workspace=actor.workspace)
     except CustomFieldDefinition.DoesNotExist:
         raise NotFound("No such custom field.") from None

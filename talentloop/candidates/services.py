@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import datetime as dt
+import math
 from collections.abc import Iterable, Mapping, Sequence
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from talentloop.accounts.models import Membership, User
@@ -94,13 +96,12 @@ def _clean(actor: Actor, data: Mapping[str, Any], *, creating: bool) -> dict[str
         raise InvalidInput("A first name is required.", field="first_name")
     if "first_name" in clean and not clean["first_name"]:
         raise InvalidInput("The first name cannot be empty.", field="first_name")
-    try:
-        if "country" in data:
-            clean["country"] = normalize_country(data["country"] or "")
-        if "timezone" in data:
-            clean["timezone"] = normalize_timezone(data["timezone"] or "")
-    except NormalizationError as error:
-        raise InvalidInput(str(error), field="country" if "country" in str(error) else "timezone")
+    for name, normalize in (("country", normalize_country), ("timezone", normalize_timezone)):
+        if name in data:
+            try:
+                clean[name] = normalize(data[name] or "")
+            except NormalizationError as error:
+                raise InvalidInput(str(error), field=name) from None
     if "seniority" in data:
         clean["seniority"] = _choice(data["seniority"] or "", Seniority, "seniority", blank=True)
     if "source" in data:
@@ -114,15 +115,16 @@ def _clean(actor: Actor, data: Mapping[str, Any], *, creating: bool) -> dict[str
             if not isinstance(data[flag], bool):
                 raise InvalidInput("Must be true or false.", field=flag)
             clean[flag] = data[flag]
+    # A list sent as null is emptied, as a text field sent as null is blanked.
     if "emails" in data:
-        clean["emails"] = _emails(data["emails"])
+        clean["emails"] = _emails(data["emails"] or [])
     if "phones" in data:
         region = actor.workspace.default_phone_region
-        clean["phones"] = _phones(data["phones"], region)
+        clean["phones"] = _phones(data["phones"] or [], region)
     if "links" in data:
-        clean["links"] = _links(data["links"])
+        clean["links"] = _links(data["links"] or [])
     if "tags" in data:
-        clean["tags"] = _tag_names(data["tags"])
+        clean["tags"] = _tag_names(data["tags"] or [])
     if "custom_fields" in data:
         clean["custom_fields"] = clean_custom_fields(actor, data["custom_fields"] or {})
     return clean
@@ -144,7 +146,7 @@ def _years(value: Any) -> Decimal | None:
         years = Decimal(str(value)).quantize(Decimal("0.1"))
     except (InvalidOperation, ValueError):
         raise InvalidInput("Must be a number of years.", field="years_experience") from None
-    if not Decimal(0) <= years <= Decimal(80):
+    if years.is_nan() or not Decimal(0) <= years <= Decimal(80):
         raise InvalidInput("Must be between 0 and 80.", field="years_experience")
     return years
 
@@ -152,10 +154,15 @@ def _years(value: Any) -> Decimal | None:
 def _owner(actor: Actor, owner_id: Any) -> int | None:
     if owner_id is None or owner_id == "":
         return None
-    is_member = Membership.objects.filter(workspace=actor.workspace, user_id=owner_id).exists()
-    if not isinstance(owner_id, int) or not is_member:
+    # Type first: a string id would make the membership query itself raise (a 500, not a 422).
+    # Ids are 64-bit: SQLite raises OverflowError on a bigger one instead of matching nothing.
+    is_id = isinstance(owner_id, int) and not isinstance(owner_id, bool) and abs(owner_id) < 2**63
+    if (
+        not is_id
+        or not Membership.objects.filter(workspace=actor.workspace, user_id=owner_id).exists()
+    ):
         raise InvalidInput("The owner must be a member of this workspace.", field="owner_id")
-    return owner_id
+    return int(owner_id)
 
 
 def _emails(values: Iterable[str]) -> list[str]:
@@ -249,6 +256,8 @@ def _custom_value(definition: CustomFieldDefinition, value: Any, field: str) -> 
             number = float(value)
         except (TypeError, ValueError):
             raise InvalidInput("Must be a number.", field=field) from None
+        if not math.isfinite(number):  # NaN and infinity are not JSON
+            raise InvalidInput("Must be a number.", field=field)
         return int(number) if number.is_integer() else number
     if definition.field_type == kind.DATE:
         try:
@@ -308,15 +317,29 @@ def _refresh_search_text(candidate: Candidate) -> None:
 
 
 def _write_contacts(actor: Actor, candidate: Candidate, clean: Mapping[str, Any]) -> None:
+    """Replace the given lists. A list that is unchanged is not rewritten at all."""
     workspace = actor.workspace
     if "emails" in clean:
         _check_emails_free(actor, candidate, clean["emails"])
-        candidate.emails.all().delete()
-        CandidateEmail.objects.bulk_create(
-            CandidateEmail(candidate=candidate, workspace=workspace, email=email, is_primary=i == 0)
-            for i, email in enumerate(clean["emails"])
-        )
-    if "phones" in clean:
+        current = {e.email: e for e in candidate.emails.all()}
+        if list(current) != clean["emails"]:
+            candidate.emails.all().delete()
+            # A bounce belongs to the address, not the row: an address that stays keeps it.
+            CandidateEmail.objects.bulk_create(
+                CandidateEmail(
+                    candidate=candidate,
+                    workspace=workspace,
+                    email=email,
+                    is_primary=i == 0,
+                    bounced_at=current[email].bounced_at if email in current else None,
+                    created_at=current[email].created_at if email in current else timezone.now(),
+                )
+                for i, email in enumerate(clean["emails"])
+            )
+    if (
+        "phones" in clean
+        and [(p.number, p.kind) for p in candidate.phones.all()] != clean["phones"]
+    ):
         candidate.phones.all().delete()
         CandidatePhone.objects.bulk_create(
             CandidatePhone(
@@ -324,13 +347,14 @@ def _write_contacts(actor: Actor, candidate: Candidate, clean: Mapping[str, Any]
             )
             for i, (n, k) in enumerate(clean["phones"])
         )
-    if "links" in clean:
+    if "links" in clean and [(lk.url, lk.kind) for lk in candidate.links.all()] != clean["links"]:
         candidate.links.all().delete()
         CandidateLink.objects.bulk_create(
             CandidateLink(candidate=candidate, workspace=workspace, url=url, kind=kind)
             for url, kind in clean["links"]
         )
-    if "tags" in clean:
+    wanted_tags = {name.casefold() for name in clean.get("tags", ())}
+    if "tags" in clean and {t.name_key for t in candidate.tags.all()} != wanted_tags:
         tags = _get_or_create_tags(actor, clean["tags"])
         CandidateTag.objects.filter(candidate=candidate).delete()
         CandidateTag.objects.bulk_create(CandidateTag(candidate=candidate, tag=t) for t in tags)
@@ -352,8 +376,10 @@ def _check_emails_free(actor: Actor, candidate: Candidate, emails: Sequence[str]
 
 def _get_or_create_tags(actor: Actor, names: Sequence[str]) -> list[Tag]:
     keys = {name.casefold(): name for name in names}
-    existing = {t.name_key: t for t in Tag.objects.filter(workspace=actor.workspace)
-                .filter(name_key__in=keys)}
+    existing = {
+        t.name_key: t
+        for t in Tag.objects.filter(workspace=actor.workspace).filter(name_key__in=keys)
+    }
     missing = [
         Tag(workspace=actor.workspace, name=name, name_key=key)
         for key, name in keys.items()
@@ -361,8 +387,10 @@ def _get_or_create_tags(actor: Actor, names: Sequence[str]) -> list[Tag]:
     ]
     if missing:
         Tag.objects.bulk_create(missing, ignore_conflicts=True)
-        existing = {t.name_key: t for t in Tag.objects.filter(workspace=actor.workspace)
-                    .filter(name_key__in=keys)}
+        existing = {
+            t.name_key: t
+            for t in Tag.objects.filter(workspace=actor.workspace).filter(name_key__in=keys)
+        }
     return [existing[key] for key in keys]
 
 
@@ -542,7 +570,10 @@ def record_activity(
         occurred_at=occurred_at or timezone.now(),
     )
     if type in OUTBOUND_TYPES and not inbound:
-        Candidate.objects.filter(pk=candidate.pk).update(last_contacted_at=activity.occurred_at)
+        # A backdated entry (a call logged a week later) must not move the date back.
+        Candidate.objects.filter(pk=candidate.pk).filter(
+            Q(last_contacted_at__isnull=True) | Q(last_contacted_at__lt=activity.occurred_at)
+        ).update(last_contacted_at=activity.occurred_at)
     return activity
 
 
@@ -571,6 +602,8 @@ def log_touchpoint(
     summary = summary.strip()
     if not summary or len(summary) > 500:
         raise InvalidInput("Say what happened, in 1 to 500 characters.", field="summary")
+    if occurred_at and timezone.is_naive(occurred_at):
+        raise InvalidInput("Give the time with a time zone.", field="occurred_at")
     if occurred_at and occurred_at > timezone.now() + dt.timedelta(minutes=5):
         raise InvalidInput("A logged touchpoint cannot be in the future.", field="occurred_at")
     activity_type = Activity.Type(type)
@@ -645,8 +678,9 @@ def add_note(
     )
     activity.payload = {"note_id": note.pk}
     activity.save(update_fields=["payload"])
-    audit.record(actor=actor, action=audit.Action.NOTE_CREATED, target=candidate,
-                 extra={"note_id": note.pk})
+    audit.record(
+        actor=actor, action=audit.Action.NOTE_CREATED, target=candidate, extra={"note_id": note.pk}
+    )
     return note
 
 
@@ -684,7 +718,11 @@ def update_note(
         actor=actor,
         action=audit.Action.NOTE_UPDATED,
         target=note.candidate,
-        changes={k: [str(v) for v in pair] for k, pair in audit.diff(before, after).items()},
+        # ISO 8601 for times and a real null for a cleared reminder (str() would store "None").
+        changes={
+            k: [v.isoformat() if isinstance(v, dt.datetime) else v for v in pair]
+            for k, pair in audit.diff(before, after).items()
+        },
         extra={"note_id": note.pk},
     )
     return note
@@ -704,8 +742,12 @@ def complete_reminder(*, actor: Actor, note: Note) -> Note:
 def delete_note(*, actor: Actor, note: Note) -> None:
     """Delete a note and its timeline entry. Only its author may."""
     _require_author(actor, note)
-    audit.record(actor=actor, action=audit.Action.NOTE_DELETED, target=note.candidate,
-                 extra={"note_id": note.pk})
+    audit.record(
+        actor=actor,
+        action=audit.Action.NOTE_DELETED,
+        target=note.candidate,
+        extra={"note_id": note.pk},
+    )
     note.activity.delete()  # cascades to the note
 
 
@@ -730,16 +772,18 @@ def rename_tag(*, actor: Actor, tag: Tag, name: str) -> Tag:
     old = tag.name
     tag.name, tag.name_key = clean, key
     tag.save()
-    audit.record(actor=actor, action=audit.Action.TAG_CHANGED, target=tag,
-                 changes={"name": [old, clean]})
+    audit.record(
+        actor=actor, action=audit.Action.TAG_CHANGED, target=tag, changes={"name": [old, clean]}
+    )
     return tag
 
 
 @transaction.atomic
 def delete_tag(*, actor: Actor, tag: Tag) -> None:
     _require(actor, Capability.EDIT_CANDIDATES)
-    audit.record(actor=actor, action=audit.Action.TAG_CHANGED, target=tag,
-                 changes={"name": [tag.name, None]})
+    audit.record(
+        actor=actor, action=audit.Action.TAG_CHANGED, target=tag, changes={"name": [tag.name, None]}
+    )
     tag.delete()
 
 
@@ -773,8 +817,12 @@ def define_custom_field(
         choices=clean_choices,
         position=CustomFieldDefinition.objects.filter(workspace=actor.workspace).count(),
     )
-    audit.record(actor=actor, action=audit.Action.CUSTOM_FIELD_CHANGED, target=definition,
-                 changes={"key": [None, key], "field_type": [None, field_type]})
+    audit.record(
+        actor=actor,
+        action=audit.Action.CUSTOM_FIELD_CHANGED,
+        target=definition,
+        changes={"key": [None, key], "field_type": [None, field_type]},
+    )
     return definition
 
 
@@ -782,6 +830,10 @@ def define_custom_field(
 def delete_custom_field(*, actor: Actor, definition: CustomFieldDefinition) -> None:
     """Remove the definition; stored values stay in each candidate's data until changed."""
     _require(actor, Capability.MANAGE_WORKSPACE)
-    audit.record(actor=actor, action=audit.Action.CUSTOM_FIELD_CHANGED, target=definition,
-                 changes={"key": [definition.key, None]})
+    audit.record(
+        actor=actor,
+        action=audit.Action.CUSTOM_FIELD_CHANGED,
+        target=definition,
+        changes={"key": [definition.key, None]},
+    )
     definition.delete()

@@ -16,11 +16,13 @@ from talentloop.candidates import selectors, services
 from talentloop.candidates.forms import CandidateForm, NoteForm, TouchpointForm, initial_from
 from talentloop.candidates.models import Activity, Source
 from talentloop.compliance.forms import ConsentForm
+from talentloop.compliance.models import ConsentRecord
 from talentloop.compliance.selectors import consent_ledger, consent_status
 from talentloop.core.errors import Forbidden, InvalidInput, TalentloopError
 from talentloop.core.views import MemberRequest, member_required
 
 PAGE_SIZE = 50
+CONSENT_PURPOSES = (ConsentRecord.Purpose.MARKETING, ConsentRecord.Purpose.RECRUITING)
 
 
 @member_required
@@ -49,6 +51,10 @@ def candidate_list(request: MemberRequest) -> HttpResponse:
         )
     except InvalidInput as exc:
         error = exc.message
+    source_labels = dict(Source.choices)
+    for row in rows:
+        row["location"] = ", ".join(p for p in (row["city"], row["region"], row["country"]) if p)
+        row["source_label"] = source_labels.get(row["source"], row["source"])
     query = params.copy()
     query.pop("cursor", None)
     next_query = query.copy()
@@ -70,8 +76,8 @@ def candidate_list(request: MemberRequest) -> HttpResponse:
             "sorts": [
                 ("-updated_at", "Recently changed"),
                 ("-created_at", "Recently added"),
-                ("last_name", "Name A–Z"),
-                ("-last_name", "Name Z–A"),
+                ("last_name", "Name A to Z"),
+                ("-last_name", "Name Z to A"),
             ],
         },
     )
@@ -90,9 +96,15 @@ def _render_detail(
     request: MemberRequest, candidate: Any, status: int = 200, **forms: Any
 ) -> HttpResponse:
     actor = request.actor
-    activities, older = selectors.candidate_timeline(
-        actor, candidate, cursor=request.GET.get("before", ""), limit=50
-    )
+    timeline_error = ""
+    try:
+        activities, older = selectors.candidate_timeline(
+            actor, candidate, cursor=request.GET.get("before", ""), limit=50
+        )
+    except InvalidInput as exc:
+        # A hand-edited "Older entries" link: show the newest entries and say why.
+        timeline_error = exc.message
+        activities, older = selectors.candidate_timeline(actor, candidate, limit=50)
     definitions = selectors.custom_field_definitions(actor)
     consent = consent_status(candidate)
     return render(
@@ -102,15 +114,16 @@ def _render_detail(
             "candidate": candidate,
             "activities": activities,
             "older_cursor": older,
+            "timeline_error": timeline_error,
             "custom_fields": [
                 (d.label, candidate.custom_fields.get(d.key))
                 for d in definitions
                 if d.key in candidate.custom_fields
             ],
-            "consent_rows": [
-                (channel, purpose, consent.get((channel, purpose), "none"))
-                for channel in ("email", "sms", "phone")
-                for purpose in ("marketing", "recruiting")
+            # One row per channel: its label and the status for marketing, then recruiting.
+            "consent_grid": [
+                (label, [consent.get((channel, purpose), "none") for purpose in CONSENT_PURPOSES])
+                for channel, label in ConsentRecord.Channel.choices
             ],
             "consent_ledger": consent_ledger(candidate)[:20],
             "note_form": forms.get("note_form") or NoteForm(),
@@ -138,7 +151,9 @@ def candidate_create(request: MemberRequest) -> HttpResponse:
             return redirect("candidates:detail", candidate.pk)
     status = 422 if request.method == "POST" else 200
     return render(
-        request, "candidates/candidate_form.html", {"form": form, "candidate": None},
+        request,
+        "candidates/candidate_form.html",
+        {"form": form, "candidate": None},
         status=status,
     )
 
@@ -160,7 +175,9 @@ def candidate_edit(request: MemberRequest, candidate_id: int) -> HttpResponse:
             return redirect("candidates:detail", candidate.pk)
     status = 422 if request.method == "POST" else 200
     return render(
-        request, "candidates/candidate_form.html", {"form": form, "candidate": candidate},
+        request,
+        "candidates/candidate_form.html",
+        {"form": form, "candidate": candidate},
         status=status,
     )
 

@@ -5,8 +5,10 @@ from typing import Any
 
 from django.http import HttpRequest
 from django.utils.dateparse import parse_datetime
-from ninja import Query, Router, Schema
+from ninja import Query, Router
+from pydantic import Field
 
+from talentloop.candidates.schemas import SafeTextIn
 from talentloop.candidates.selectors import access_candidate
 from talentloop.compliance import selectors, services
 from talentloop.compliance.schemas import AuditPageOut, ConsentIn, ConsentOut, ConsentStatusOut
@@ -28,20 +30,18 @@ def candidate_consent(request: HttpRequest, candidate_id: int) -> dict[str, Any]
 
 
 @router.post("/candidates/{candidate_id}/consent", response={201: ConsentOut})
-def record_consent(
-    request: HttpRequest, candidate_id: int, payload: ConsentIn
-) -> tuple[int, Any]:
+def record_consent(request: HttpRequest, candidate_id: int, payload: ConsentIn) -> tuple[int, Any]:
     """Add a ledger entry (granted or withdrawn) with its evidence."""
     actor = actor_of(request)
     candidate = access_candidate(actor, candidate_id)
     return 201, services.record_consent(actor=actor, candidate=candidate, **payload.model_dump())
 
 
-class AuditQuery(Schema):
+class AuditQuery(SafeTextIn):
     action: str = ""
-    actor_id: int | None = None
+    actor_id: int | None = Field(None, ge=0, lt=2**63)  # ids are 64-bit
     target_type: str = ""
-    target_id: int | None = None
+    target_id: int | None = Field(None, ge=0, lt=2**63)
     since: str = ""
     until: str = ""
     cursor: str = ""
@@ -51,7 +51,10 @@ class AuditQuery(Schema):
 def _moment(value: str, field: str) -> dt.datetime | None:
     if not value:
         return None
-    moment = parse_datetime(value)
+    try:
+        moment = parse_datetime(value)
+    except ValueError:  # well-formed but impossible, such as February 30
+        moment = None
     if moment is None:
         raise InvalidInput("Use an ISO 8601 date-time.", field=field)
     return moment if moment.tzinfo else moment.replace(tzinfo=dt.UTC)

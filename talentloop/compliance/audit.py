@@ -28,7 +28,7 @@ def record(
         api_key=actor.api_key,
         actor_label=actor.label,
         action=action,
-        target_type=target._meta.model_name if target is not None else "",
+        target_type=(target._meta.model_name or "") if target is not None else "",
         target_id=target.pk if target is not None else None,
         target_label=target_label or (str(target)[:254] if target is not None else ""),
         changes=changes or {},

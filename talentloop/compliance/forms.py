@@ -16,8 +16,9 @@ class ConsentForm(forms.Form):
 
 
 class AuditFilterForm(forms.Form):
-    action = forms.ChoiceField(choices=[("", "Any action"), *AuditEvent.Action.choices],
-                               required=False)
+    action = forms.ChoiceField(
+        choices=[("", "Any action"), *AuditEvent.Action.choices], required=False
+    )
     actor = forms.TypedChoiceField(coerce=int, required=False, empty_value=None)
     target_type = forms.CharField(required=False, max_length=40)
     target_id = forms.IntegerField(required=False, min_value=1)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import ipaddress
+
 from django.db import transaction
 
 from talentloop.accounts.roles import Capability
@@ -18,7 +20,10 @@ Purpose = ConsentRecord.Purpose
 
 
 class OutreachNotAllowed(TalentloopError):
-    """Talentloop must not contact this person on this channel for this purpose; `reason` says why."""
+    """Talentloop must not contact this person on this channel for this purpose.
+
+    `reason` is a stable code: inactive, do_not_contact, withdrawn or no_consent.
+    """
 
     code = "outreach_not_allowed"
     status = 409
@@ -56,6 +61,11 @@ def record_consent(
             raise InvalidInput(f"{field} is one of: {', '.join(choices.values)}.", field=field)
     if len(wording_version) > 64:
         raise InvalidInput("At most 64 characters.", field="wording_version")
+    if ip is not None:
+        try:
+            ip = str(ipaddress.ip_address(ip))
+        except ValueError:
+            raise InvalidInput("Not an IPv4 or IPv6 address.", field="ip") from None
     entry = ConsentRecord.objects.create(
         workspace=actor.workspace,
         candidate=candidate,
@@ -97,7 +107,9 @@ def ensure_outreach_allowed(candidate: Candidate, channel: str, purpose: str) ->
     if candidate.deleted_at is not None or candidate.is_archived:
         raise OutreachNotAllowed("This candidate is archived or deleted.", reason="inactive")
     if candidate.is_do_not_contact:
-        raise OutreachNotAllowed("This candidate is marked do-not-contact.", reason="do_not_contact")
+        raise OutreachNotAllowed(
+            "This candidate is marked do-not-contact.", reason="do_not_contact"
+        )
     status = consent_status(candidate).get((channel, purpose))
     if status == ConsentRecord.Status.WITHDRAWN:
         raise OutreachNotAllowed(

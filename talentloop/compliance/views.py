@@ -38,6 +38,9 @@ def audit_log(request: MemberRequest) -> HttpResponse:
             until=_start_of(until),
         )
     events = audit_events(actor, filters).select_related("actor")
+    if form.is_bound and not form.is_valid():
+        # A filter that cannot be applied lists nothing rather than everything.
+        events = events.none()
     page = Paginator(events, 50).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
@@ -45,4 +48,5 @@ def audit_log(request: MemberRequest) -> HttpResponse:
         request,
         "compliance/audit_log.html",
         {"form": form, "page": page, "query": query.urlencode()},
+        status=422 if form.errors else 200,
     )

@@ -2,16 +2,19 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import json
 from collections.abc import Callable
 from typing import Any
 
 from django.core.exceptions import RequestDataTooBig
+from django.core.serializers.json import DjangoJSONEncoder
 from django.db import IntegrityError, transaction
 from django.http import HttpRequest, HttpResponse
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, AuthorizationError, HttpError, ValidationError
+from ninja.renderers import JSONRenderer
 from ninja.security import HttpBearer, SessionAuth
 
 from talentloop.accounts.models import ApiKey
@@ -44,6 +47,13 @@ class ApiKeyAuth(HttpBearer):
 class MemberSessionAuth(SessionAuth):
     """The browser session of a signed-in member; unsafe methods need the CSRF token."""
 
+    def __call__(self, request: HttpRequest) -> Any:
+        # Without a signed-in user there is no session to protect, so the answer is 401
+        # ("authenticate"), not a CSRF failure, for an API client that sent no or a bad key.
+        if not request.user.is_authenticated:
+            return None
+        return super().__call__(request)
+
     def authenticate(self, request: HttpRequest, key: str | None) -> Any:
         if not request.user.is_authenticated:
             return None
@@ -59,16 +69,41 @@ def actor_of(request: HttpRequest) -> Actor:
     return actor
 
 
+class ApiJSONEncoder(DjangoJSONEncoder):
+    """Dates as pydantic writes them (full precision, UTC as Z), so every endpoint agrees."""
+
+    def default(self, o: Any) -> Any:
+        if isinstance(o, dt.datetime):
+            return o.isoformat().replace("+00:00", "Z")
+        return super().default(o)
+
+
+class ApiRenderer(JSONRenderer):
+    """Ninja's own responses, encoded like json_response's (Django's encoder cuts to ms)."""
+
+    encoder_class = ApiJSONEncoder
+
+
+def json_response(data: Any, status: int = 200) -> HttpResponse:
+    """Serialize plain data straight to JSON: hot endpoints whose shape their selector owns
+    skip per-field schema validation (about a third of a 50-row list's time)."""
+    return HttpResponse(
+        json.dumps(data, cls=ApiJSONEncoder, separators=(",", ":")),
+        status=status,
+        content_type="application/json",
+    )
+
+
 def error_body(code: str, message: str, field: str | None = None, **extra: Any) -> dict[str, Any]:
     return {"error": {"code": code, "message": message, "field": field, **extra}}
 
 
-def _field_of(location: tuple[Any, ...] | list[Any]) -> str:
+def _field_of(location: tuple[Any, ...] | list[Any]) -> str | None:
     parts = [str(p) for p in location if p not in {"body", "query", "path", "payload", "header"}]
     out = ""
     for part in parts:
         out += f"[{part}]" if part.isdigit() else (f".{part}" if out else part)
-    return out
+    return out or None  # None: the body as a whole (not an object, or missing)
 
 
 def install_error_handlers(api: NinjaAPI) -> None:
@@ -87,8 +122,8 @@ def install_error_handlers(api: NinjaAPI) -> None:
             {"field": _field_of(e.get("loc", ())), "message": e.get("msg", "Invalid value.")}
             for e in exc.errors
         ]
-        first = details[0] if details else {"field": None, "message": "Invalid input."}
-        body = error_body("invalid", first["message"], first["field"], details=details)
+        first = details[0] if details else {"field": "", "message": "Invalid input."}
+        body = error_body("invalid", str(first["message"]), first["field"] or None, details=details)
         return respond(request, 422, body)
 
     @api.exception_handler(AuthenticationError)
@@ -132,11 +167,9 @@ def idempotent_create(
     if not key:
         with transaction.atomic():
             return status, create()
-    if len(key) > 255:
-        raise InvalidInput("At most 255 characters.", field="Idempotency-Key")
-    digest = hashlib.sha256(
-        json.dumps(payload, sort_keys=True, default=str).encode()
-    ).hexdigest()
+    if len(key) > 255 or not key.isprintable():
+        raise InvalidInput("At most 255 printable characters.", field="Idempotency-Key")
+    digest = hashlib.sha256(json.dumps(payload, sort_keys=True, default=str).encode()).hexdigest()
 
     def replay(stored: IdempotencyKey) -> tuple[int, dict[str, Any]]:
         if stored.request_hash != digest:

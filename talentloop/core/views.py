@@ -5,6 +5,7 @@ from functools import wraps
 from typing import Any
 
 from django.contrib.auth.views import redirect_to_login
+from django.db import connection
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
@@ -38,7 +39,10 @@ def home(request: MemberRequest) -> HttpResponse:
     """My reminders and the team's recent activity."""
     actor = request.actor
     now = timezone.now()
-    reminders = [(note, note.remind_at <= now) for note in due_reminders(actor)[:20]]
+    reminders = [
+        (note, note.remind_at is not None and note.remind_at <= now)
+        for note in due_reminders(actor)[:20]
+    ]
     return render(
         request,
         "core/home.html",
@@ -50,6 +54,9 @@ def home(request: MemberRequest) -> HttpResponse:
 
 
 def healthz(request: HttpRequest) -> HttpResponse:
+    """Liveness and database reachability (one query), for load balancers and `bench api`."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT 1")
     return HttpResponse("ok", content_type="text/plain")
 
 

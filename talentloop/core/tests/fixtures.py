@@ -57,8 +57,9 @@ def actor_for(user: User, workspace: Workspace | None = None) -> Actor:
     membership = Membership.objects.select_related("workspace").get(
         user=user, **({"workspace": workspace} if workspace else {})
     )
-    return Actor(workspace=membership.workspace, role=Role(membership.role), user=user,
-                 ip="127.0.0.1")
+    return Actor(
+        workspace=membership.workspace, role=Role(membership.role), user=user, ip="127.0.0.1"
+    )
 
 
 @pytest.fixture

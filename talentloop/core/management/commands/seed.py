@@ -15,8 +15,12 @@ class Command(BaseCommand):
     help = "Create the demo workspaces and people, and add realistic candidates."
 
     def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument("--candidates", type=int, default=200,
-                            help="How many candidates the workspace should have (default 200).")
+        parser.add_argument(
+            "--candidates",
+            type=int,
+            default=200,
+            help="How many candidates the workspace should have (default 200).",
+        )
         parser.add_argument("--workspace", default="acme", help="Workspace slug (default acme).")
         parser.add_argument("--seed", type=int, default=42, help="Random seed.")
 
@@ -35,8 +39,12 @@ class Command(BaseCommand):
             return
         started = time.perf_counter()
         with tqdm(total=missing, unit="candidates", unit_scale=True, disable=None) as bar:
+
+            def progress(done: int) -> None:
+                bar.update(done)
+
             seeding.seed_candidates(
-                workspace, missing, seed=options["seed"] + have, progress=bar.update
+                workspace, missing, seed=options["seed"] + have, progress=progress
             )
         elapsed = time.perf_counter() - started
         self.stdout.write(

@@ -11,12 +11,15 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--host", default=os.environ.get("TALENTLOOP_HOST", "127.0.0.1"))
-        parser.add_argument("--port", type=int,
-                            default=int(os.environ.get("TALENTLOOP_PORT", "8000")))
-        parser.add_argument("--workers", type=int,
-                            default=int(os.environ.get("TALENTLOOP_WEB_WORKERS", "2")))
-        parser.add_argument("--threads", type=int,
-                            default=int(os.environ.get("TALENTLOOP_WEB_THREADS", "4")))
+        parser.add_argument(
+            "--port", type=int, default=int(os.environ.get("TALENTLOOP_PORT", "8000"))
+        )
+        parser.add_argument(
+            "--workers", type=int, default=int(os.environ.get("TALENTLOOP_WEB_WORKERS", "2"))
+        )
+        parser.add_argument(
+            "--threads", type=int, default=int(os.environ.get("TALENTLOOP_WEB_THREADS", "4"))
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         from granian import Granian

@@ -33,7 +33,7 @@ class Command(BaseCommand):
         while True:
             try:
                 scheduler.tick()
-            except Exception:  # noqa: BLE001 - keep ticking; the error is logged
+            except Exception:
                 self.stderr.write("scheduler tick failed; retrying")
             finally:
                 close_old_connections()

@@ -1,0 +1,205 @@
+"""The profile page: details, contacts, consent and the timeline; every view is audited."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from http import HTTPStatus
+from typing import Any
+
+import pytest
+from django.test import Client
+
+from talentloop.accounts.models import User, Workspace
+from talentloop.accounts.roles import Role
+from talentloop.candidates.models import Candidate
+from talentloop.candidates.services import add_note, delete_candidate
+from talentloop.compliance.models import AuditEvent
+from talentloop.core.actor import Actor
+
+
+def _url(candidate_id: int) -> str:
+    return f"/candidates/{candidate_id}/"
+
+
+def _without_csrf(html: str) -> str:
+    return re.sub(r'name="csrfmiddlewaretoken" value="[^"]+"', "", html)
+
+
+def _views() -> list[tuple[str, int | None, str | None]]:
+    return list(
+        AuditEvent.objects.filter(action="candidate.viewed")
+        .order_by("id")
+        .values_list("actor__email", "target_id", "ip")
+    )
+
+
+def test_anonymous_is_sent_to_sign_in(client: Client, candidate: Candidate) -> None:
+    response = client.get(_url(candidate.pk))
+
+    assert response.status_code == HTTPStatus.FOUND
+    assert response["Location"] == f"/accounts/login/?next=/candidates/{candidate.pk}/"
+    assert _views() == []
+
+
+def test_shows_the_profile(alice_client: Client, candidate: Candidate) -> None:
+    response = alice_client.get(_url(candidate.pk))
+
+    assert response.status_code == HTTPStatus.OK
+    html = response.content.decode()
+    assert "<h1>Grace Hopper</h1>" in html
+    assert '<a href="mailto:grace@navy.test">grace@navy.test</a>' in html
+    assert '<a href="tel:+14155552671">+14155552671</a>' in html
+    assert '<a class="tag" href="/candidates/?tag=cobol">cobol</a>' in html
+    assert "<dt>Company</dt><dd>US Navy</dd>" in html
+    assert "<dt>Owner</dt><dd>Alice Admin</dd>" in html
+    assert response.context["consent_grid"] == [
+        ("E-mail", ["none", "none"]),
+        ("SMS", ["none", "none"]),
+        ("Phone", ["none", "none"]),
+    ]
+    assert [a.summary for a in response.context["activities"]] == [
+        "Added by alice@acme.test (source: Sourced)"
+    ]
+
+
+def test_every_view_writes_an_audit_row_with_the_ip(
+    alice_client: Client, bob_client: Client, candidate: Candidate
+) -> None:
+    alice_client.get(_url(candidate.pk))
+    alice_client.get(_url(candidate.pk), REMOTE_ADDR="203.0.113.9")
+    bob_client.get(_url(candidate.pk))
+
+    assert _views() == [
+        ("alice@acme.test", candidate.pk, "127.0.0.1"),
+        ("alice@acme.test", candidate.pk, "203.0.113.9"),
+        ("bob@acme.test", candidate.pk, "127.0.0.1"),
+    ]
+
+
+def test_forwarded_for_counts_only_behind_a_trusted_proxy(
+    alice_client: Client, candidate: Candidate, settings: Any
+) -> None:
+    url = _url(candidate.pk)
+    alice_client.get(url, HTTP_X_FORWARDED_FOR="198.51.100.1", REMOTE_ADDR="10.0.0.2")
+    settings.TRUSTED_PROXIES = 1
+    alice_client.get(url, HTTP_X_FORWARDED_FOR="198.51.100.1", REMOTE_ADDR="10.0.0.2")
+
+    assert [ip for _, _, ip in _views()] == ["10.0.0.2", "198.51.100.1"]
+
+
+def test_other_workspace_gets_the_same_404_as_a_missing_id(
+    charlie_client: Client, candidate: Candidate
+) -> None:
+    missing_id = candidate.pk + 1000
+
+    foreign = charlie_client.get(_url(candidate.pk))
+    missing = charlie_client.get(_url(missing_id))
+
+    assert foreign.status_code == missing.status_code == HTTPStatus.NOT_FOUND
+    assert _without_csrf(foreign.content.decode()) == _without_csrf(missing.content.decode())
+    assert "Grace" not in foreign.content.decode()
+    assert _views() == []
+
+
+def test_deleted_candidate_is_a_404(
+    alice_client: Client, alice_actor: Actor, candidate: Candidate
+) -> None:
+    delete_candidate(actor=alice_actor, candidate=candidate)
+
+    response = alice_client.get(_url(candidate.pk))
+
+    assert response.status_code == HTTPStatus.NOT_FOUND
+    assert _views() == []
+
+
+def test_recruiter_sees_edit_and_delete(bob_client: Client, candidate: Candidate) -> None:
+    html = bob_client.get(_url(candidate.pk)).content.decode()
+
+    assert f'href="/candidates/{candidate.pk}/edit"' in html
+    assert f'action="/candidates/{candidate.pk}/delete"' in html
+    assert f'action="/candidates/{candidate.pk}/notes"' in html
+    assert f'action="/candidates/{candidate.pk}/consent"' in html
+
+
+def test_coordinator_sees_no_edit_or_consent_controls(
+    client: Client, acme: Workspace, member_factory: Callable[..., User], candidate: Candidate
+) -> None:
+    client.force_login(member_factory("cora@acme.test", acme, Role.COORDINATOR))
+
+    html = client.get(_url(candidate.pk)).content.decode()
+
+    assert f'href="/candidates/{candidate.pk}/edit"' not in html
+    assert f'action="/candidates/{candidate.pk}/delete"' not in html
+    assert f'action="/candidates/{candidate.pk}/consent"' not in html
+    assert f'action="/candidates/{candidate.pk}/notes"' in html
+
+
+def test_hiring_manager_gets_404_for_someone_elses_candidate(
+    client: Client, acme: Workspace, member_factory: Callable[..., User], candidate: Candidate
+) -> None:
+    client.force_login(member_factory("hank@acme.test", acme, Role.HIRING_MANAGER))
+
+    assert client.get(_url(candidate.pk)).status_code == HTTPStatus.NOT_FOUND
+    assert _views() == []
+
+
+def test_timeline_hides_private_notes_of_others(
+    alice_client: Client,
+    bob_client: Client,
+    alice_actor: Actor,
+    bob_actor: Actor,
+    candidate: Candidate,
+) -> None:
+    add_note(actor=bob_actor, candidate=candidate, body="Bob's secret", visibility="private")
+    add_note(actor=alice_actor, candidate=candidate, body="For the team")
+
+    alice_page = alice_client.get(_url(candidate.pk))
+    bob_page = bob_client.get(_url(candidate.pk))
+
+    assert [a.summary for a in alice_page.context["activities"]] == [
+        "For the team",
+        "Added by alice@acme.test (source: Sourced)",
+    ]
+    assert "secret" not in alice_page.content.decode()
+    assert [a.summary for a in bob_page.context["activities"]] == [
+        "For the team",
+        "Bob's secret",
+        "Added by alice@acme.test (source: Sourced)",
+    ]
+    assert "<strong>private</strong>" in bob_page.content.decode()
+
+
+def test_older_entries_link_pages_the_timeline(
+    alice_client: Client, alice_actor: Actor, candidate: Candidate
+) -> None:
+    for i in range(50):
+        add_note(actor=alice_actor, candidate=candidate, body=f"Note {i}")
+
+    first = alice_client.get(_url(candidate.pk))
+    (older,) = re.findall(
+        r'<a href="(\?before=[^"#]+)#timeline-title">Older entries', first.content.decode()
+    )
+    second = alice_client.get(_url(candidate.pk) + older)
+
+    assert [a.summary for a in first.context["activities"]][:2] == ["Note 49", "Note 48"]
+    assert len(first.context["activities"]) == 50
+    assert [a.summary for a in second.context["activities"]] == [
+        "Added by alice@acme.test (source: Sourced)"
+    ]
+    assert second.context["older_cursor"] is None
+
+
+@pytest.mark.parametrize("before", ["zz", "WyIyMDI2LTEzLTQ1VDAwOjAwOjAwIiwxXQ", "WzFd"])
+def test_bad_timeline_cursor_shows_an_error_not_a_500(
+    alice_client: Client, candidate: Candidate, before: str
+) -> None:
+    response = alice_client.get(_url(candidate.pk), {"before": before})
+
+    assert response.status_code == HTTPStatus.OK
+    assert '<div class="alert" role="alert">This cursor is not valid.</div>' in (
+        response.content.decode()
+    )
+    assert [a.summary for a in response.context["activities"]] == [
+        "Added by alice@acme.test (source: Sourced)"
+    ]

@@ -1,0 +1,300 @@
+"""The access audit: every view, export and change writes exactly one row, in the same transaction.
+
+Each case runs one service and names the audit action it must write. The rollback tests make
+`audit.record` (or a step after it) fail and show that nothing of the call remains.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+import pytest
+
+from talentloop.accounts import services as accounts
+from talentloop.accounts.models import ApiKey, Invitation, Membership, User
+from talentloop.accounts.roles import Role
+from talentloop.candidates import services as candidates
+from talentloop.candidates.models import Activity, Candidate, CustomFieldDefinition, Note, Tag
+from talentloop.compliance import audit
+from talentloop.compliance.models import AuditEvent
+from talentloop.compliance.services import record_consent
+from talentloop.core.actor import Actor
+from talentloop.core.errors import Forbidden, InvalidInput
+from talentloop.core.tests.fixtures import actor_for
+
+Action = AuditEvent.Action
+
+
+@dataclass
+class World:
+    """Everything the audited calls act on, made before the count starts."""
+
+    alice: Actor
+    bob_user: User
+    candidate: Candidate
+    note: Note
+    membership: Membership
+    api_key: ApiKey
+    invitation: Invitation
+
+
+@pytest.fixture
+def world(alice_actor: Actor, bob: User, candidate: Candidate) -> World:
+    note = candidates.add_note(actor=alice_actor, candidate=candidate, body="hello")
+    candidates.define_custom_field(
+        actor=alice_actor, key="salary", label="Salary", field_type="number"
+    )
+    candidates.create_tag(actor=alice_actor, name="spare")
+    key, _ = accounts.create_api_key(actor=alice_actor, name="ATS", scope="read")
+    invitation, _ = accounts.invite_member(actor=alice_actor, email="new@acme.test", role="sourcer")
+    return World(
+        alice=alice_actor,
+        bob_user=bob,
+        candidate=candidate,
+        note=note,
+        membership=Membership.objects.get(user=bob),
+        api_key=key,
+        invitation=invitation,
+    )
+
+
+def _tag(world: World) -> Tag:
+    return Tag.objects.get(workspace=world.alice.workspace, name="spare")
+
+
+def _definition(world: World) -> CustomFieldDefinition:
+    return CustomFieldDefinition.objects.get(workspace=world.alice.workspace, key="salary")
+
+
+# name -> (call, action, target type)
+CASES: dict[str, tuple[Callable[[World], Any], str, str]] = {
+    "view a candidate": (
+        lambda w: candidates.log_candidate_view(actor=w.alice, candidate=w.candidate),
+        Action.CANDIDATE_VIEWED,
+        "candidate",
+    ),
+    "export a candidate": (
+        lambda w: candidates.export_candidate(actor=w.alice, candidate=w.candidate),
+        Action.CANDIDATE_EXPORTED,
+        "candidate",
+    ),
+    "create a candidate": (
+        lambda w: candidates.create_candidate(actor=w.alice, data={"first_name": "New"}),
+        Action.CANDIDATE_CREATED,
+        "candidate",
+    ),
+    "change a candidate": (
+        lambda w: candidates.update_candidate(
+            actor=w.alice, candidate=w.candidate, data={"city": "Arlington", "tags": ["a", "b"]}
+        ),
+        Action.CANDIDATE_UPDATED,
+        "candidate",
+    ),
+    "delete a candidate": (
+        lambda w: candidates.delete_candidate(actor=w.alice, candidate=w.candidate),
+        Action.CANDIDATE_DELETED,
+        "candidate",
+    ),
+    "add a note": (
+        lambda w: candidates.add_note(actor=w.alice, candidate=w.candidate, body="x"),
+        Action.NOTE_CREATED,
+        "candidate",
+    ),
+    "change a note": (
+        lambda w: candidates.update_note(actor=w.alice, note=w.note, body="changed"),
+        Action.NOTE_UPDATED,
+        "candidate",
+    ),
+    "delete a note": (
+        lambda w: candidates.delete_note(actor=w.alice, note=w.note),
+        Action.NOTE_DELETED,
+        "candidate",
+    ),
+    "log a call": (
+        lambda w: candidates.log_touchpoint(
+            actor=w.alice, candidate=w.candidate, type="call", summary="Intro"
+        ),
+        Action.ACTIVITY_LOGGED,
+        "candidate",
+    ),
+    "record consent": (
+        lambda w: record_consent(
+            actor=w.alice,
+            candidate=w.candidate,
+            channel="email",
+            purpose="marketing",
+            status="granted",
+            source="form",
+        ),
+        Action.CONSENT_RECORDED,
+        "candidate",
+    ),
+    "rename a tag": (
+        lambda w: candidates.rename_tag(actor=w.alice, tag=_tag(w), name="extra"),
+        Action.TAG_CHANGED,
+        "tag",
+    ),
+    "delete a tag": (
+        lambda w: candidates.delete_tag(actor=w.alice, tag=_tag(w)),
+        Action.TAG_CHANGED,
+        "tag",
+    ),
+    "define a custom field": (
+        lambda w: candidates.define_custom_field(
+            actor=w.alice, key="notice", label="Notice", field_type="text"
+        ),
+        Action.CUSTOM_FIELD_CHANGED,
+        "customfielddefinition",
+    ),
+    "delete a custom field": (
+        lambda w: candidates.delete_custom_field(actor=w.alice, definition=_definition(w)),
+        Action.CUSTOM_FIELD_CHANGED,
+        "customfielddefinition",
+    ),
+    "invite a member": (
+        lambda w: accounts.invite_member(actor=w.alice, email="other@acme.test", role="auditor"),
+        Action.MEMBER_INVITED,
+        "invitation",
+    ),
+    "accept an invitation": (
+        lambda w: accounts.accept_invitation(
+            invitation=w.invitation, user=None, password="long-enough-password"
+        ),
+        Action.MEMBER_JOINED,
+        "user",
+    ),
+    "change a role": (
+        lambda w: accounts.change_member_role(
+            actor=w.alice, membership=w.membership, role=Role.SOURCER
+        ),
+        Action.MEMBER_ROLE_CHANGED,
+        "user",
+    ),
+    "remove a member": (
+        lambda w: accounts.remove_member(actor=w.alice, membership=w.membership),
+        Action.MEMBER_REMOVED,
+        "user",
+    ),
+    "create an API key": (
+        lambda w: accounts.create_api_key(actor=w.alice, name="Zapier", scope="write"),
+        Action.API_KEY_CREATED,
+        "apikey",
+    ),
+    "revoke an API key": (
+        lambda w: accounts.revoke_api_key(actor=w.alice, key=w.api_key),
+        Action.API_KEY_REVOKED,
+        "apikey",
+    ),
+}
+
+
+@pytest.mark.parametrize("case", CASES)
+def test_writes_exactly_one_row(world: World, case: str) -> None:
+    call, action, target_type = CASES[case]
+    before = AuditEvent.objects.count()
+    last_id = AuditEvent.objects.order_by("-id").values_list("id", flat=True).first()
+
+    call(world)
+
+    (event,) = AuditEvent.objects.filter(id__gt=last_id)
+    assert AuditEvent.objects.count() == before + 1
+    assert event.action == action
+    assert event.target_type == target_type
+    assert event.workspace_id == world.alice.workspace.pk
+    assert event.occurred_at <= dt.datetime.now(tz=dt.UTC)
+
+
+@pytest.mark.parametrize("case", CASES)
+def test_a_failure_after_the_row_leaves_no_row(
+    world: World, case: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    call, _, _ = CASES[case]
+    before = AuditEvent.objects.count()
+    real_record = audit.record
+
+    def record_then_fail(**kwargs: Any) -> AuditEvent:
+        real_record(**kwargs)
+        raise RuntimeError("disk full")
+
+    monkeypatch.setattr(audit, "record", record_then_fail)
+
+    with pytest.raises(RuntimeError, match="disk full"):
+        call(world)
+
+    assert AuditEvent.objects.count() == before
+
+
+def test_a_failed_create_leaves_neither_candidate_nor_row(
+    alice_actor: Actor, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The timeline entry is written after the audit row: make that step fail.
+    def broken_timeline(**kwargs: Any) -> Activity:
+        raise RuntimeError("timeline down")
+
+    monkeypatch.setattr(candidates, "record_activity", broken_timeline)
+
+    with pytest.raises(RuntimeError):
+        candidates.create_candidate(
+            actor=alice_actor, data={"first_name": "Ada", "emails": ["ada@example.com"]}
+        )
+
+    assert Candidate.objects.exists() is False
+    assert AuditEvent.objects.exists() is False
+
+
+def test_refused_calls_write_no_row(alice_actor: Actor, bob_actor: Actor, world: World) -> None:
+    before = AuditEvent.objects.count()
+
+    with pytest.raises(Forbidden):
+        candidates.update_note(actor=bob_actor, note=world.note, body="not mine")
+    with pytest.raises(Forbidden):
+        accounts.create_api_key(actor=bob_actor, name="mine", scope="write")
+    with pytest.raises(InvalidInput):
+        candidates.create_candidate(actor=alice_actor, data={"first_name": ""})
+
+    assert AuditEvent.objects.count() == before
+
+
+def test_a_row_says_who_did_what_to_whom(alice_actor: Actor, candidate: Candidate) -> None:
+    candidates.update_candidate(
+        actor=alice_actor, candidate=candidate, data={"current_title": "Commodore"}
+    )
+
+    event = AuditEvent.objects.get(action=Action.CANDIDATE_UPDATED)
+    assert event.actor_id == alice_actor.user_id
+    assert event.api_key_id is None
+    assert event.actor_label == "alice@acme.test"
+    assert event.ip == "127.0.0.1"
+    assert (event.target_type, event.target_id, event.target_label) == (
+        "candidate",
+        candidate.pk,
+        "Grace Hopper",
+    )
+    assert event.changes == {"current_title": ["Rear Admiral", "Commodore"]}
+
+
+def test_an_api_key_is_named_in_the_row(alice_actor: Actor, candidate: Candidate) -> None:
+    key, _ = accounts.create_api_key(actor=alice_actor, name="ATS sync", scope="write")
+    key_actor = Actor(
+        workspace=alice_actor.workspace,
+        role=accounts.api_key_role(key),
+        api_key=key,
+        ip="198.51.100.4",
+    )
+
+    candidates.log_candidate_view(actor=key_actor, candidate=candidate)
+
+    event = AuditEvent.objects.get(action=Action.CANDIDATE_VIEWED)
+    assert (event.actor_id, event.api_key_id, event.ip) == (None, key.pk, "198.51.100.4")
+    assert event.actor_label == f"API key ATS sync ({key.prefix})"
+
+
+def test_the_row_outlives_its_actor(alice_actor: Actor, bob: User, candidate: Candidate) -> None:
+    candidates.log_candidate_view(actor=actor_for(bob), candidate=candidate)
+    bob.delete()
+
+    event = AuditEvent.objects.get(action=Action.CANDIDATE_VIEWED)
+    assert (event.actor_id, event.actor_label) == (None, "bob@acme.test")

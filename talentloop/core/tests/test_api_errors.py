@@ -1,0 +1,400 @@
+"""The bad-input matrix: every error is {"error": {"code", "message", "field"}}, never a 500,
+and a refused request stores nothing."""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+from django.test import Client
+
+from talentloop.accounts.models import ApiKey, Membership, User
+from talentloop.accounts.services import create_api_key
+from talentloop.api import api
+from talentloop.candidates.models import Candidate, Note, Tag
+from talentloop.candidates.services import add_note, define_custom_field
+from talentloop.core.actor import Actor
+from talentloop.core.tests.api_helpers import (
+    NO_SUCH_CANDIDATE,
+    UNAUTHENTICATED,
+    call,
+    error,
+    invalid,
+    stored_state,
+)
+
+MALFORMED = error("malformed", "The request body is not valid JSON.")
+NOT_AN_OBJECT = "Input should be a valid dictionary or object to extract fields from"
+NUL = "Value error, Text cannot contain NUL characters."
+
+
+@pytest.fixture
+def ids(
+    candidate: Candidate,
+    candidate_factory: Callable[..., Candidate],
+    charlie_candidate: Candidate,
+) -> dict[str, int]:
+    """Grace (with grace@navy.test), Ada, and charlie's candidate in Globex."""
+    ada = candidate_factory(first_name="Ada", last_name="Lovelace", emails=["ada@example.test"])
+    return {"grace": candidate.pk, "ada": ada.pk, "other": charlie_candidate.pk}
+
+
+# (method, path, body, status, expected body); {grace}, {ada} and {other} are candidate ids.
+MATRIX: list[tuple[str, str, Any, int, dict[str, Any]]] = [
+    # Not JSON at all
+    ("post", "/candidates", '{"first_name": ', 400, MALFORMED),
+    ("patch", "/candidates/{grace}", "{first_name: 'Ada'}", 400, MALFORMED),
+    ("post", "/candidates/{grace}/notes", "body=hello", 400, MALFORMED),
+    # JSON, but not an object
+    ("post", "/candidates", "[1, 2]", 422, invalid(NOT_AN_OBJECT, None)),
+    ("post", "/candidates", "null", 422, invalid(NOT_AN_OBJECT, None)),
+    # Wrong types, named by field
+    (
+        "post",
+        "/candidates",
+        {"first_name": 42},
+        422,
+        invalid("Input should be a valid string", "first_name"),
+    ),
+    (
+        "post",
+        "/candidates",
+        {"first_name": "Ada", "emails": "ada@new.test"},
+        422,
+        invalid("Input should be a valid list", "emails"),
+    ),
+    (
+        "post",
+        "/candidates",
+        {"first_name": "Ada", "emails": [7]},
+        422,
+        invalid("Input should be a valid string", "emails[0]"),
+    ),
+    (
+        "post",
+        "/candidates",
+        {"first_name": "Ada", "phones": ["+1 415 555 2671"]},
+        422,
+        invalid(NOT_AN_OBJECT, "phones[0]"),
+    ),
+    (
+        "patch",
+        "/candidates/{grace}",
+        {"is_archived": "maybe"},
+        422,
+        invalid("Input should be a valid boolean, unable to interpret input", "is_archived"),
+    ),
+    (
+        "patch",
+        "/candidates/{grace}",
+        {"years_experience": "lots"},
+        422,
+        invalid(
+            "Input should be a valid number, unable to parse string as a number", "years_experience"
+        ),
+    ),
+    (
+        "patch",
+        "/candidates/{grace}",
+        {"custom_fields": ["a"]},
+        422,
+        invalid("Input should be a valid dictionary", "custom_fields"),
+    ),
+    (
+        "post",
+        "/candidates/{grace}/notes",
+        {"body": "Hi", "remind_at": "tomorrow"},
+        422,
+        invalid("Input should be a valid datetime or date, input is too short", "remind_at"),
+    ),
+    # Missing and unknown fields
+    (
+        "post",
+        "/candidates",
+        {"last_name": "Lovelace"},
+        422,
+        invalid("Field required", "first_name"),
+    ),
+    (
+        "post",
+        "/candidates",
+        {"first_name": "Ada", "nickname": "Countess"},
+        422,
+        invalid("Extra inputs are not permitted", "nickname"),
+    ),
+    (
+        "post",
+        "/candidates",
+        {"first_name": "Ada", "phones": [{"number": "+1 415 555 2671", "extension": "12"}]},
+        422,
+        invalid("Extra inputs are not permitted", "phones[0].extension"),
+    ),
+    (
+        "patch",
+        "/candidates/{grace}",
+        {"salary": 100},
+        422,
+        invalid("Extra inputs are not permitted", "salary"),
+    ),
+    (
+        "post",
+        "/candidates/{grace}/notes",
+        {"body": "Hi", "pinned": True},
+        422,
+        invalid("Extra inputs are not permitted", "pinned"),
+    ),
+    # Too long
+    (
+        "post",
+        "/candidates",
+        {"first_name": "A" * 101},
+        422,
+        invalid("String should have at most 100 characters", "first_name"),
+    ),
+    # Contact data that does not validate
+    (
+        "post",
+        "/candidates",
+        {"first_name": "Ada", "emails": ["ada@new.test", "not-an-email"]},
+        422,
+        error("invalid", "'not-an-email' is not a valid e-mail address.", "emails[1]"),
+    ),
+    (
+        "patch",
+        "/candidates/{grace}",
+        {"emails": ["grace@"]},
+        422,
+        error("invalid", "'grace@' is not a valid e-mail address.", "emails[0]"),
+    ),
+    (
+        "post",
+        "/candidates",
+        {"first_name": "Ada", "phones": [{"number": "12"}]},
+        422,
+        error("invalid", "'12' is not a valid phone number.", "phones[0].number"),
+    ),
+    (
+        "post",
+        "/candidates",
+        {"first_name": "Ada", "phones": [{"number": "call me"}]},
+        422,
+        error("invalid", "'call me' is not a phone number.", "phones[0].number"),
+    ),
+    (
+        "patch",
+        "/candidates/{grace}",
+        {"phones": [{"number": "+1 415 555 2671", "kind": "pager"}]},
+        422,
+        error("invalid", "'pager' is not a phone kind.", "phones[0].kind"),
+    ),
+    (
+        "post",
+        "/candidates",
+        {"first_name": "Ada", "links": [{"url": "not a link"}]},
+        422,
+        error("invalid", "'not a link' is not a valid link.", "links[0].url"),
+    ),
+    (
+        "post",
+        "/candidates",
+        {"first_name": "Ada", "country": "Germany"},
+        422,
+        error("invalid", "'Germany' is not a two-letter country code (ISO 3166).", "country"),
+    ),
+    (
+        "post",
+        "/candidates",
+        {"first_name": "Ada", "timezone": "Mars/Olympus"},
+        422,
+        error(
+            "invalid", "'Mars/Olympus' is not a time zone name such as Europe/Berlin.", "timezone"
+        ),
+    ),
+    (
+        "post",
+        "/candidates",
+        {"first_name": "Ada", "seniority": "wizard"},
+        422,
+        error(
+            "invalid",
+            "'wizard' is not one of: intern, junior, mid, senior, lead, principal, "
+            "manager, director, executive.",
+            "seniority",
+        ),
+    ),
+    (
+        "patch",
+        "/candidates/{grace}",
+        {"years_experience": 120},
+        422,
+        error("invalid", "Must be between 0 and 80.", "years_experience"),
+    ),
+    (
+        "patch",
+        "/candidates/{grace}",
+        '{"years_experience": NaN}',
+        422,  # was a 500
+        error("invalid", "Must be between 0 and 80.", "years_experience"),
+    ),
+    (
+        "post",
+        "/candidates",
+        {"first_name": "Ada", "owner_id": 10**30},
+        422,  # was a 500
+        error("invalid", "The owner must be a member of this workspace.", "owner_id"),
+    ),
+    # Text PostgreSQL cannot store (was a 500 there)
+    ("post", "/candidates", {"first_name": "A\u0000da"}, 422, invalid(NUL, "first_name")),
+    ("post", "/candidates", {"first_name": "Ada", "tags": ["a\u0000b"]}, 422, invalid(NUL, "tags")),
+    ("post", "/tags", {"name": "a\u0000b"}, 422, invalid(NUL, "name")),
+    ("get", "/candidates?tag=a%00b", None, 422, invalid(NUL, "tag")),
+    # Taken e-mails
+    (
+        "post",
+        "/candidates",
+        {"first_name": "Ada", "emails": ["GRACE@navy.test"]},
+        409,
+        error("duplicate", "grace@navy.test already belongs to candidate {grace}.", "emails"),
+    ),
+    (
+        "patch",
+        "/candidates/{ada}",
+        {"emails": ["ada@example.test", "grace@navy.test"]},
+        409,
+        error("duplicate", "grace@navy.test already belongs to candidate {grace}.", "emails"),
+    ),
+    # Another workspace's ids, and ids that are not ids
+    ("get", "/candidates/{other}", None, 404, NO_SUCH_CANDIDATE),
+    ("patch", "/candidates/{other}", {"headline": "Mine"}, 404, NO_SUCH_CANDIDATE),
+    ("delete", "/candidates/{other}", None, 404, NO_SUCH_CANDIDATE),
+    ("post", "/candidates/{other}/notes", {"body": "Hi"}, 404, NO_SUCH_CANDIDATE),
+    ("get", "/candidates/99999999999999999999999", None, 404, NO_SUCH_CANDIDATE),
+    (
+        "get",
+        "/candidates/abc",
+        None,
+        422,
+        invalid(
+            "Input should be a valid integer, unable to parse string as an integer", "candidate_id"
+        ),
+    ),
+]
+
+
+def _fill(value: Any, ids: dict[str, int]) -> Any:
+    if isinstance(value, str):
+        return re.sub(r"\{(\w+)\}", lambda m: str(ids[m.group(1)]), value)
+    if isinstance(value, dict):
+        return {k: _fill(v, ids) for k, v in value.items()}
+    return value
+
+
+@pytest.mark.parametrize(
+    ("method", "path", "body", "status", "expected"),
+    MATRIX,
+    ids=[f"{m} {p} {status}" for m, p, _, status, _ in MATRIX],
+)
+def test_refuses_bad_input_with_a_clear_error_and_stores_nothing(
+    alice_client: Client,
+    ids: dict[str, int],
+    method: str,
+    path: str,
+    body: Any,
+    status: int,
+    expected: dict[str, Any],
+) -> None:
+    before = stored_state()
+
+    response = call(alice_client, method, _fill(path, ids), body)
+
+    assert response.status_code == status
+    assert response["Content-Type"] == "application/json; charset=utf-8"
+    assert response.json() == _fill(expected, ids)
+    assert stored_state() == before
+
+
+def test_lists_every_problem_in_the_details(alice_client: Client, ids: dict[str, int]) -> None:
+    response = call(
+        alice_client,
+        "post",
+        "/candidates",
+        {"first_name": 42, "emails": "x", "nickname": "Countess"},
+    )
+
+    assert response.status_code == 422
+    assert response.json()["error"]["details"] == [
+        {"field": "first_name", "message": "Input should be a valid string"},
+        {"field": "emails", "message": "Input should be a valid list"},
+        {"field": "nickname", "message": "Extra inputs are not permitted"},
+    ]
+
+
+def test_refuses_a_10_mb_body(alice_client: Client, ids: dict[str, int]) -> None:
+    before = stored_state()
+    body = json.dumps({"first_name": "Ada", "headline": "x" * 10_000_000})
+
+    response = call(alice_client, "post", "/candidates", body)
+
+    assert response.status_code == 413
+    assert response.json() == error("too_large", "The request body is too large.")
+    assert stored_state() == before
+
+
+def test_refuses_a_form_encoded_body(alice_client: Client, ids: dict[str, int]) -> None:
+    before = stored_state()
+
+    response = alice_client.post("/api/v1/candidates", {"first_name": "Ada"})
+
+    assert response.status_code == 400
+    assert response.json() == MALFORMED
+    assert stored_state() == before
+
+
+# --- every endpoint needs authentication -----------------------------------------------------
+
+
+def _operations() -> list[tuple[str, str]]:
+    schema = api.get_openapi_schema(path_prefix="/api/v1")
+    return [(method, path) for path, ops in schema["paths"].items() for method in ops]
+
+
+@pytest.fixture
+def every_object(candidate: Candidate, alice_actor: Actor, bob: User) -> dict[str, str]:
+    """An existing id for each path parameter, so a 401 cannot come from a missing object."""
+    note: Note = add_note(actor=alice_actor, candidate=candidate, body="Hi")
+    definition = define_custom_field(
+        actor=alice_actor, key="notice", label="N", field_type="number"
+    )
+    key: ApiKey = create_api_key(actor=alice_actor, name="K", scope="read")[0]
+    return {
+        "candidate_id": str(candidate.pk),
+        "note_id": str(note.pk),
+        "tag_id": str(Tag.objects.get().pk),
+        "key": definition.key,
+        "membership_id": str(Membership.objects.get(user=bob).pk),
+        "key_id": str(key.pk),
+    }
+
+
+@pytest.mark.parametrize(("method", "path"), _operations())
+def test_every_endpoint_refuses_a_request_without_credentials(
+    client: Client, every_object: dict[str, str], method: str, path: str
+) -> None:
+    before = stored_state()
+    url = re.sub(r"\{(\w+)\}", lambda m: every_object[m.group(1)], path)
+
+    response = client.generic(method.upper(), url, "{}", content_type="application/json")
+
+    assert response.status_code == 401
+    assert response.json() == UNAUTHENTICATED
+    assert stored_state() == before
+
+
+def test_the_endpoint_list_comes_from_the_api() -> None:
+    # New endpoints join the test above by themselves; this guards against an empty list.
+    operations = _operations()
+    assert ("get", "/api/v1/candidates") in operations
+    assert ("delete", "/api/v1/api-keys/{key_id}") in operations

@@ -1,0 +1,182 @@
+"""/api/v1/openapi.json is a sound OpenAPI 3 document, and /api/v1/docs works offline."""
+
+from __future__ import annotations
+
+import json
+import re
+from html.parser import HTMLParser
+from typing import Any
+
+import pytest
+from django.test import Client
+
+HTTP_METHODS = {"get", "put", "post", "delete", "options", "head", "patch", "trace"}
+
+
+@pytest.fixture
+def document(client: Client, db: None) -> dict[str, Any]:
+    response = client.get("/api/v1/openapi.json")
+    assert response.status_code == 200
+    assert response["Content-Type"].startswith("application/json")
+    spec: dict[str, Any] = response.json()
+    return spec
+
+
+def _refs(node: Any) -> list[str]:
+    if isinstance(node, dict):
+        own = [node["$ref"]] if isinstance(node.get("$ref"), str) else []
+        return own + [ref for value in node.values() for ref in _refs(value)]
+    if isinstance(node, list):
+        return [ref for value in node for ref in _refs(value)]
+    return []
+
+
+def _resolve(spec: dict[str, Any], ref: str) -> Any:
+    assert ref.startswith("#/"), f"only local references are expected: {ref}"
+    node: Any = spec
+    for part in ref[2:].split("/"):
+        node = node[part.replace("~1", "/").replace("~0", "~")]
+    return node
+
+
+def test_is_an_openapi_3_document(document: dict[str, Any]) -> None:
+    assert re.fullmatch(r"3\.\d+\.\d+", document["openapi"])
+    assert document["info"]["title"] == "Talentloop API"
+    assert document["info"]["version"] == "1"
+    assert set(document) <= {
+        "openapi",
+        "info",
+        "jsonSchemaDialect",
+        "servers",
+        "paths",
+        "webhooks",
+        "components",
+        "security",
+        "tags",
+        "externalDocs",
+    }
+
+
+def test_every_operation_is_well_formed(document: dict[str, Any]) -> None:
+    operation_ids = []
+    for path, item in document["paths"].items():
+        assert path.startswith("/api/v1/")
+        assert set(item) <= HTTP_METHODS | {"parameters", "summary", "description"}
+        for method, operation in item.items():
+            operation_ids.append(operation["operationId"])
+            assert operation["responses"], f"{method} {path} documents no response"
+            assert all(re.fullmatch(r"[1-5]\d\d|default", code) for code in operation["responses"])
+            declared = {p["name"] for p in operation.get("parameters", []) if p["in"] == "path"}
+            assert declared == set(re.findall(r"\{(\w+)\}", path)), f"{method} {path}"
+            for parameter in operation.get("parameters", []):
+                assert parameter["in"] in {"path", "query", "header", "cookie"}
+                assert "schema" in parameter
+                if parameter["in"] == "path":
+                    assert parameter["required"] is True
+    assert len(operation_ids) == len(set(operation_ids)), "operationIds must be unique"
+
+
+def test_every_reference_resolves(document: dict[str, Any]) -> None:
+    refs = _refs(document)
+
+    assert refs
+    for ref in refs:
+        assert isinstance(_resolve(document, ref), dict), ref
+
+
+def test_declares_both_ways_to_authenticate(document: dict[str, Any]) -> None:
+    schemes = document["components"]["securitySchemes"]
+
+    assert schemes["ApiKeyAuth"]["type"] == "http"
+    assert schemes["ApiKeyAuth"]["scheme"] == "bearer"
+    assert (schemes["MemberSessionAuth"]["type"], schemes["MemberSessionAuth"]["in"]) == (
+        "apiKey",
+        "cookie",
+    )
+    for item in document["paths"].values():
+        for operation in item.values():
+            assert operation["security"] == [{"ApiKeyAuth": []}, {"MemberSessionAuth": []}]
+
+
+def test_documents_the_candidate_endpoints(document: dict[str, Any]) -> None:
+    paths = document["paths"]
+    methods = {path: set(item) for path, item in paths.items() if "/candidates" in path}
+
+    assert methods == {
+        "/api/v1/candidates": {"get", "post"},
+        "/api/v1/candidates/{candidate_id}": {"get", "patch", "delete"},
+        "/api/v1/candidates/{candidate_id}/export": {"get"},
+        "/api/v1/candidates/{candidate_id}/timeline": {"get"},
+        "/api/v1/candidates/{candidate_id}/touchpoints": {"post"},
+        "/api/v1/candidates/{candidate_id}/notes": {"get", "post"},
+        "/api/v1/candidates/{candidate_id}/consent": {"get", "post"},
+    }
+    listing = paths["/api/v1/candidates"]["get"]
+    assert {p["name"] for p in listing["parameters"]} == {
+        "q",
+        "tag",
+        "owner",
+        "source",
+        "updated_since",
+        "include_archived",
+        "sort",
+        "cursor",
+        "limit",
+    }
+    page = _resolve(
+        document, listing["responses"]["200"]["content"]["application/json"]["schema"]["$ref"]
+    )
+    assert set(page["properties"]) == {"items", "next_cursor"}
+
+
+def test_the_create_schema_refuses_unknown_fields(document: dict[str, Any]) -> None:
+    body = document["paths"]["/api/v1/candidates"]["post"]["requestBody"]
+    schema = _resolve(document, body["content"]["application/json"]["schema"]["$ref"])
+
+    assert body["required"] is True
+    assert schema["required"] == ["first_name"]
+    assert schema["additionalProperties"] is False
+    assert "emails" in schema["properties"]
+
+
+class _Assets(HTMLParser):
+    """Every URL a page makes the browser load."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.urls: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        for name, value in attrs:
+            if name in {"src", "href"} and value:
+                self.urls.append(value)
+
+
+def test_the_docs_page_loads_only_local_assets(client: Client, db: None) -> None:
+    response = client.get("/api/v1/docs")
+    assert response.status_code == 200
+    page = response.content.decode()
+    parser = _Assets()
+    parser.feed(page)
+
+    assert parser.urls
+    assert [url for url in parser.urls if not url.startswith("/static/")] == []
+    assert re.findall(r"(?:https?:)?//[\w.-]+\.\w+", page) == []
+    for url in parser.urls:
+        assert client.get(url).status_code == 200, url
+
+
+def test_the_docs_do_not_call_the_online_validator(client: Client, db: None) -> None:
+    # Swagger UI otherwise loads a badge from validator.swagger.io with our spec's address.
+    page = client.get("/api/v1/docs").content.decode()
+    settings = re.search(
+        r'<script type="application/json" id="swagger-settings">(.*?)</script>', page, re.DOTALL
+    )
+
+    assert settings is not None
+    assert json.loads(settings.group(1)) == {
+        "layout": "BaseLayout",
+        "deepLinking": True,
+        "validatorUrl": None,
+        "url": "/api/v1/openapi.json",
+    }

@@ -1,0 +1,154 @@
+"""`talentloop worker` with the real database queue (django-tasks-db), as in production."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import signal
+from collections.abc import Callable, Iterator
+from typing import Any
+
+import pytest
+from django.core import mail
+from django.core.management import call_command
+from django.db import transaction
+from django_tasks_db.models import DBTaskResult
+
+from talentloop.candidates.models import Candidate, Note
+from talentloop.candidates.services import add_note
+from talentloop.candidates.tasks import send_due_reminders_task
+from talentloop.core.actor import Actor
+from talentloop.core.models import ScheduledJob
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+@pytest.fixture(autouse=True)
+def database_queue(settings: Any) -> None:
+    settings.TASKS = {
+        "default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}
+    }
+    settings.SITE_URL = "https://talent.acme.test"
+
+
+@pytest.fixture(autouse=True)
+def _restore_signal_handlers() -> Iterator[None]:
+    # db_worker installs its own SIGINT/SIGTERM handlers; give pytest its own back.
+    saved = {sig: signal.getsignal(sig) for sig in (signal.SIGINT, signal.SIGTERM, signal.SIGQUIT)}
+    yield
+    for sig, handler in saved.items():
+        signal.signal(sig, handler)
+
+
+def _run_worker() -> str:
+    out = io.StringIO()
+    call_command("worker", batch=True, stdout=out, stderr=out)
+    return out.getvalue()
+
+
+@pytest.fixture
+def due_reminder(alice_actor: Actor, candidate_factory: Callable[..., Candidate]) -> Note:
+    candidate = candidate_factory(first_name="Grace", last_name="Hopper")
+    return add_note(
+        actor=alice_actor,
+        candidate=candidate,
+        body="Ask about the compiler team",
+        remind_at=dt.datetime.now(tz=dt.UTC) - dt.timedelta(minutes=1),
+    )
+
+
+# --- enqueueing and transactions -----------------------------------------------------------
+
+
+def test_enqueue_on_commit_waits_for_the_commit() -> None:
+    with transaction.atomic():
+        transaction.on_commit(send_due_reminders_task.enqueue)
+
+        assert DBTaskResult.objects.count() == 0
+
+    (queued,) = DBTaskResult.objects.all()
+    assert queued.task_path == "talentloop.candidates.tasks.send_due_reminders_task"
+    assert queued.status == "READY"
+
+
+def test_enqueue_on_commit_in_a_rolled_back_transaction_enqueues_nothing() -> None:
+    with pytest.raises(RuntimeError), transaction.atomic():
+        transaction.on_commit(send_due_reminders_task.enqueue)
+        raise RuntimeError("the request failed after enqueueing")
+
+    assert DBTaskResult.objects.count() == 0
+
+
+def test_the_database_queue_is_part_of_the_transaction() -> None:
+    # Even a direct enqueue disappears with a rollback: the queue row is in the same database.
+    with pytest.raises(RuntimeError), transaction.atomic():
+        send_due_reminders_task.enqueue()
+        assert DBTaskResult.objects.count() == 1
+        raise RuntimeError("rolled back")
+
+    assert DBTaskResult.objects.count() == 0
+
+
+# --- the worker ----------------------------------------------------------------------------
+
+
+def test_worker_sends_a_due_reminder_once_even_when_the_task_runs_twice(
+    due_reminder: Note,
+) -> None:
+    send_due_reminders_task.enqueue()
+    send_due_reminders_task.enqueue()
+
+    _run_worker()  # also ticks the schedule, which enqueues the same task a third time
+
+    runs = DBTaskResult.objects.filter(task_path=send_due_reminders_task.module_path)
+    assert sorted(runs.values_list("status", flat=True)) == ["SUCCESSFUL"] * 3
+    assert sorted(r.return_value for r in runs) == [0, 0, 1]
+    (message,) = mail.outbox
+    assert message.to == ["alice@acme.test"]
+    assert message.subject == "Reminder: Grace Hopper"
+    assert "Ask about the compiler team" in message.body
+    assert f"https://talent.acme.test/candidates/{due_reminder.candidate_id}/" in message.body
+    due_reminder.refresh_from_db()
+    assert due_reminder.reminder_notified_at is not None
+
+
+def test_running_the_worker_again_sends_nothing_more(due_reminder: Note) -> None:
+    _run_worker()
+    send_due_reminders_task.enqueue()
+
+    _run_worker()
+
+    assert len(mail.outbox) == 1
+    assert DBTaskResult.objects.exclude(status="SUCCESSFUL").count() == 0
+
+
+def test_worker_ticks_the_schedule_before_draining(due_reminder: Note) -> None:
+    _run_worker()
+
+    assert set(ScheduledJob.objects.values_list("name", flat=True)) == {
+        "send_due_reminders",
+        "purge_idempotency_keys",
+    }
+    assert set(DBTaskResult.objects.values_list("task_path", flat=True)) == {
+        "talentloop.candidates.tasks.send_due_reminders_task",
+        "talentloop.core.tasks.purge_idempotency_keys_task",
+    }
+    assert len(mail.outbox) == 1
+
+
+def test_a_reminder_that_is_not_due_stays_unsent(
+    alice_actor: Actor, candidate_factory: Callable[..., Candidate]
+) -> None:
+    note = add_note(
+        actor=alice_actor,
+        candidate=candidate_factory(),
+        body="Next month",
+        remind_at=dt.datetime.now(tz=dt.UTC) + dt.timedelta(days=30),
+    )
+    send_due_reminders_task.enqueue()
+
+    _run_worker()
+
+    assert mail.outbox == []
+    note.refresh_from_db()
+    assert note.reminder_notified_at is None
