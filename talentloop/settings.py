@@ -159,6 +159,8 @@ def _sqlite(path: Path) -> dict[str, object]:
     return {
         "ENGINE": "django.db.backends.sqlite3",
         "NAME": path,
+        # Opening a connection runs the PRAGMAs below: 0.9 ms, most of a small request.
+        "CONN_MAX_AGE": env_int("TALENTLOOP_DB_CONN_MAX_AGE", 60),
         "OPTIONS": {
             # IMMEDIATE takes the write lock at BEGIN, so two writers queue on busy_timeout
             # instead of failing with "database is locked" halfway through a transaction.

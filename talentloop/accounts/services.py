@@ -219,7 +219,7 @@ def authenticate_api_key(secret: str) -> ApiKey | None:
     if not secret.startswith(API_KEY_PREFIX) or len(secret) > 100:
         return None
     key = (
-        ApiKey.objects.select_related("workspace", "created_by")
+        ApiKey.objects.select_related("workspace")
         .filter(key_hash=_hash(secret), revoked_at__isnull=True)
         .first()
     )

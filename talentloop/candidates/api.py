@@ -43,8 +43,7 @@ class CandidateQuery(SafeTextIn):
 
 
 def _profile(candidate: Candidate) -> HttpResponse:
-    (row,) = selectors.candidate_rows(Candidate.objects.filter(pk=candidate.pk))
-    return json_response(row)
+    return json_response(selectors.profile_row(candidate))
 
 
 @router.get("/candidates", response=CandidatePageOut)
@@ -71,12 +70,13 @@ def create_candidate(request: HttpRequest, payload: CandidateIn) -> tuple[int, d
     """Create a candidate. Send `Idempotency-Key` to make retries safe."""
     actor = actor_of(request)
     # Without an owner_id the service makes the creator the owner; an explicit null means none.
-    data = payload.model_dump(exclude=set() if "owner_id" in payload.model_fields_set
-                              else {"owner_id"})
+    data = payload.model_dump(
+        exclude=set() if "owner_id" in payload.model_fields_set else {"owner_id"}
+    )
 
     def create() -> dict[str, Any]:
         candidate = services.create_candidate(actor=actor, data=data)
-        (row,) = selectors.candidate_rows(Candidate.objects.filter(pk=candidate.pk))
+        row = selectors.profile_row(candidate)
         # Stored for Idempotency-Key replays, so it must be JSON as the client received it.
         stored: dict[str, Any] = json.loads(json.dumps(row, cls=ApiJSONEncoder))
         return stored

@@ -24,7 +24,7 @@ def _words(query: str) -> list[str]:
 
 def _postgres_condition(words: list[str]) -> RawSQL:
     tsquery = " & ".join(f"{word}:*" for word in words)
-    return RawSQL(  # noqa: S611 - the query words are a bound parameter
+    return RawSQL(  # the query words are a bound parameter
         "to_tsvector('simple'::regconfig, candidates_candidate.search_text) "
         "@@ to_tsquery('simple'::regconfig, %s)",
         [tsquery],
@@ -55,7 +55,7 @@ def matching(queryset: QuerySet[Candidate], query: str) -> QuerySet[Candidate]:
         return queryset.filter(_postgres_condition(words))
     for word in words:  # words are [0-9a-z]+, so nothing needs escaping in the pattern
         queryset = queryset.filter(
-            RawSQL(  # noqa: S611 - the pattern is a bound parameter
+            RawSQL(  # the pattern is a bound parameter
                 "(' ' || candidates_candidate.search_text) LIKE %s",
                 [f"% {word}%"],
                 output_field=BooleanField(),

@@ -17,11 +17,12 @@ from talentloop.candidates.forms import CandidateForm, NoteForm, TouchpointForm,
 from talentloop.candidates.models import Activity, Source
 from talentloop.compliance.forms import ConsentForm
 from talentloop.compliance.models import ConsentRecord
-from talentloop.compliance.selectors import consent_ledger, consent_status
+from talentloop.compliance.selectors import consent_ledger, consent_status_of
 from talentloop.core.errors import Forbidden, InvalidInput, TalentloopError
 from talentloop.core.views import MemberRequest, member_required
 
 PAGE_SIZE = 50
+TIMELINE_PAGE = 25
 CONSENT_PURPOSES = (ConsentRecord.Purpose.MARKETING, ConsentRecord.Purpose.RECRUITING)
 
 
@@ -51,6 +52,7 @@ def candidate_list(request: MemberRequest) -> HttpResponse:
         )
     except InvalidInput as exc:
         error = exc.message
+    tags = list(selectors.workspace_tags(actor)[:200])
     source_labels = dict(Source.choices)
     for row in rows:
         row["location"] = ", ".join(p for p in (row["city"], row["region"], row["country"]) if p)
@@ -64,6 +66,8 @@ def candidate_list(request: MemberRequest) -> HttpResponse:
         request,
         "candidates/candidate_list.html",
         {
+            # Rows link as list_url + id + "/": one reverse() per page, not one per row.
+            "list_url": reverse("candidates:list"),
             "candidates": rows,
             "error": error,
             "params": params,
@@ -71,8 +75,13 @@ def candidate_list(request: MemberRequest) -> HttpResponse:
             "next_page_query": next_query.urlencode() if next_cursor else "",
             "is_first_page": not params.get("cursor"),
             "sources": Source.choices,
-            "members": workspace_members(actor),
-            "tags": selectors.workspace_tags(actor)[:200],
+            "owner_choices": [("me", "Me")]
+            + [(m.user_id, m.user.display_name) for m in workspace_members(actor)],
+            # The tag whose name matches the filter, case-insensitively, is the selected one.
+            "tag_choices": [(t.name, t.name) for t in tags],
+            "selected_tag": next(
+                (t.name for t in tags if t.name_key == params.get("tag", "").casefold()), ""
+            ),
             "sorts": [
                 ("-updated_at", "Recently changed"),
                 ("-created_at", "Recently added"),
@@ -99,14 +108,15 @@ def _render_detail(
     timeline_error = ""
     try:
         activities, older = selectors.candidate_timeline(
-            actor, candidate, cursor=request.GET.get("before", ""), limit=50
+            actor, candidate, cursor=request.GET.get("before", ""), limit=TIMELINE_PAGE
         )
     except InvalidInput as exc:
         # A hand-edited "Older entries" link: show the newest entries and say why.
         timeline_error = exc.message
-        activities, older = selectors.candidate_timeline(actor, candidate, limit=50)
+        activities, older = selectors.candidate_timeline(actor, candidate, limit=TIMELINE_PAGE)
     definitions = selectors.custom_field_definitions(actor)
-    consent = consent_status(candidate)
+    ledger = list(consent_ledger(candidate))
+    consent = consent_status_of(ledger)
     return render(
         request,
         "candidates/candidate_detail.html",
@@ -125,7 +135,7 @@ def _render_detail(
                 (label, [consent.get((channel, purpose), "none") for purpose in CONSENT_PURPOSES])
                 for channel, label in ConsentRecord.Channel.choices
             ],
-            "consent_ledger": consent_ledger(candidate)[:20],
+            "consent_ledger": ledger[:20],
             "note_form": forms.get("note_form") or NoteForm(),
             "touchpoint_form": forms.get("touchpoint_form") or TouchpointForm(),
             "consent_form": forms.get("consent_form") or ConsentForm(),

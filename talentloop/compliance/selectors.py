@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from django.db.models import QuerySet
@@ -23,7 +24,16 @@ def consent_status(candidate: Candidate) -> dict[tuple[str, str], str]:
     return status
 
 
+def consent_status_of(ledger: Iterable[ConsentRecord]) -> dict[tuple[str, str], str]:
+    """The status per (channel, purpose) from a ledger listed newest first."""
+    status: dict[tuple[str, str], str] = {}
+    for entry in ledger:
+        status.setdefault((entry.channel, entry.purpose), entry.status)
+    return status
+
+
 def consent_ledger(candidate: Candidate) -> QuerySet[ConsentRecord]:
+    """The candidate's consent entries, newest first."""
     return (
         ConsentRecord.objects.filter(candidate=candidate)
         .select_related("recorded_by")

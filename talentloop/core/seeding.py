@@ -173,13 +173,15 @@ class Pools:
         for locale in {c[4] for c in CITIES}:
             fake = Faker(locale)
             fake.seed_instance(seed)
+            # sorted, not set order: string hashes are salted per process, and the same
+            # --seed must give the same people every time.
             names[locale] = (
-                list({fake.first_name() for _ in range(400)}),
-                list({fake.last_name() for _ in range(600)}),
+                sorted({fake.first_name() for _ in range(400)}),
+                sorted({fake.last_name() for _ in range(600)}),
             )
         fake = Faker("en_US")
         fake.seed_instance(seed)
-        companies = list({fake.company() for _ in range(800)})
+        companies = sorted({fake.company() for _ in range(800)})
         return cls(names=names, companies=companies)
 
 
@@ -387,7 +389,12 @@ def _seed_batch(
                 _json(resume),
                 rng.random() < 0.02,
                 rng.random() < 0.03,
-                f"{name_words} {cid} example com {_words(title)} {_words(company)}",
+                # Each word once, as build_search_text writes it ("Ann Davis" at "Davis Inc").
+                " ".join(
+                    dict.fromkeys(
+                        f"{name_words} {cid} example com {_words(title)} {_words(company)}".split()
+                    )
+                ),
                 None,
                 created,
                 updated,

@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import io
+import os
+import subprocess
+import sys
 from collections import Counter
 from collections.abc import Iterator
 from typing import Any
@@ -178,3 +181,35 @@ def test_unknown_workspace_is_a_clear_error() -> None:
 def test_a_negative_count_is_refused() -> None:
     with pytest.raises(CommandError, match=r"^--candidates must be 0 or more\.$"):
         _seed(-1)
+
+
+_POOLS_SCRIPT = """
+import django, json
+django.setup()
+from talentloop.core.seeding import Pools
+pools = Pools.build(42)
+print(json.dumps([pools.companies[:20], pools.names["pl_PL"][0][:20]]))
+"""
+
+
+def test_the_same_seed_draws_the_same_names_in_every_process() -> None:
+    # Python salts string hashes per process: anything taken from a set in set order would
+    # make `seed --seed 42` produce different people on every run.
+    outputs = set()
+    for hash_seed in ("1", "2"):
+        env = {
+            **os.environ,
+            "PYTHONHASHSEED": hash_seed,
+            "DJANGO_SETTINGS_MODULE": "talentloop.settings",
+        }
+        result = subprocess.run(  # noqa: S603 - our own interpreter and script
+            [sys.executable, "-c", _POOLS_SCRIPT],
+            env=env,
+            capture_output=True,
+            text=True,
+            check=True,
+            timeout=120,
+        )
+        outputs.add(result.stdout)
+
+    assert len(outputs) == 1
