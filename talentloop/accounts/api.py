@@ -4,7 +4,7 @@ import datetime as dt
 from typing import Any
 
 from django.http import HttpRequest
-from ninja import Router, Schema
+from ninja import Router, Schema, Status
 from pydantic import Field
 
 from talentloop.accounts import selectors, services
@@ -107,19 +107,19 @@ def change_member_role(
 
 
 @router.delete("/members/{membership_id}", response={204: None})
-def remove_member(request: HttpRequest, membership_id: int) -> tuple[int, None]:
+def remove_member(request: HttpRequest, membership_id: int) -> Status[None]:
     actor = actor_of(request)
     services.remove_member(
         actor=actor, membership=selectors.access_membership(actor, membership_id)
     )
-    return 204, None
+    return Status(204, None)
 
 
 @router.post("/invitations", response={201: InvitationOut})
-def invite_member(request: HttpRequest, payload: InvitationIn) -> tuple[int, Any]:
+def invite_member(request: HttpRequest, payload: InvitationIn) -> Status[Any]:
     """E-mail a teammate an invitation link (admins)."""
     invitation, _ = services.invite_member(actor=actor_of(request), **payload.model_dump())
-    return 201, invitation
+    return Status(201, invitation)
 
 
 @router.get("/api-keys", response=list[ApiKeyOut])
@@ -128,10 +128,10 @@ def list_api_keys(request: HttpRequest) -> Any:
 
 
 @router.post("/api-keys", response={201: NewApiKeyOut})
-def create_api_key(request: HttpRequest, payload: ApiKeyIn) -> tuple[int, dict[str, Any]]:
+def create_api_key(request: HttpRequest, payload: ApiKeyIn) -> Status[dict[str, Any]]:
     """Create a key; the response holds the secret, which is never shown again."""
     key, secret = services.create_api_key(actor=actor_of(request), **payload.model_dump())
-    return 201, {**ApiKeyOut.from_orm(key).model_dump(), "key": secret}
+    return Status(201, {**ApiKeyOut.from_orm(key).model_dump(), "key": secret})
 
 
 @router.delete("/api-keys/{key_id}", response=ApiKeyOut)

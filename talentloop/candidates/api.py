@@ -4,7 +4,7 @@ import json
 from typing import Any
 
 from django.http import HttpRequest, HttpResponse
-from ninja import Query, Router
+from ninja import Query, Router, Status
 
 from talentloop.candidates import selectors, services
 from talentloop.candidates.models import Candidate
@@ -66,7 +66,7 @@ def list_candidates(request: HttpRequest, query: Query[CandidateQuery]) -> HttpR
 
 
 @router.post("/candidates", response={201: CandidateOut, 200: CandidateOut})
-def create_candidate(request: HttpRequest, payload: CandidateIn) -> tuple[int, dict[str, Any]]:
+def create_candidate(request: HttpRequest, payload: CandidateIn) -> Status[dict[str, Any]]:
     """Create a candidate. Send `Idempotency-Key` to make retries safe."""
     actor = actor_of(request)
     # Without an owner_id the service makes the creator the owner; an explicit null means none.
@@ -81,7 +81,10 @@ def create_candidate(request: HttpRequest, payload: CandidateIn) -> tuple[int, d
         stored: dict[str, Any] = json.loads(json.dumps(row, cls=ApiJSONEncoder))
         return stored
 
-    return idempotent_create(request, endpoint="candidates.create", payload=data, create=create)
+    status, body = idempotent_create(
+        request, endpoint="candidates.create", payload=data, create=create
+    )
+    return Status(status, body)
 
 
 @router.get("/candidates/{candidate_id}", response=CandidateOut)
@@ -107,12 +110,12 @@ def update_candidate(
 
 
 @router.delete("/candidates/{candidate_id}", response={204: None})
-def delete_candidate(request: HttpRequest, candidate_id: int) -> tuple[int, None]:
+def delete_candidate(request: HttpRequest, candidate_id: int) -> Status[None]:
     """Soft-delete: the candidate leaves lists and search."""
     actor = actor_of(request)
     candidate = selectors.access_candidate(actor, candidate_id, for_write=True)
     services.delete_candidate(actor=actor, candidate=candidate)
-    return 204, None
+    return Status(204, None)
 
 
 @router.get("/candidates/{candidate_id}/export", response=dict[str, Any])
@@ -144,12 +147,12 @@ def candidate_timeline(
 @router.post("/candidates/{candidate_id}/touchpoints", response={201: ActivityOut})
 def log_touchpoint(
     request: HttpRequest, candidate_id: int, payload: TouchpointIn
-) -> tuple[int, dict[str, Any]]:
+) -> Status[dict[str, Any]]:
     """Log a call or LinkedIn message that happened outside Talentloop."""
     actor = actor_of(request)
     candidate = selectors.access_candidate(actor, candidate_id)
     activity = services.log_touchpoint(actor=actor, candidate=candidate, **payload.model_dump())
-    return 201, ActivityOut.from_activity(activity)
+    return Status(201, ActivityOut.from_activity(activity))
 
 
 @router.get("/candidates/{candidate_id}/notes", response=list[NoteOut])
@@ -161,12 +164,12 @@ def list_notes(request: HttpRequest, candidate_id: int) -> list[Any]:
 
 
 @router.post("/candidates/{candidate_id}/notes", response={201: NoteOut})
-def add_note(request: HttpRequest, candidate_id: int, payload: NoteIn) -> tuple[int, Any]:
+def add_note(request: HttpRequest, candidate_id: int, payload: NoteIn) -> Status[Any]:
     """Add a note; `visibility` is team or private; `remind_at` puts it on your home page."""
     actor = actor_of(request)
     candidate = selectors.access_candidate(actor, candidate_id)
     note = services.add_note(actor=actor, candidate=candidate, **payload.model_dump())
-    return 201, note
+    return Status(201, note)
 
 
 @router.patch("/notes/{note_id}", response=NoteOut)
@@ -186,10 +189,10 @@ def update_note(request: HttpRequest, note_id: int, payload: NotePatch) -> Any:
 
 
 @router.delete("/notes/{note_id}", response={204: None})
-def delete_note(request: HttpRequest, note_id: int) -> tuple[int, None]:
+def delete_note(request: HttpRequest, note_id: int) -> Status[None]:
     actor = actor_of(request)
     services.delete_note(actor=actor, note=selectors.access_note(actor, note_id))
-    return 204, None
+    return Status(204, None)
 
 
 @router.get("/tags", response=list[TagOut])
@@ -198,9 +201,9 @@ def list_tags(request: HttpRequest) -> list[dict[str, Any]]:
 
 
 @router.post("/tags", response={201: TagOut})
-def create_tag(request: HttpRequest, payload: TagIn) -> tuple[int, dict[str, Any]]:
+def create_tag(request: HttpRequest, payload: TagIn) -> Status[dict[str, Any]]:
     tag = services.create_tag(actor=actor_of(request), name=payload.name)
-    return 201, TagOut.from_tag(tag)
+    return Status(201, TagOut.from_tag(tag))
 
 
 @router.patch("/tags/{tag_id}", response=TagOut)
@@ -213,10 +216,10 @@ def rename_tag(request: HttpRequest, tag_id: int, payload: TagIn) -> dict[str, A
 
 
 @router.delete("/tags/{tag_id}", response={204: None})
-def delete_tag(request: HttpRequest, tag_id: int) -> tuple[int, None]:
+def delete_tag(request: HttpRequest, tag_id: int) -> Status[None]:
     actor = actor_of(request)
     services.delete_tag(actor=actor, tag=selectors.access_tag(actor, tag_id))
-    return 204, None
+    return Status(204, None)
 
 
 @router.get("/custom-fields", response=list[CustomFieldOut])
@@ -226,14 +229,14 @@ def list_custom_fields(request: HttpRequest) -> list[dict[str, Any]]:
 
 
 @router.post("/custom-fields", response={201: CustomFieldOut})
-def define_custom_field(request: HttpRequest, payload: CustomFieldIn) -> tuple[int, dict[str, Any]]:
+def define_custom_field(request: HttpRequest, payload: CustomFieldIn) -> Status[dict[str, Any]]:
     """Add a typed field to every candidate of the workspace (admins)."""
     definition = services.define_custom_field(actor=actor_of(request), **payload.model_dump())
-    return 201, CustomFieldOut.from_definition(definition)
+    return Status(201, CustomFieldOut.from_definition(definition))
 
 
 @router.delete("/custom-fields/{key}", response={204: None})
-def delete_custom_field(request: HttpRequest, key: str) -> tuple[int, None]:
+def delete_custom_field(request: HttpRequest, key: str) -> Status[None]:
     actor = actor_of(request)
     services.delete_custom_field(actor=actor, definition=selectors.access_custom_field(actor, key))
-    return 204, None
+    return Status(204, None)

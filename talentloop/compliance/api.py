@@ -5,7 +5,7 @@ from typing import Any
 
 from django.http import HttpRequest
 from django.utils.dateparse import parse_datetime
-from ninja import Query, Router
+from ninja import Query, Router, Status
 from pydantic import Field
 
 from talentloop.candidates.schemas import SafeTextIn
@@ -30,11 +30,13 @@ def candidate_consent(request: HttpRequest, candidate_id: int) -> dict[str, Any]
 
 
 @router.post("/candidates/{candidate_id}/consent", response={201: ConsentOut})
-def record_consent(request: HttpRequest, candidate_id: int, payload: ConsentIn) -> tuple[int, Any]:
+def record_consent(request: HttpRequest, candidate_id: int, payload: ConsentIn) -> Status[Any]:
     """Add a ledger entry (granted or withdrawn) with its evidence."""
     actor = actor_of(request)
     candidate = access_candidate(actor, candidate_id)
-    return 201, services.record_consent(actor=actor, candidate=candidate, **payload.model_dump())
+    return Status(
+        201, services.record_consent(actor=actor, candidate=candidate, **payload.model_dump())
+    )
 
 
 class AuditQuery(SafeTextIn):
