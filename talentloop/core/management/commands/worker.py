@@ -23,7 +23,9 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         if not options["no_scheduler"] and not options["batch"]:
             threading.Thread(target=self._schedule_forever, daemon=True, name="scheduler").start()
-        worker_options: dict[str, Any] = {"queue_name": options["queue_name"]}
+        # No autoreload, even in debug mode: the reloader re-runs this command in a child
+        # process, which started a second scheduler and delayed the first task by seconds.
+        worker_options: dict[str, Any] = {"queue_name": options["queue_name"], "reload": False}
         if options["batch"]:
             scheduler.tick()
             worker_options["batch"] = True
