@@ -79,8 +79,15 @@ class Candidate(models.Model):
             models.Index(
                 fields=["workspace", "last_name", "first_name", "id"], name="candidate_name"
             ),
+            # Live rows only (not archived, not deleted) in list order: a filter tested per row
+            # (tag EXISTS) walks these without reading the table until a row matches.
             models.Index(
-                fields=["workspace", "source", "updated_at", "id"], name="candidate_source"
+                fields=["workspace", "is_archived", "deleted_at", "updated_at", "id"],
+                name="candidate_live_updated",
+            ),
+            models.Index(
+                fields=["workspace", "source", "is_archived", "deleted_at", "updated_at", "id"],
+                name="candidate_live_source",
             ),
             models.Index(fields=["owner", "updated_at", "id"], name="candidate_owner"),
         ]

@@ -80,11 +80,3 @@ def matching_ids(query: str, *, limit: int) -> list[int] | None:
         cursor.execute(f"{_SQLITE_IDS} LIMIT %s", [_sqlite_match(words), limit + 1])
         ids = [row[0] for row in cursor.fetchall()]
     return ids if len(ids) <= limit else None
-
-
-def rebuild() -> None:
-    """Rebuild the SQLite FTS index from the table (after a bulk load that bypassed triggers)."""
-    if connection.vendor == "sqlite":
-        with connection.cursor() as cursor:
-            table = SQLITE_FTS_TABLE
-            cursor.execute(f"INSERT INTO {table}({table}) VALUES ('rebuild')")  # noqa: S608

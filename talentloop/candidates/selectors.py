@@ -7,7 +7,17 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.db import connection
-from django.db.models import F, Func, OrderBy, Prefetch, Q, QuerySet, prefetch_related_objects
+from django.db.models import (
+    Exists,
+    F,
+    Func,
+    OrderBy,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    prefetch_related_objects,
+)
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
@@ -60,11 +70,6 @@ def load_profile(candidate: Candidate) -> Candidate:
     """Fetch the candidate's contacts and tags in one query each."""
     prefetch_related_objects([candidate], *PROFILE_RELATIONS)
     return candidate
-
-
-def with_profile(queryset: QuerySet[Candidate]) -> QuerySet[Candidate]:
-    """Prefetch what a profile shows (contacts and tags) in four queries however many rows."""
-    return queryset.select_related("owner").prefetch_related(*PROFILE_RELATIONS)
 
 
 @dataclass(frozen=True)
@@ -161,14 +166,17 @@ def _filtered(actor: Actor, filters: CandidateFilters) -> tuple[QuerySet[Candida
         # Also when listed: the probe may leave out one-letter words, this check does not.
         queryset = search.matching(queryset, filters.text)
     if filters.tag:
-        tagged = CandidateTag.objects.filter(
-            tag__workspace=actor.workspace, tag__name_key=filters.tag.casefold()
-        ).values_list("candidate_id", flat=True)
-        tag_ids = list(tagged[: SMALL_SET + 1])
+        tag = Tag.objects.filter(workspace=actor.workspace, name_key=filters.tag.casefold()).first()
+        tagged = CandidateTag.objects.filter(tag=tag).values_list("candidate_id", flat=True)
+        tag_ids = list(tagged[: SMALL_SET + 1]) if tag else []
         if len(tag_ids) <= SMALL_SET:
             few_ids = set(tag_ids) if few_ids is None else few_ids & set(tag_ids)
         else:
-            queryset = queryset.filter(id__in=tagged)
+            # EXISTS probes the (candidate, tag) unique index per row; IN would first copy
+            # every tagged id into a temporary index (150k ids, 100 ms, at 1M on SQLite).
+            queryset = queryset.filter(
+                Exists(CandidateTag.objects.filter(candidate_id=OuterRef("pk"), tag=tag))
+            )
     if few_ids is not None:
         queryset = queryset.filter(id__in=sorted(few_ids))
     if filters.owner_id is not None:
