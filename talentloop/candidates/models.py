@@ -81,13 +81,17 @@ class Candidate(models.Model):
             ),
             # Live rows only (not archived, not deleted) in list order: a filter tested per row
             # (tag EXISTS) walks these without reading the table until a row matches.
+            # Partial, not a column: PostgreSQL orders by an index only past columns bound
+            # by "=", and "deleted_at IS NULL" is not one.
             models.Index(
-                fields=["workspace", "is_archived", "deleted_at", "updated_at", "id"],
+                fields=["workspace", "updated_at", "id"],
                 name="candidate_live_updated",
+                condition=Q(is_archived=False, deleted_at__isnull=True),
             ),
             models.Index(
-                fields=["workspace", "source", "is_archived", "deleted_at", "updated_at", "id"],
+                fields=["workspace", "source", "updated_at", "id"],
                 name="candidate_live_source",
+                condition=Q(is_archived=False, deleted_at__isnull=True),
             ),
             models.Index(fields=["owner", "updated_at", "id"], name="candidate_owner"),
         ]
