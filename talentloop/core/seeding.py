@@ -12,6 +12,7 @@ import functools
 import json
 import random
 from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
 
@@ -23,6 +24,7 @@ from talentloop.accounts.models import Membership, User, Workspace
 from talentloop.accounts.roles import Role
 from talentloop.candidates.models import CustomFieldDefinition, Tag
 from talentloop.candidates.normalize import build_search_text
+from talentloop.candidates.search import SQLITE_FTS_TABLE
 
 DEMO_PASSWORD = "talentloop-demo"  # noqa: S105 - printed by `talentloop demo`, demo data only
 DEMO_CAST = [
@@ -290,18 +292,14 @@ def seed_candidates(
     tag_ids = {name: tag.pk for name, tag in tags.items()}
     now = timezone.now()
     written = 0
-    if connection.vendor == "sqlite":
-        with connection.cursor() as cursor:
-            # A 1 GB page cache keeps the B-trees of the seven indexes being filled in memory;
-            # with the default 64 MB, random index keys made 1M rows take twice as long.
-            cursor.execute("PRAGMA cache_size=-1000000")
-    while written < count:
-        size = min(BATCH, count - written)
-        with transaction.atomic():
-            _seed_batch(workspace, size, rng, pools, owners, tag_ids, now)
-        written += size
-        if progress:
-            progress(size)
+    with _bulk_load():
+        while written < count:
+            size = min(BATCH, count - written)
+            with transaction.atomic():
+                _seed_batch(workspace, size, rng, pools, owners, tag_ids, now)
+            written += size
+            if progress:
+                progress(size)
     _reset_sequences(
         [
             "candidates_candidate",
@@ -314,6 +312,43 @@ def seed_candidates(
         ]
     )
     return written
+
+
+FTS_INSERT_TRIGGER = "candidate_fts_insert"
+
+
+@contextmanager
+def _bulk_load() -> Iterator[None]:
+    """On SQLite: a large page cache, and the search index rebuilt once instead of per row.
+
+    Indexing each row through the FTS5 trigger took a quarter of the seeding time (92 s
+    against 69 s for 200k rows); one rebuild afterwards takes 2 s per 200k. The trigger's own
+    SQL is read back and re-created, so it cannot drift from the migration that made it.
+    """
+    if connection.vendor != "sqlite":
+        yield
+        return
+    with connection.cursor() as cursor:
+        # Keeps the B-trees of the growing indexes in memory (up to 1 GB).
+        cursor.execute("PRAGMA cache_size=-1000000")
+        cursor.execute(
+            "SELECT sql FROM sqlite_master WHERE type = 'trigger' AND name = %s",
+            [FTS_INSERT_TRIGGER],
+        )
+        found = cursor.fetchone()
+        if found is None:
+            raise RuntimeError(
+                "The search index trigger is missing (an earlier seed was interrupted?). "
+                "Repair it with: talentloop migrate candidates 0001 && talentloop migrate"
+            )
+        cursor.execute(f"DROP TRIGGER {FTS_INSERT_TRIGGER}")
+    try:
+        yield
+    finally:
+        with connection.cursor() as cursor:
+            cursor.execute(found[0])
+            table = SQLITE_FTS_TABLE
+            cursor.execute(f"INSERT INTO {table}({table}) VALUES ('rebuild')")  # noqa: S608
 
 
 def _seed_batch(

@@ -43,9 +43,12 @@ class Command(BaseCommand):
             def progress(done: int) -> None:
                 bar.update(done)
 
-            seeding.seed_candidates(
-                workspace, missing, seed=options["seed"] + have, progress=progress
-            )
+            try:
+                seeding.seed_candidates(
+                    workspace, missing, seed=options["seed"] + have, progress=progress
+                )
+            except RuntimeError as error:
+                raise CommandError(str(error)) from None
         elapsed = time.perf_counter() - started
         self.stdout.write(
             f"Added {missing:,} candidates to {workspace.name} in {elapsed:.1f} s "
