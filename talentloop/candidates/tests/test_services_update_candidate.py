@@ -45,7 +45,7 @@ def _updates(candidate: Candidate) -> list[AuditEvent]:
     return list(
         AuditEvent.objects.filter(
             target_id=candidate.pk, action=AuditEvent.Action.CANDIDATE_UPDATED
-        )
+        ).order_by("id")  # PostgreSQL returns unordered rows in any order
     )
 
 
