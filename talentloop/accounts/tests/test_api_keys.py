@@ -23,6 +23,8 @@ from talentloop.core.tests.api_helpers import (
     NO_SUCH_CANDIDATE,
     READ_ONLY_KEY,
     UNAUTHENTICATED,
+    assert_like_missing,
+    assert_refused,
     bearer,
     call,
     error,
@@ -140,13 +142,14 @@ def test_a_new_key_defaults_to_read(alice_client: Client) -> None:
 
 
 def test_refuses_a_recruiter_creating_keys(bob_client: Client) -> None:
-    before = stored_state()
-
-    response = call(bob_client, "post", "/api-keys", {"name": "Mine", "scope": "write"})
-
-    assert response.status_code == 403
-    assert response.json() == ADMINS_ONLY
-    assert stored_state() == before
+    assert_refused(
+        bob_client,
+        "post",
+        "/api-keys",
+        {"name": "Mine", "scope": "write"},
+        status=403,
+        body=ADMINS_ONLY,
+    )
 
 
 def test_refuses_a_key_creating_keys(client: Client, api_key_factory: Any) -> None:
@@ -213,36 +216,23 @@ def test_revoking_twice_is_harmless(alice_client: Client, zapier: ApiKey) -> Non
 
 
 def test_refuses_a_recruiter_revoking_keys(bob_client: Client, zapier: ApiKey) -> None:
-    before = stored_state()
-
-    response = call(bob_client, "delete", f"/api-keys/{zapier.pk}")
-
-    assert response.status_code == 403
-    assert response.json() == KEYS_ADMINS_ONLY
-    assert stored_state() == before
+    assert_refused(
+        bob_client, "delete", f"/api-keys/{zapier.pk}", status=403, body=KEYS_ADMINS_ONLY
+    )
 
 
 def test_refuses_to_revoke_another_workspace_key_like_a_missing_one(
     charlie_client: Client, zapier: ApiKey
 ) -> None:
-    before = stored_state()
-
-    theirs = call(charlie_client, "delete", f"/api-keys/{zapier.pk}")
-    missing = call(charlie_client, "delete", f"/api-keys/{MISSING_ID}")
-
-    assert (theirs.status_code, missing.status_code) == (404, 404)
-    assert theirs.json() == missing.json() == NO_SUCH_KEY
-    assert stored_state() == before
+    assert_like_missing(
+        lambda: call(charlie_client, "delete", f"/api-keys/{zapier.pk}"),
+        lambda: call(charlie_client, "delete", f"/api-keys/{MISSING_ID}"),
+        body=NO_SUCH_KEY,
+    )
 
 
 def test_refuses_to_revoke_without_authentication(client: Client, zapier: ApiKey) -> None:
-    before = stored_state()
-
-    response = call(client, "delete", f"/api-keys/{zapier.pk}")
-
-    assert response.status_code == 401
-    assert response.json() == UNAUTHENTICATED
-    assert stored_state() == before
+    assert_refused(client, "delete", f"/api-keys/{zapier.pk}", status=401, body=UNAUTHENTICATED)
 
 
 # --- authenticating with a key ---------------------------------------------------------------
@@ -276,13 +266,15 @@ def test_a_read_key_may_not_write(
     data: dict[str, Any] | None,
 ) -> None:
     secret = api_key_factory("read")
-    before = stored_state()
-
-    response = call(client, method, path.format(id=candidate.pk), data, headers=bearer(secret))
-
-    assert response.status_code == 403
-    assert response.json() == READ_ONLY_KEY
-    assert stored_state() == before
+    assert_refused(
+        client,
+        method,
+        path.format(id=candidate.pk),
+        data,
+        headers=bearer(secret),
+        status=403,
+        body=READ_ONLY_KEY,
+    )
 
 
 def test_a_write_key_writes_without_a_csrf_token(api_key_factory: Any, db: None) -> None:

@@ -20,6 +20,8 @@ from talentloop.core.tests.api_helpers import (
     MISSING_ID,
     READ_ONLY_KEY,
     UNAUTHENTICATED,
+    assert_like_missing,
+    assert_refused,
     bearer,
     call,
     error,
@@ -167,36 +169,35 @@ def test_changes_a_member_role(alice_client: Client, bob: User, alice: User) -> 
 
 
 def test_refuses_a_recruiter_changing_roles(bob_client: Client, alice: User, bob: User) -> None:
-    before = stored_state()
-
-    response = call(bob_client, "patch", f"/members/{_membership(bob).pk}", {"role": "admin"})
-
-    assert response.status_code == 403
-    assert response.json() == ADMINS_ONLY
-    assert stored_state() == before
+    assert_refused(
+        bob_client,
+        "patch",
+        f"/members/{_membership(bob).pk}",
+        {"role": "admin"},
+        status=403,
+        body=ADMINS_ONLY,
+    )
 
 
 def test_refuses_to_change_another_workspace_member_like_a_missing_one(
     charlie_client: Client, bob: User
 ) -> None:
-    before = stored_state()
-
-    theirs = call(charlie_client, "patch", f"/members/{_membership(bob).pk}", {"role": "admin"})
-    missing = call(charlie_client, "patch", f"/members/{MISSING_ID}", {"role": "admin"})
-
-    assert (theirs.status_code, missing.status_code) == (404, 404)
-    assert theirs.json() == missing.json() == NO_SUCH_MEMBER
-    assert stored_state() == before
+    assert_like_missing(
+        lambda: call(charlie_client, "patch", f"/members/{_membership(bob).pk}", {"role": "admin"}),
+        lambda: call(charlie_client, "patch", f"/members/{MISSING_ID}", {"role": "admin"}),
+        body=NO_SUCH_MEMBER,
+    )
 
 
 def test_refuses_to_change_a_role_without_authentication(client: Client, bob: User) -> None:
-    before = stored_state()
-
-    response = call(client, "patch", f"/members/{_membership(bob).pk}", {"role": "admin"})
-
-    assert response.status_code == 401
-    assert response.json() == UNAUTHENTICATED
-    assert stored_state() == before
+    assert_refused(
+        client,
+        "patch",
+        f"/members/{_membership(bob).pk}",
+        {"role": "admin"},
+        status=401,
+        body=UNAUTHENTICATED,
+    )
 
 
 def test_refuses_to_change_a_role_with_a_read_key(
@@ -260,46 +261,31 @@ def test_removes_a_member_who_then_loses_access(
 
 
 def test_refuses_a_recruiter_removing_members(bob_client: Client, alice: User) -> None:
-    before = stored_state()
-
-    response = call(bob_client, "delete", f"/members/{_membership(alice).pk}")
-
-    assert response.status_code == 403
-    assert response.json() == ADMINS_ONLY
-    assert stored_state() == before
+    assert_refused(
+        bob_client, "delete", f"/members/{_membership(alice).pk}", status=403, body=ADMINS_ONLY
+    )
 
 
 def test_refuses_to_remove_another_workspace_member_like_a_missing_one(
     charlie_client: Client, bob: User
 ) -> None:
-    before = stored_state()
-
-    theirs = call(charlie_client, "delete", f"/members/{_membership(bob).pk}")
-    missing = call(charlie_client, "delete", f"/members/{MISSING_ID}")
-
-    assert (theirs.status_code, missing.status_code) == (404, 404)
-    assert theirs.json() == missing.json() == NO_SUCH_MEMBER
-    assert stored_state() == before
+    assert_like_missing(
+        lambda: call(charlie_client, "delete", f"/members/{_membership(bob).pk}"),
+        lambda: call(charlie_client, "delete", f"/members/{MISSING_ID}"),
+        body=NO_SUCH_MEMBER,
+    )
 
 
 def test_refuses_to_remove_a_member_without_authentication(client: Client, bob: User) -> None:
-    before = stored_state()
-
-    response = call(client, "delete", f"/members/{_membership(bob).pk}")
-
-    assert response.status_code == 401
-    assert response.json() == UNAUTHENTICATED
-    assert stored_state() == before
+    assert_refused(
+        client, "delete", f"/members/{_membership(bob).pk}", status=401, body=UNAUTHENTICATED
+    )
 
 
 def test_refuses_to_remove_the_last_admin(alice_client: Client, alice: User, bob: User) -> None:
-    before = stored_state()
-
-    response = call(alice_client, "delete", f"/members/{_membership(alice).pk}")
-
-    assert response.status_code == 409
-    assert response.json() == LAST_ADMIN
-    assert stored_state() == before
+    assert_refused(
+        alice_client, "delete", f"/members/{_membership(alice).pk}", status=409, body=LAST_ADMIN
+    )
 
 
 # --- invitations -----------------------------------------------------------------------------
@@ -350,13 +336,14 @@ def test_refuses_a_recruiter_inviting(bob_client: Client, mailoutbox: list[Any])
 
 
 def test_refuses_to_invite_without_authentication(client: Client, alice: User) -> None:
-    before = stored_state()
-
-    response = call(client, "post", "/invitations", {"email": "dana@example.test", "role": "admin"})
-
-    assert response.status_code == 401
-    assert response.json() == UNAUTHENTICATED
-    assert stored_state() == before
+    assert_refused(
+        client,
+        "post",
+        "/invitations",
+        {"email": "dana@example.test", "role": "admin"},
+        status=401,
+        body=UNAUTHENTICATED,
+    )
 
 
 def test_refuses_to_invite_with_a_read_key(client: Client, api_key_factory: Any) -> None:

@@ -22,6 +22,8 @@ from talentloop.core.tests.api_helpers import (
     NO_SUCH_CANDIDATE,
     READ_ONLY_KEY,
     UNAUTHENTICATED,
+    assert_like_missing,
+    assert_refused,
     bearer,
     call,
     error,
@@ -441,24 +443,20 @@ def test_refuses_an_owner_from_another_workspace(charlie_client: Client, alice: 
 
 
 def test_refuses_to_create_without_authentication(client: Client, alice: User) -> None:
-    before = stored_state()
-
-    response = call(client, "post", "/candidates", PAYLOAD)
-
-    assert response.status_code == 401
-    assert response.json() == UNAUTHENTICATED
-    assert stored_state() == before
+    assert_refused(client, "post", "/candidates", PAYLOAD, status=401, body=UNAUTHENTICATED)
 
 
 def test_refuses_to_create_with_a_read_key(client: Client, api_key_factory: Any) -> None:
     secret = api_key_factory("read")
-    before = stored_state()
-
-    response = call(client, "post", "/candidates", PAYLOAD, headers=bearer(secret))
-
-    assert response.status_code == 403
-    assert response.json() == READ_ONLY_KEY
-    assert stored_state() == before
+    assert_refused(
+        client,
+        "post",
+        "/candidates",
+        PAYLOAD,
+        headers=bearer(secret),
+        status=403,
+        body=READ_ONLY_KEY,
+    )
 
 
 def test_creates_with_a_write_key_as_the_key(client: Client, api_key_factory: Any) -> None:
@@ -476,13 +474,14 @@ def test_creates_with_a_write_key_as_the_key(client: Client, api_key_factory: An
 
 
 def test_refuses_a_role_that_may_not_edit(coordinator_client: Client) -> None:
-    before = stored_state()
-
-    response = call(coordinator_client, "post", "/candidates", PAYLOAD)
-
-    assert response.status_code == 403
-    assert response.json() == error("forbidden", "Your role does not allow this.")
-    assert stored_state() == before
+    assert_refused(
+        coordinator_client,
+        "post",
+        "/candidates",
+        PAYLOAD,
+        status=403,
+        body=error("forbidden", "Your role does not allow this."),
+    )
 
 
 # --- get -------------------------------------------------------------------------------------
@@ -638,24 +637,22 @@ def test_a_recruiter_changes_a_teammate_candidate(bob_client: Client, grace: Can
 def test_refuses_to_patch_another_workspace_candidate_like_a_missing_one(
     charlie_client: Client, grace: Candidate
 ) -> None:
-    before = stored_state()
-
-    theirs = call(charlie_client, "patch", f"/candidates/{grace.pk}", {"headline": "Mine"})
-    missing = call(charlie_client, "patch", f"/candidates/{MISSING_ID}", {"headline": "Mine"})
-
-    assert (theirs.status_code, missing.status_code) == (404, 404)
-    assert theirs.json() == missing.json() == NO_SUCH_CANDIDATE
-    assert stored_state() == before
+    assert_like_missing(
+        lambda: call(charlie_client, "patch", f"/candidates/{grace.pk}", {"headline": "Mine"}),
+        lambda: call(charlie_client, "patch", f"/candidates/{MISSING_ID}", {"headline": "Mine"}),
+        body=NO_SUCH_CANDIDATE,
+    )
 
 
 def test_refuses_to_patch_without_authentication(client: Client, grace: Candidate) -> None:
-    before = stored_state()
-
-    response = call(client, "patch", f"/candidates/{grace.pk}", {"headline": "Anyone"})
-
-    assert response.status_code == 401
-    assert response.json() == UNAUTHENTICATED
-    assert stored_state() == before
+    assert_refused(
+        client,
+        "patch",
+        f"/candidates/{grace.pk}",
+        {"headline": "Anyone"},
+        status=401,
+        body=UNAUTHENTICATED,
+    )
 
 
 def test_refuses_to_patch_with_a_read_key(
@@ -676,13 +673,14 @@ def test_refuses_to_patch_with_a_read_key(
 def test_refuses_to_patch_for_a_role_that_may_only_look(
     coordinator_client: Client, grace: Candidate
 ) -> None:
-    before = stored_state()
-
-    response = call(coordinator_client, "patch", f"/candidates/{grace.pk}", {"headline": "No"})
-
-    assert response.status_code == 403
-    assert response.json() == error("forbidden", "Your role does not allow changing candidates.")
-    assert stored_state() == before
+    assert_refused(
+        coordinator_client,
+        "patch",
+        f"/candidates/{grace.pk}",
+        {"headline": "No"},
+        status=403,
+        body=error("forbidden", "Your role does not allow changing candidates."),
+    )
 
 
 def test_refuses_an_invalid_change_whole(alice_client: Client, grace: Candidate) -> None:
@@ -730,37 +728,29 @@ def test_a_recruiter_deletes_candidates(bob_client: Client, grace: Candidate) ->
 def test_refuses_to_delete_another_workspace_candidate_like_a_missing_one(
     charlie_client: Client, grace: Candidate
 ) -> None:
-    before = stored_state()
-
-    theirs = call(charlie_client, "delete", f"/candidates/{grace.pk}")
-    missing = call(charlie_client, "delete", f"/candidates/{MISSING_ID}")
-
-    assert (theirs.status_code, missing.status_code) == (404, 404)
-    assert theirs.json() == missing.json() == NO_SUCH_CANDIDATE
-    assert stored_state() == before
+    assert_like_missing(
+        lambda: call(charlie_client, "delete", f"/candidates/{grace.pk}"),
+        lambda: call(charlie_client, "delete", f"/candidates/{MISSING_ID}"),
+        body=NO_SUCH_CANDIDATE,
+    )
 
 
 def test_refuses_to_delete_without_authentication(client: Client, grace: Candidate) -> None:
-    before = stored_state()
-
-    response = call(client, "delete", f"/candidates/{grace.pk}")
-
-    assert response.status_code == 401
-    assert response.json() == UNAUTHENTICATED
-    assert stored_state() == before
+    assert_refused(client, "delete", f"/candidates/{grace.pk}", status=401, body=UNAUTHENTICATED)
 
 
 def test_refuses_to_delete_with_a_read_key(
     client: Client, grace: Candidate, api_key_factory: Any
 ) -> None:
     secret = api_key_factory("read")
-    before = stored_state()
-
-    response = call(client, "delete", f"/candidates/{grace.pk}", headers=bearer(secret))
-
-    assert response.status_code == 403
-    assert response.json() == READ_ONLY_KEY
-    assert stored_state() == before
+    assert_refused(
+        client,
+        "delete",
+        f"/candidates/{grace.pk}",
+        headers=bearer(secret),
+        status=403,
+        body=READ_ONLY_KEY,
+    )
 
 
 def test_refuses_to_delete_for_a_role_that_may_only_look(

@@ -15,6 +15,8 @@ from talentloop.core.tests.api_helpers import (
     API,
     READ_ONLY_KEY,
     UNAUTHENTICATED,
+    assert_like_missing,
+    assert_refused,
     bearer,
     call,
     error,
@@ -103,13 +105,7 @@ def test_defines_a_field(alice_client: Client, alice: Any) -> None:
 
 
 def test_refuses_a_recruiter_defining_fields(bob_client: Client) -> None:
-    before = stored_state()
-
-    response = call(bob_client, "post", "/custom-fields", NOTICE)
-
-    assert response.status_code == 403
-    assert response.json() == ADMINS_ONLY
-    assert stored_state() == before
+    assert_refused(bob_client, "post", "/custom-fields", NOTICE, status=403, body=ADMINS_ONLY)
 
 
 def test_refuses_to_define_without_authentication(client: Client, db: None) -> None:
@@ -228,13 +224,14 @@ def test_refuses_a_value_the_field_does_not_take(
     value: dict[str, Any],
     expected: dict[str, Any],
 ) -> None:
-    before = stored_state()
-
-    response = call(alice_client, "patch", f"/candidates/{candidate.pk}", {"custom_fields": value})
-
-    assert response.status_code == 422
-    assert response.json() == expected
-    assert stored_state() == before
+    assert_refused(
+        alice_client,
+        "patch",
+        f"/candidates/{candidate.pk}",
+        {"custom_fields": value},
+        status=422,
+        body=expected,
+    )
 
 
 # --- delete ----------------------------------------------------------------------------------
@@ -252,26 +249,19 @@ def test_deletes_a_field(alice_client: Client, notice: CustomFieldDefinition) ->
 def test_refuses_a_recruiter_deleting_fields(
     bob_client: Client, notice: CustomFieldDefinition
 ) -> None:
-    before = stored_state()
-
-    response = call(bob_client, "delete", "/custom-fields/notice_weeks")
-
-    assert response.status_code == 403
-    assert response.json() == ADMINS_ONLY
-    assert stored_state() == before
+    assert_refused(
+        bob_client, "delete", "/custom-fields/notice_weeks", status=403, body=ADMINS_ONLY
+    )
 
 
 def test_refuses_to_delete_another_workspace_field_like_a_missing_one(
     charlie_client: Client, notice: CustomFieldDefinition
 ) -> None:
-    before = stored_state()
-
-    theirs = call(charlie_client, "delete", "/custom-fields/notice_weeks")
-    missing = call(charlie_client, "delete", "/custom-fields/no_such_key")
-
-    assert (theirs.status_code, missing.status_code) == (404, 404)
-    assert theirs.json() == missing.json() == NO_SUCH_FIELD
-    assert stored_state() == before
+    assert_like_missing(
+        lambda: call(charlie_client, "delete", "/custom-fields/notice_weeks"),
+        lambda: call(charlie_client, "delete", "/custom-fields/no_such_key"),
+        body=NO_SUCH_FIELD,
+    )
 
 
 def test_a_key_with_a_nul_character_is_not_found(alice_client: Client) -> None:
@@ -285,10 +275,6 @@ def test_a_key_with_a_nul_character_is_not_found(alice_client: Client) -> None:
 def test_refuses_to_delete_a_field_without_authentication(
     client: Client, notice: CustomFieldDefinition
 ) -> None:
-    before = stored_state()
-
-    response = call(client, "delete", "/custom-fields/notice_weeks")
-
-    assert response.status_code == 401
-    assert response.json() == UNAUTHENTICATED
-    assert stored_state() == before
+    assert_refused(
+        client, "delete", "/custom-fields/notice_weeks", status=401, body=UNAUTHENTICATED
+    )

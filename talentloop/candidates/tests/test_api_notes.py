@@ -22,6 +22,8 @@ from talentloop.core.tests.api_helpers import (
     NO_SUCH_CANDIDATE,
     READ_ONLY_KEY,
     UNAUTHENTICATED,
+    assert_like_missing,
+    assert_refused,
     bearer,
     call,
     error,
@@ -182,24 +184,22 @@ def test_a_recruiter_adds_notes(bob_client: Client, candidate: Candidate, bob: U
 def test_refuses_a_note_on_another_workspace_candidate_like_a_missing_one(
     charlie_client: Client, candidate: Candidate
 ) -> None:
-    before = stored_state()
-
-    theirs = call(charlie_client, "post", f"/candidates/{candidate.pk}/notes", {"body": "Hi"})
-    missing = call(charlie_client, "post", f"/candidates/{MISSING_ID}/notes", {"body": "Hi"})
-
-    assert (theirs.status_code, missing.status_code) == (404, 404)
-    assert theirs.json() == missing.json() == NO_SUCH_CANDIDATE
-    assert stored_state() == before
+    assert_like_missing(
+        lambda: call(charlie_client, "post", f"/candidates/{candidate.pk}/notes", {"body": "Hi"}),
+        lambda: call(charlie_client, "post", f"/candidates/{MISSING_ID}/notes", {"body": "Hi"}),
+        body=NO_SUCH_CANDIDATE,
+    )
 
 
 def test_refuses_to_add_a_note_without_authentication(client: Client, candidate: Candidate) -> None:
-    before = stored_state()
-
-    response = call(client, "post", f"/candidates/{candidate.pk}/notes", {"body": "Hi"})
-
-    assert response.status_code == 401
-    assert response.json() == UNAUTHENTICATED
-    assert stored_state() == before
+    assert_refused(
+        client,
+        "post",
+        f"/candidates/{candidate.pk}/notes",
+        {"body": "Hi"},
+        status=401,
+        body=UNAUTHENTICATED,
+    )
 
 
 def test_refuses_to_add_a_note_with_a_read_key(
@@ -249,13 +249,14 @@ def test_refuses_a_note_for_a_role_without_notes(
     acme: Workspace, member_factory: Callable[..., User], candidate: Candidate
 ) -> None:
     auditor = _member_client(acme, member_factory, Role.AUDITOR)
-    before = stored_state()
-
-    response = call(auditor, "post", f"/candidates/{candidate.pk}/notes", {"body": "Hi"})
-
-    assert response.status_code == 403
-    assert response.json() == error("forbidden", "Your role does not allow this.")
-    assert stored_state() == before
+    assert_refused(
+        auditor,
+        "post",
+        f"/candidates/{candidate.pk}/notes",
+        {"body": "Hi"},
+        status=403,
+        body=error("forbidden", "Your role does not allow this."),
+    )
 
 
 @pytest.mark.parametrize(
@@ -278,13 +279,14 @@ def test_refuses_an_invalid_note(
     payload: dict[str, Any],
     expected: dict[str, Any],
 ) -> None:
-    before = stored_state()
-
-    response = call(alice_client, "post", f"/candidates/{candidate.pk}/notes", payload)
-
-    assert response.status_code == 422
-    assert response.json() == expected
-    assert stored_state() == before
+    assert_refused(
+        alice_client,
+        "post",
+        f"/candidates/{candidate.pk}/notes",
+        payload,
+        status=422,
+        body=expected,
+    )
 
 
 # --- patch -----------------------------------------------------------------------------------
@@ -329,37 +331,32 @@ def test_the_author_clears_a_reminder_with_null(alice_client: Client, team_note:
 
 
 def test_refuses_a_teammate_changing_someone_else_note(bob_client: Client, team_note: Note) -> None:
-    before = stored_state()
-
-    response = call(bob_client, "patch", f"/notes/{team_note.pk}", {"body": "Mine now"})
-
-    assert response.status_code == 403
-    assert response.json() == NOT_THE_AUTHOR
-    assert stored_state() == before
+    assert_refused(
+        bob_client,
+        "patch",
+        f"/notes/{team_note.pk}",
+        {"body": "Mine now"},
+        status=403,
+        body=NOT_THE_AUTHOR,
+    )
 
 
 def test_another_member_private_note_looks_missing(bob_client: Client, private_note: Note) -> None:
-    before = stored_state()
-
-    theirs = call(bob_client, "patch", f"/notes/{private_note.pk}", {"body": "Peek"})
-    missing = call(bob_client, "patch", f"/notes/{MISSING_ID}", {"body": "Peek"})
-
-    assert (theirs.status_code, missing.status_code) == (404, 404)
-    assert theirs.json() == missing.json() == NO_SUCH_NOTE
-    assert stored_state() == before
+    assert_like_missing(
+        lambda: call(bob_client, "patch", f"/notes/{private_note.pk}", {"body": "Peek"}),
+        lambda: call(bob_client, "patch", f"/notes/{MISSING_ID}", {"body": "Peek"}),
+        body=NO_SUCH_NOTE,
+    )
 
 
 def test_another_workspace_gets_the_same_404_as_a_missing_note(
     charlie_client: Client, team_note: Note
 ) -> None:
-    before = stored_state()
-
-    theirs = call(charlie_client, "patch", f"/notes/{team_note.pk}", {"body": "Mine"})
-    missing = call(charlie_client, "patch", f"/notes/{MISSING_ID}", {"body": "Mine"})
-
-    assert (theirs.status_code, missing.status_code) == (404, 404)
-    assert theirs.json() == missing.json() == NO_SUCH_NOTE
-    assert stored_state() == before
+    assert_like_missing(
+        lambda: call(charlie_client, "patch", f"/notes/{team_note.pk}", {"body": "Mine"}),
+        lambda: call(charlie_client, "patch", f"/notes/{MISSING_ID}", {"body": "Mine"}),
+        body=NO_SUCH_NOTE,
+    )
 
 
 def test_a_note_on_a_candidate_out_of_sight_looks_missing(
@@ -389,13 +386,14 @@ def test_a_note_of_a_deleted_candidate_looks_missing(
 
 
 def test_refuses_to_change_a_note_without_authentication(client: Client, team_note: Note) -> None:
-    before = stored_state()
-
-    response = call(client, "patch", f"/notes/{team_note.pk}", {"body": "Anyone"})
-
-    assert response.status_code == 401
-    assert response.json() == UNAUTHENTICATED
-    assert stored_state() == before
+    assert_refused(
+        client,
+        "patch",
+        f"/notes/{team_note.pk}",
+        {"body": "Anyone"},
+        status=401,
+        body=UNAUTHENTICATED,
+    )
 
 
 def test_refuses_to_change_a_note_with_a_read_key(
@@ -429,33 +427,18 @@ def test_the_author_deletes_a_note_and_its_timeline_entry(
 
 
 def test_refuses_a_teammate_deleting_someone_else_note(bob_client: Client, team_note: Note) -> None:
-    before = stored_state()
-
-    response = call(bob_client, "delete", f"/notes/{team_note.pk}")
-
-    assert response.status_code == 403
-    assert response.json() == NOT_THE_AUTHOR
-    assert stored_state() == before
+    assert_refused(bob_client, "delete", f"/notes/{team_note.pk}", status=403, body=NOT_THE_AUTHOR)
 
 
 def test_refuses_to_delete_another_workspace_note_like_a_missing_one(
     charlie_client: Client, team_note: Note
 ) -> None:
-    before = stored_state()
-
-    theirs = call(charlie_client, "delete", f"/notes/{team_note.pk}")
-    missing = call(charlie_client, "delete", f"/notes/{MISSING_ID}")
-
-    assert (theirs.status_code, missing.status_code) == (404, 404)
-    assert theirs.json() == missing.json() == NO_SUCH_NOTE
-    assert stored_state() == before
+    assert_like_missing(
+        lambda: call(charlie_client, "delete", f"/notes/{team_note.pk}"),
+        lambda: call(charlie_client, "delete", f"/notes/{MISSING_ID}"),
+        body=NO_SUCH_NOTE,
+    )
 
 
 def test_refuses_to_delete_a_note_without_authentication(client: Client, team_note: Note) -> None:
-    before = stored_state()
-
-    response = call(client, "delete", f"/notes/{team_note.pk}")
-
-    assert response.status_code == 401
-    assert response.json() == UNAUTHENTICATED
-    assert stored_state() == before
+    assert_refused(client, "delete", f"/notes/{team_note.pk}", status=401, body=UNAUTHENTICATED)

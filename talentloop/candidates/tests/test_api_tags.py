@@ -19,6 +19,8 @@ from talentloop.core.tests.api_helpers import (
     MISSING_ID,
     READ_ONLY_KEY,
     UNAUTHENTICATED,
+    assert_like_missing,
+    assert_refused,
     bearer,
     call,
     error,
@@ -186,13 +188,14 @@ def test_refuses_a_name_another_tag_has(
     alice_client: Client, cobol: Tag, alice_actor: Actor
 ) -> None:
     create_tag(actor=alice_actor, name="Fortran")
-    before = stored_state()
-
-    response = call(alice_client, "patch", f"/tags/{cobol.pk}", {"name": "fortran"})
-
-    assert response.status_code == 409
-    assert response.json() == error("conflict", "A tag named 'fortran' exists already.", "name")
-    assert stored_state() == before
+    assert_refused(
+        alice_client,
+        "patch",
+        f"/tags/{cobol.pk}",
+        {"name": "fortran"},
+        status=409,
+        body=error("conflict", "A tag named 'fortran' exists already.", "name"),
+    )
 
 
 def test_a_recruiter_renames_tags(bob_client: Client, cobol: Tag) -> None:
@@ -204,24 +207,17 @@ def test_a_recruiter_renames_tags(bob_client: Client, cobol: Tag) -> None:
 def test_refuses_to_rename_another_workspace_tag_like_a_missing_one(
     charlie_client: Client, cobol: Tag
 ) -> None:
-    before = stored_state()
-
-    theirs = call(charlie_client, "patch", f"/tags/{cobol.pk}", {"name": "Mine"})
-    missing = call(charlie_client, "patch", f"/tags/{MISSING_ID}", {"name": "Mine"})
-
-    assert (theirs.status_code, missing.status_code) == (404, 404)
-    assert theirs.json() == missing.json() == NO_SUCH_TAG
-    assert stored_state() == before
+    assert_like_missing(
+        lambda: call(charlie_client, "patch", f"/tags/{cobol.pk}", {"name": "Mine"}),
+        lambda: call(charlie_client, "patch", f"/tags/{MISSING_ID}", {"name": "Mine"}),
+        body=NO_SUCH_TAG,
+    )
 
 
 def test_refuses_to_rename_without_authentication(client: Client, cobol: Tag) -> None:
-    before = stored_state()
-
-    response = call(client, "patch", f"/tags/{cobol.pk}", {"name": "Anyone"})
-
-    assert response.status_code == 401
-    assert response.json() == UNAUTHENTICATED
-    assert stored_state() == before
+    assert_refused(
+        client, "patch", f"/tags/{cobol.pk}", {"name": "Anyone"}, status=401, body=UNAUTHENTICATED
+    )
 
 
 def test_refuses_to_rename_for_a_role_that_may_not_edit(
@@ -258,34 +254,26 @@ def test_a_recruiter_deletes_tags(bob_client: Client, cobol: Tag) -> None:
 def test_refuses_to_delete_another_workspace_tag_like_a_missing_one(
     charlie_client: Client, cobol: Tag
 ) -> None:
-    before = stored_state()
-
-    theirs = call(charlie_client, "delete", f"/tags/{cobol.pk}")
-    missing = call(charlie_client, "delete", f"/tags/{MISSING_ID}")
-
-    assert (theirs.status_code, missing.status_code) == (404, 404)
-    assert theirs.json() == missing.json() == NO_SUCH_TAG
-    assert stored_state() == before
+    assert_like_missing(
+        lambda: call(charlie_client, "delete", f"/tags/{cobol.pk}"),
+        lambda: call(charlie_client, "delete", f"/tags/{MISSING_ID}"),
+        body=NO_SUCH_TAG,
+    )
 
 
 def test_refuses_to_delete_a_tag_without_authentication(client: Client, cobol: Tag) -> None:
-    before = stored_state()
-
-    response = call(client, "delete", f"/tags/{cobol.pk}")
-
-    assert response.status_code == 401
-    assert response.json() == UNAUTHENTICATED
-    assert stored_state() == before
+    assert_refused(client, "delete", f"/tags/{cobol.pk}", status=401, body=UNAUTHENTICATED)
 
 
 def test_refuses_to_delete_a_tag_with_a_read_key(
     client: Client, cobol: Tag, api_key_factory: Any
 ) -> None:
     secret = api_key_factory("read")
-    before = stored_state()
-
-    response = call(client, "delete", f"/tags/{cobol.pk}", headers=bearer(secret))
-
-    assert response.status_code == 403
-    assert response.json() == READ_ONLY_KEY
-    assert stored_state() == before
+    assert_refused(
+        client,
+        "delete",
+        f"/tags/{cobol.pk}",
+        headers=bearer(secret),
+        status=403,
+        body=READ_ONLY_KEY,
+    )

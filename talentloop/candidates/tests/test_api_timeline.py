@@ -22,6 +22,8 @@ from talentloop.core.tests.api_helpers import (
     NO_SUCH_CANDIDATE,
     READ_ONLY_KEY,
     UNAUTHENTICATED,
+    assert_like_missing,
+    assert_refused,
     bearer,
     call,
     error,
@@ -273,24 +275,22 @@ def test_a_recruiter_logs_touchpoints(bob_client: Client, grace: Candidate, bob:
 def test_refuses_a_touchpoint_on_another_workspace_candidate_like_a_missing_one(
     charlie_client: Client, grace: Candidate
 ) -> None:
-    before = stored_state()
-
-    theirs = call(charlie_client, "post", f"/candidates/{grace.pk}/touchpoints", CALL)
-    missing = call(charlie_client, "post", f"/candidates/{MISSING_ID}/touchpoints", CALL)
-
-    assert (theirs.status_code, missing.status_code) == (404, 404)
-    assert theirs.json() == missing.json() == NO_SUCH_CANDIDATE
-    assert stored_state() == before
+    assert_like_missing(
+        lambda: call(charlie_client, "post", f"/candidates/{grace.pk}/touchpoints", CALL),
+        lambda: call(charlie_client, "post", f"/candidates/{MISSING_ID}/touchpoints", CALL),
+        body=NO_SUCH_CANDIDATE,
+    )
 
 
 def test_refuses_a_touchpoint_without_authentication(client: Client, grace: Candidate) -> None:
-    before = stored_state()
-
-    response = call(client, "post", f"/candidates/{grace.pk}/touchpoints", CALL)
-
-    assert response.status_code == 401
-    assert response.json() == UNAUTHENTICATED
-    assert stored_state() == before
+    assert_refused(
+        client,
+        "post",
+        f"/candidates/{grace.pk}/touchpoints",
+        CALL,
+        status=401,
+        body=UNAUTHENTICATED,
+    )
 
 
 def test_refuses_a_touchpoint_with_a_read_key(
@@ -313,13 +313,14 @@ def test_refuses_a_touchpoint_for_a_role_without_notes(
 ) -> None:
     auditor = Client()
     auditor.force_login(member_factory("audrey@acme.test", acme, Role.AUDITOR))
-    before = stored_state()
-
-    response = call(auditor, "post", f"/candidates/{grace.pk}/touchpoints", CALL)
-
-    assert response.status_code == 403
-    assert response.json() == error("forbidden", "Your role does not allow this.")
-    assert stored_state() == before
+    assert_refused(
+        auditor,
+        "post",
+        f"/candidates/{grace.pk}/touchpoints",
+        CALL,
+        status=403,
+        body=error("forbidden", "Your role does not allow this."),
+    )
 
 
 @pytest.mark.parametrize(

@@ -22,6 +22,8 @@ from talentloop.core.tests.api_helpers import (
     NO_SUCH_CANDIDATE,
     READ_ONLY_KEY,
     UNAUTHENTICATED,
+    assert_like_missing,
+    assert_refused,
     bearer,
     call,
     error,
@@ -182,26 +184,24 @@ def test_a_recruiter_records_consent(bob_client: Client, candidate: Candidate, b
 def test_refuses_consent_on_another_workspace_candidate_like_a_missing_one(
     charlie_client: Client, candidate: Candidate
 ) -> None:
-    before = stored_state()
-
-    theirs = call(charlie_client, "post", f"/candidates/{candidate.pk}/consent", GRANT)
-    missing = call(charlie_client, "post", f"/candidates/{MISSING_ID}/consent", GRANT)
-
-    assert (theirs.status_code, missing.status_code) == (404, 404)
-    assert theirs.json() == missing.json() == NO_SUCH_CANDIDATE
-    assert stored_state() == before
+    assert_like_missing(
+        lambda: call(charlie_client, "post", f"/candidates/{candidate.pk}/consent", GRANT),
+        lambda: call(charlie_client, "post", f"/candidates/{MISSING_ID}/consent", GRANT),
+        body=NO_SUCH_CANDIDATE,
+    )
 
 
 def test_refuses_to_record_consent_without_authentication(
     client: Client, candidate: Candidate
 ) -> None:
-    before = stored_state()
-
-    response = call(client, "post", f"/candidates/{candidate.pk}/consent", GRANT)
-
-    assert response.status_code == 401
-    assert response.json() == UNAUTHENTICATED
-    assert stored_state() == before
+    assert_refused(
+        client,
+        "post",
+        f"/candidates/{candidate.pk}/consent",
+        GRANT,
+        status=401,
+        body=UNAUTHENTICATED,
+    )
 
 
 def test_refuses_to_record_consent_with_a_read_key(
@@ -224,13 +224,14 @@ def test_refuses_consent_from_a_role_that_may_not_record_it(
 ) -> None:
     coordinator = Client()
     coordinator.force_login(member_factory("cora@acme.test", acme, Role.COORDINATOR))
-    before = stored_state()
-
-    response = call(coordinator, "post", f"/candidates/{candidate.pk}/consent", GRANT)
-
-    assert response.status_code == 403
-    assert response.json() == error("forbidden", "Your role does not allow recording consent.")
-    assert stored_state() == before
+    assert_refused(
+        coordinator,
+        "post",
+        f"/candidates/{candidate.pk}/consent",
+        GRANT,
+        status=403,
+        body=error("forbidden", "Your role does not allow recording consent."),
+    )
 
 
 @pytest.mark.parametrize(

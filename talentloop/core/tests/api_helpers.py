@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from django.apps import apps
@@ -69,3 +70,36 @@ def stored_state() -> dict[str, list[dict[str, Any]]]:
                 row.pop(name, None)
         state[label] = rows
     return state
+
+
+def assert_refused(
+    client: Client,
+    method: str,
+    path: str,
+    data: Any = None,
+    *,
+    headers: dict[str, str] | None = None,
+    status: int,
+    body: dict[str, Any],
+) -> None:
+    """The request answers `status` with exactly `body`, and no stored row changes."""
+    before = stored_state()
+
+    response = call(client, method, path, data, headers=headers)
+
+    assert response.status_code == status
+    assert response.json() == body
+    assert stored_state() == before
+
+
+def assert_like_missing(
+    theirs: Callable[[], Response], missing: Callable[[], Response], *, body: dict[str, Any]
+) -> None:
+    """Another workspace's object answers exactly like a missing one, and nothing changes."""
+    before = stored_state()
+
+    their_response, missing_response = theirs(), missing()
+
+    assert (their_response.status_code, missing_response.status_code) == (404, 404)
+    assert their_response.json() == missing_response.json() == body
+    assert stored_state() == before

@@ -18,6 +18,7 @@ from talentloop.core.actor import Actor
 from talentloop.core.tests.api_helpers import (
     API,
     UNAUTHENTICATED,
+    assert_refused,
     bearer,
     call,
     error,
@@ -58,13 +59,9 @@ def test_a_session_write_without_the_csrf_token_is_refused(
     browser: Client, candidate: Candidate, method: str, path: str, data: Any, status: int
 ) -> None:
     _csrf_token(browser)  # the cookie alone is not enough: the header must repeat it
-    before = stored_state()
-
-    response = call(browser, method, path.format(id=candidate.pk), data)
-
-    assert response.status_code == 403
-    assert response.json() == CSRF_FAILED
-    assert stored_state() == before
+    assert_refused(
+        browser, method, path.format(id=candidate.pk), data, status=403, body=CSRF_FAILED
+    )
 
 
 @pytest.mark.parametrize(("method", "path", "data", "status"), WRITES)
@@ -98,13 +95,14 @@ def test_no_credentials_is_401_not_a_csrf_failure(
     candidate: Candidate, method: str, path: str, data: Any, status: int
 ) -> None:
     # Was 403 csrf_failed: the session check asked for a CSRF token before finding no session.
-    before = stored_state()
-
-    response = call(Client(enforce_csrf_checks=True), method, path.format(id=candidate.pk), data)
-
-    assert response.status_code == 401
-    assert response.json() == UNAUTHENTICATED
-    assert stored_state() == before
+    assert_refused(
+        Client(enforce_csrf_checks=True),
+        method,
+        path.format(id=candidate.pk),
+        data,
+        status=401,
+        body=UNAUTHENTICATED,
+    )
 
 
 @pytest.mark.parametrize(("method", "path", "data", "status"), WRITES)

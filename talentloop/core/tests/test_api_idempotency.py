@@ -10,7 +10,7 @@ from django.test import Client
 from talentloop.candidates.models import Candidate
 from talentloop.compliance.models import AuditEvent
 from talentloop.core.models import IdempotencyKey
-from talentloop.core.tests.api_helpers import bearer, call, error, stored_state
+from talentloop.core.tests.api_helpers import assert_refused, bearer, call, error, stored_state
 
 ADA = {"first_name": "Ada", "last_name": "Lovelace", "emails": ["ada@example.test"]}
 KEY = {"Idempotency-Key": "create-ada-7f3e"}
@@ -33,13 +33,15 @@ def test_a_retry_returns_the_same_candidate_and_creates_one(alice_client: Client
 
 def test_a_key_reused_with_another_body_is_a_conflict(alice_client: Client) -> None:
     call(alice_client, "post", "/candidates", ADA, headers=KEY)
-    before = stored_state()
-
-    response = call(alice_client, "post", "/candidates", {**ADA, "last_name": "Byron"}, headers=KEY)
-
-    assert response.status_code == 409
-    assert response.json() == REUSED
-    assert stored_state() == before
+    assert_refused(
+        alice_client,
+        "post",
+        "/candidates",
+        {**ADA, "last_name": "Byron"},
+        headers=KEY,
+        status=409,
+        body=REUSED,
+    )
     assert Candidate.objects.get().last_name == "Lovelace"
 
 
