@@ -206,15 +206,15 @@ def test_refuses_to_add_a_note_with_a_read_key(
     client: Client, candidate: Candidate, api_key_factory: Any
 ) -> None:
     secret = api_key_factory("read")
-    before = stored_state()
-
-    response = call(
-        client, "post", f"/candidates/{candidate.pk}/notes", {"body": "Hi"}, headers=bearer(secret)
+    assert_refused(
+        client,
+        "post",
+        f"/candidates/{candidate.pk}/notes",
+        {"body": "Hi"},
+        headers=bearer(secret),
+        status=403,
+        body=READ_ONLY_KEY,
     )
-
-    assert response.status_code == 403
-    assert response.json() == READ_ONLY_KEY
-    assert stored_state() == before
 
 
 def test_a_write_key_adds_team_notes_only(
@@ -400,15 +400,15 @@ def test_refuses_to_change_a_note_with_a_read_key(
     client: Client, team_note: Note, api_key_factory: Any
 ) -> None:
     secret = api_key_factory("read")
-    before = stored_state()
-
-    response = call(
-        client, "patch", f"/notes/{team_note.pk}", {"body": "Key"}, headers=bearer(secret)
+    assert_refused(
+        client,
+        "patch",
+        f"/notes/{team_note.pk}",
+        {"body": "Key"},
+        headers=bearer(secret),
+        status=403,
+        body=READ_ONLY_KEY,
     )
-
-    assert response.status_code == 403
-    assert response.json() == READ_ONLY_KEY
-    assert stored_state() == before
 
 
 # --- delete ----------------------------------------------------------------------------------

@@ -297,15 +297,15 @@ def test_refuses_a_touchpoint_with_a_read_key(
     client: Client, grace: Candidate, api_key_factory: Any
 ) -> None:
     secret = api_key_factory("read")
-    before = stored_state()
-
-    response = call(
-        client, "post", f"/candidates/{grace.pk}/touchpoints", CALL, headers=bearer(secret)
+    assert_refused(
+        client,
+        "post",
+        f"/candidates/{grace.pk}/touchpoints",
+        CALL,
+        headers=bearer(secret),
+        status=403,
+        body=READ_ONLY_KEY,
     )
-
-    assert response.status_code == 403
-    assert response.json() == READ_ONLY_KEY
-    assert stored_state() == before
 
 
 def test_refuses_a_touchpoint_for_a_role_without_notes(

@@ -27,7 +27,6 @@ from talentloop.core.tests.api_helpers import (
     bearer,
     call,
     error,
-    stored_state,
 )
 
 NOW = dt.datetime(2026, 3, 1, 9, 0, tzinfo=dt.UTC)
@@ -208,15 +207,15 @@ def test_refuses_to_record_consent_with_a_read_key(
     client: Client, candidate: Candidate, api_key_factory: Any
 ) -> None:
     secret = api_key_factory("read")
-    before = stored_state()
-
-    response = call(
-        client, "post", f"/candidates/{candidate.pk}/consent", GRANT, headers=bearer(secret)
+    assert_refused(
+        client,
+        "post",
+        f"/candidates/{candidate.pk}/consent",
+        GRANT,
+        headers=bearer(secret),
+        status=403,
+        body=READ_ONLY_KEY,
     )
-
-    assert response.status_code == 403
-    assert response.json() == READ_ONLY_KEY
-    assert stored_state() == before
 
 
 def test_refuses_consent_from_a_role_that_may_not_record_it(
@@ -262,12 +261,11 @@ def test_refuses_consent_from_a_role_that_may_not_record_it(
 def test_refuses_invalid_consent(
     alice_client: Client, candidate: Candidate, changes: dict[str, Any], expected: dict[str, Any]
 ) -> None:
-    before = stored_state()
-
-    response = call(
-        alice_client, "post", f"/candidates/{candidate.pk}/consent", {**GRANT, **changes}
+    assert_refused(
+        alice_client,
+        "post",
+        f"/candidates/{candidate.pk}/consent",
+        {**GRANT, **changes},
+        status=422,
+        body=expected,
     )
-
-    assert response.status_code == 422
-    assert response.json() == expected
-    assert stored_state() == before
