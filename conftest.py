@@ -6,7 +6,11 @@ from typing import Any
 
 import pytest
 
-pytest_plugins = ["talentloop.core.tests.fixtures", "talentloop.core.tests.browser"]
+pytest_plugins = [
+    "talentloop.core.tests.fixtures",
+    "talentloop.core.tests.browser",
+    "talentloop.duplicates.tests.fixtures",
+]
 
 
 @pytest.fixture(autouse=True)

@@ -1,6 +1,7 @@
 """`talentloop` (or `python -m talentloop`): the project's command line.
 
-`talentloop demo | serve | worker | seed | import | bench …` and any other manage.py command.
+`talentloop demo | serve | worker | seed | import | dedupe-scan | bench …` and any other
+manage.py command.
 """
 
 from __future__ import annotations
@@ -16,6 +17,8 @@ def main(argv: list[str] | None = None) -> None:
     args = list(sys.argv[1:] if argv is None else argv)
     if args and args[0] == "import":
         args[0] = "import_candidates"  # `import` is a Python keyword; the command file cannot be
+    elif args and args[0] == "dedupe-scan":
+        args[0] = "dedupe_scan"
     execute_from_command_line(["talentloop", *args])
 
 

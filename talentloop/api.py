@@ -8,6 +8,7 @@ from talentloop.accounts.api import router as accounts_router
 from talentloop.candidates.api import router as candidates_router
 from talentloop.compliance.api import router as compliance_router
 from talentloop.core.api import ApiKeyAuth, ApiRenderer, MemberSessionAuth, install_error_handlers
+from talentloop.duplicates.api import router as duplicates_router
 
 api = NinjaAPI(
     title="Talentloop API",
@@ -30,3 +31,4 @@ install_error_handlers(api)
 api.add_router("/", candidates_router)
 api.add_router("/", compliance_router)
 api.add_router("/", accounts_router)
+api.add_router("/", duplicates_router)

@@ -90,6 +90,7 @@ INSTALLED_APPS = [
     "talentloop.accounts",
     "talentloop.candidates",
     "talentloop.compliance",
+    "talentloop.duplicates",
 ]
 
 MIDDLEWARE = [
@@ -248,6 +249,8 @@ WHITENOISE_USE_FINDERS = True
 # Default region for phone numbers written without a country code (ISO 3166 alpha-2).
 DEFAULT_PHONE_REGION = env_str("TALENTLOOP_DEFAULT_PHONE_REGION", "US")
 IDEMPOTENCY_KEY_TTL_HOURS = env_int("TALENTLOOP_IDEMPOTENCY_KEY_TTL_HOURS", 24)
+# Pairs scoring at least this (0-1) are suggested as duplicates; nothing is merged on its own.
+DUPLICATE_THRESHOLD = float(env_str("TALENTLOOP_DUPLICATE_THRESHOLD", "0.75"))
 # How often the worker checks the periodic schedule (seconds).
 SCHEDULER_TICK_SECONDS = env_int("TALENTLOOP_SCHEDULER_TICK_SECONDS", 30)
 

@@ -7,6 +7,7 @@ urlpatterns = [
     path("accounts/", include("talentloop.accounts.urls")),
     path("candidates/", include("talentloop.candidates.urls")),
     path("compliance/", include("talentloop.compliance.urls")),
+    path("duplicates/", include("talentloop.duplicates.urls")),
     path("api/v1/", api.urls),
 ]
 

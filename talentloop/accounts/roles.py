@@ -23,13 +23,20 @@ class Capability(StrEnum):
     RECORD_CONSENT = "record_consent"
     VIEW_AUDIT = "view_audit"
     MANAGE_WORKSPACE = "manage_workspace"  # members, invitations, API keys, custom fields
+    MERGE_CANDIDATES = "merge_candidates"  # merge duplicates, undo merges, dismiss, scan
 
 
 _C = Capability
 CAPABILITIES: dict[str, frozenset[Capability]] = {
     Role.ADMIN: frozenset(Capability),
     Role.RECRUITER: frozenset(
-        {_C.VIEW_ALL_CANDIDATES, _C.EDIT_CANDIDATES, _C.ADD_NOTES, _C.RECORD_CONSENT}
+        {
+            _C.VIEW_ALL_CANDIDATES,
+            _C.EDIT_CANDIDATES,
+            _C.ADD_NOTES,
+            _C.RECORD_CONSENT,
+            _C.MERGE_CANDIDATES,
+        }
     ),
     Role.SOURCER: frozenset(
         {_C.VIEW_ALL_CANDIDATES, _C.EDIT_CANDIDATES, _C.ADD_NOTES, _C.RECORD_CONSENT}

@@ -436,6 +436,10 @@ def create_candidate(*, actor: Actor, data: Mapping[str, Any]) -> Candidate:
         actor=actor,
         summary=f"Added by {actor.label} (source: {candidate.get_source_display()})",
     )
+    # Imported here: the duplicates app builds on this module.
+    from talentloop.duplicates.tasks import check_candidate_duplicates_task
+
+    transaction.on_commit(lambda: check_candidate_duplicates_task.enqueue(candidate.pk))
     return candidate
 
 

@@ -21,6 +21,9 @@ class AuditEvent(models.Model):
         NOTE_UPDATED = "note.updated", "Changed a note"
         NOTE_DELETED = "note.deleted", "Deleted a note"
         ACTIVITY_LOGGED = "activity.logged", "Logged a touchpoint"
+        CANDIDATE_MERGED = "candidate.merged", "Merged two candidates"
+        MERGE_UNDONE = "candidate.merge_undone", "Undid a merge"
+        DUPLICATE_DISMISSED = "duplicate.dismissed", "Marked as not a duplicate"
         # compliance
         CONSENT_RECORDED = "consent.recorded", "Recorded consent"
         AUDIT_EXPORTED = "audit.exported", "Exported the audit log"

@@ -1,0 +1,688 @@
+"""Every write of the duplicates app: scans and checks, suggestions, merges and their undo."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from decimal import Decimal
+from typing import Any
+
+from django.apps import apps
+from django.conf import settings
+from django.db import IntegrityError, models, transaction
+from django.utils import timezone
+from rapidfuzz import fuzz, process
+
+from talentloop.accounts.roles import Capability
+from talentloop.candidates.models import Activity, Candidate, CandidateEmail, CandidatePhone
+from talentloop.candidates.selectors import access_candidate
+from talentloop.candidates.services import (
+    _refresh_search_text,
+    create_candidate,
+    record_activity,
+    update_candidate,
+)
+from talentloop.compliance import audit
+from talentloop.core.actor import Actor
+from talentloop.core.errors import Conflict, Forbidden, InvalidInput, NotFound
+from talentloop.duplicates import matching
+from talentloop.duplicates.models import BlockingKey, DuplicateScan, DuplicateSuggestion, Merge
+from talentloop.duplicates.selectors import (
+    MERGE_FIELDS,
+    PERSON_COLUMNS,
+    UNDO_DAYS,
+    find_identity_match,
+    person_of,
+    undo_deadline,
+)
+
+# Candidates indexed per transaction, and blocking-key rows compared per read: each is one
+# checkpoint, so a killed worker redoes at most one batch.
+INDEX_BATCH = 2_000
+COMPARE_BATCH = 10_000
+# Members of a block compared with each one (after sorting by name). Blocks are small for
+# most keys; a common surname sound + initial can hold thousands at 1M candidates.
+WINDOW = 50
+# Cheap name pre-filter (token-sorted edit ratio, 0-100) before the full comparison.
+PREFILTER = 60
+# A per-candidate check looks at no more partners than this.
+MAX_PARTNERS = 2_000
+# A running scan whose heartbeat is older than this is taken as dead, and resumed.
+STALE_AFTER = dt.timedelta(minutes=5)
+
+
+def _require(actor: Actor, capability: Capability) -> None:
+    if not actor.can(capability):
+        raise Forbidden("Your role does not allow this.")
+
+
+def _threshold(value: float | None) -> float:
+    threshold = settings.DUPLICATE_THRESHOLD if value is None else value
+    if not 0.0 < threshold <= 1.0:  # also refuses NaN
+        raise InvalidInput("The threshold is a number above 0, at most 1.", field="threshold")
+    return float(threshold)
+
+
+# --- scoring --------------------------------------------------------------------------------
+
+Scored = tuple[int, int, matching.Match]
+
+
+def _persons(ids: Iterable[int]) -> dict[int, matching.Person]:
+    """Live candidates' comparable fields, fetched as plain values (no model instances)."""
+    found: dict[int, matching.Person] = {}
+    unique = sorted(set(ids))
+    for start in range(0, len(unique), 5_000):
+        rows = Candidate.objects.filter(
+            pk__in=unique[start : start + 5_000], deleted_at__isnull=True
+        ).values(*PERSON_COLUMNS)
+        found.update({row["id"]: person_of(row) for row in rows})
+    return found
+
+
+def score_block(
+    ids: Sequence[int],
+    persons: Mapping[int, matching.Person],
+    *,
+    threshold: float,
+    seen: set[tuple[int, int]],
+) -> list[Scored]:
+    """Pairs of one block scoring at least `threshold`, each pair once across calls (`seen`).
+
+    Members are sorted by name and each is compared with the next WINDOW ones that pass the
+    cheap pre-filter, so a block of n costs O(n x WINDOW), not O(n^2).
+    """
+    members = sorted((matching.sort_text(persons[i]), i) for i in ids if i in persons)
+    texts = [text for text, _ in members]
+    found: list[Scored] = []
+    for index, (text, left_id) in enumerate(members):
+        window = texts[index + 1 : index + 1 + WINDOW]
+        for _, _, offset in process.extract(
+            text, window, scorer=fuzz.token_sort_ratio, score_cutoff=PREFILTER, limit=None
+        ):
+            right_id = members[index + 1 + offset][1]
+            pair = (min(left_id, right_id), max(left_id, right_id))
+            if pair in seen:
+                continue
+            seen.add(pair)
+            match = matching.compare(persons[pair[0]], persons[pair[1]])
+            if match.score >= threshold:
+                found.append((*pair, match))
+    return found
+
+
+def _suggest(workspace_id: int, scored: Iterable[Scored]) -> int:
+    """Store pairs as open suggestions. A pair already stored, in any status, stays as it is,
+    so a dismissed pair is never suggested again and a rerun adds nothing twice."""
+    rows = [
+        DuplicateSuggestion(
+            workspace_id=workspace_id,
+            left_id=left,
+            right_id=right,
+            score=match.score,
+            evidence=match.evidence,
+        )
+        for left, right, match in scored
+    ]
+    DuplicateSuggestion.objects.bulk_create(rows, ignore_conflicts=True, batch_size=500)
+    return len(rows)
+
+
+def _emails_by_candidate(ids: Sequence[int]) -> dict[int, list[str]]:
+    emails: dict[int, list[str]] = {}
+    rows = CandidateEmail.objects.filter(candidate_id__in=ids).values_list("candidate_id", "email")
+    for candidate_id, email in rows:
+        emails.setdefault(candidate_id, []).append(email)
+    return emails
+
+
+# --- the per-candidate check ----------------------------------------------------------------
+
+
+def check_candidate(*, candidate_id: int, threshold: float | None = None) -> int:
+    """Index one candidate's blocking keys and suggest the duplicates found among the
+    candidates sharing a key. Returns how many pairs scored over the threshold.
+
+    Safe to run twice: keys and pairs are unique. A deleted or missing candidate is skipped.
+    """
+    limit = _threshold(threshold)
+    row = (
+        Candidate.objects.filter(pk=candidate_id, deleted_at__isnull=True)
+        .values(*PERSON_COLUMNS, "workspace_id")
+        .first()
+    )
+    if row is None:
+        return 0
+    workspace_id = row["workspace_id"]
+    keys = matching.blocking_keys(
+        person_of(row), _emails_by_candidate([candidate_id]).get(candidate_id, [])
+    )
+    with transaction.atomic():
+        BlockingKey.objects.filter(candidate_id=candidate_id).exclude(key__in=keys).delete()
+        BlockingKey.objects.bulk_create(
+            [
+                BlockingKey(workspace_id=workspace_id, key=k, candidate_id=candidate_id)
+                for k in keys
+            ],
+            ignore_conflicts=True,
+        )
+    partners = list(
+        BlockingKey.objects.filter(workspace_id=workspace_id, key__in=keys)
+        .exclude(candidate_id=candidate_id)
+        .values_list("candidate_id", flat=True)
+        .distinct()[:MAX_PARTNERS]
+    )
+    persons = _persons([candidate_id, *partners])
+    if candidate_id not in persons:
+        return 0
+    scored: list[Scored] = []
+    for partner_id in persons:
+        if partner_id == candidate_id:
+            continue
+        # Evidence reads left to right in the pair's canonical (id) order.
+        left, right = sorted((candidate_id, partner_id))
+        match = matching.compare(persons[left], persons[right])
+        if match.score >= limit:
+            scored.append((left, right, match))
+    return _suggest(workspace_id, scored)
+
+
+# --- the workspace scan ---------------------------------------------------------------------
+
+
+@transaction.atomic
+def start_scan(*, actor: Actor, threshold: float | None = None) -> DuplicateScan:
+    """Queue a scan of the whole workspace. While one is queued or running, that one is
+    returned instead; one whose worker died (no heartbeat for 5 minutes) is queued again and
+    resumes from its checkpoint."""
+    _require(actor, Capability.MERGE_CANDIDATES)
+    limit = _threshold(threshold)
+    from talentloop.duplicates.tasks import scan_duplicates_task
+
+    active = (
+        DuplicateScan.objects.select_for_update()
+        .filter(workspace=actor.workspace, status__in=DuplicateScan.ACTIVE)
+        .first()
+    )
+    if active is not None:
+        if active.heartbeat_at < timezone.now() - STALE_AFTER:
+            active.heartbeat_at = timezone.now()
+            active.save(update_fields=["heartbeat_at"])
+            transaction.on_commit(lambda: scan_duplicates_task.enqueue(active.pk))
+        return active
+    try:
+        with transaction.atomic():
+            scan = DuplicateScan.objects.create(
+                workspace=actor.workspace, threshold=limit, started_by=actor.user
+            )
+    except IntegrityError:  # another request started one a moment ago
+        return DuplicateScan.objects.get(workspace=actor.workspace, status__in=DuplicateScan.ACTIVE)
+    transaction.on_commit(lambda: scan_duplicates_task.enqueue(scan.pk))
+    return scan
+
+
+def run_scan(
+    *, scan_id: int, progress: Callable[[DuplicateScan], None] | None = None
+) -> DuplicateScan:
+    """Run (or resume) a scan to the end; safe to call twice and after a crash.
+
+    Each batch commits with its checkpoint, so a restart continues where the last commit
+    left off, and the unique pair constraint means no suggestion is ever written twice.
+    """
+    scan = DuplicateScan.objects.get(pk=scan_id)
+    if scan.status not in DuplicateScan.ACTIVE:
+        return scan
+    scan.status = DuplicateScan.Status.RUNNING
+    _save(scan)
+    try:
+        if scan.phase == DuplicateScan.Phase.INDEX:
+            _index(scan, progress)
+        _compare(scan, progress)
+    except Exception as error:
+        scan.status, scan.error = DuplicateScan.Status.FAILED, f"{type(error).__name__}: {error}"
+        scan.finished_at = timezone.now()
+        _save(scan)
+        raise
+    scan.status, scan.finished_at = DuplicateScan.Status.DONE, timezone.now()
+    _save(scan)
+    if progress:
+        progress(scan)
+    return scan
+
+
+def _save(scan: DuplicateScan) -> None:
+    scan.heartbeat_at = timezone.now()
+    scan.save()
+
+
+def _index(scan: DuplicateScan, progress: Callable[[DuplicateScan], None] | None) -> None:
+    """Phase 1: every live candidate's blocking keys, in id order from the checkpoint."""
+    live = Candidate.objects.filter(workspace_id=scan.workspace_id, deleted_at__isnull=True)
+    if scan.last_candidate_id == 0:
+        # A fresh index: keys of changed or deleted candidates must not linger.
+        BlockingKey.objects.filter(workspace_id=scan.workspace_id).delete()
+    scan.candidates_total = (
+        scan.candidates_indexed + live.filter(pk__gt=scan.last_candidate_id).count()
+    )
+    _save(scan)
+    while True:
+        rows = list(
+            live.filter(pk__gt=scan.last_candidate_id)
+            .order_by("pk")
+            .values(*PERSON_COLUMNS)[:INDEX_BATCH]
+        )
+        if not rows:
+            break
+        emails = _emails_by_candidate([row["id"] for row in rows])
+        keys = [
+            BlockingKey(workspace_id=scan.workspace_id, key=key, candidate_id=row["id"])
+            for row in rows
+            for key in matching.blocking_keys(person_of(row), emails.get(row["id"], []))
+        ]
+        with transaction.atomic():
+            BlockingKey.objects.bulk_create(keys, ignore_conflicts=True, batch_size=1_000)
+            scan.last_candidate_id = rows[-1]["id"]
+            scan.candidates_indexed += len(rows)
+            _save(scan)
+        if progress:
+            progress(scan)
+    scan.phase = DuplicateScan.Phase.COMPARE
+    scan.keys_total = BlockingKey.objects.filter(workspace_id=scan.workspace_id).count()
+    _save(scan)
+
+
+def _compare(scan: DuplicateScan, progress: Callable[[DuplicateScan], None] | None) -> None:
+    """Phase 2: compare within each key's block, in key order from the checkpoint."""
+    keys = BlockingKey.objects.filter(workspace_id=scan.workspace_id).order_by(
+        "key", "candidate_id"
+    )
+    while True:
+        rows = list(
+            keys.filter(key__gt=scan.last_key).values_list("key", "candidate_id")[:COMPARE_BATCH]
+        )
+        if not rows:
+            break
+        if len(rows) == COMPARE_BATCH:
+            # The last key's block may go on past this read: leave it for the next one,
+            # unless it is the only key here (a huge block, read whole below).
+            last = rows[-1][0]
+            complete = [row for row in rows if row[0] != last]
+            rows = complete or list(
+                keys.filter(key=last).values_list("key", "candidate_id")[: COMPARE_BATCH * 10]
+            )
+        blocks: dict[str, list[int]] = {}
+        for key, candidate_id in rows:
+            blocks.setdefault(key, []).append(candidate_id)
+        shared = [ids for ids in blocks.values() if len(ids) > 1]
+        persons = _persons(i for ids in shared for i in ids)
+        seen: set[tuple[int, int]] = set()
+        scored = [
+            pair
+            for ids in shared
+            for pair in score_block(ids, persons, threshold=scan.threshold, seen=seen)
+        ]
+        with transaction.atomic():
+            scan.suggestions_found += _suggest(scan.workspace_id, scored)
+            scan.last_key = rows[-1][0]
+            scan.keys_compared += len(rows)
+            _save(scan)
+        if progress:
+            progress(scan)
+
+
+# --- dismiss ----------------------------------------------------------------------------
+
+
+@transaction.atomic
+def dismiss_suggestion(*, actor: Actor, suggestion: DuplicateSuggestion) -> DuplicateSuggestion:
+    """Remember that the pair is not one person: no scan or check suggests it again."""
+    _require(actor, Capability.MERGE_CANDIDATES)
+    suggestion = DuplicateSuggestion.objects.select_for_update().get(pk=suggestion.pk)
+    if suggestion.status == DuplicateSuggestion.Status.MERGED:
+        raise Conflict("This pair was merged; undo the merge instead.", code="already_merged")
+    if suggestion.status == DuplicateSuggestion.Status.DISMISSED:
+        return suggestion
+    suggestion.status = DuplicateSuggestion.Status.DISMISSED
+    suggestion.decided_by, suggestion.decided_at = actor.user, timezone.now()
+    suggestion.save()
+    audit.record(
+        actor=actor,
+        action=audit.Action.DUPLICATE_DISMISSED,
+        target=suggestion.left,
+        extra={"suggestion_id": suggestion.pk, "other_id": suggestion.right_id},
+    )
+    return suggestion
+
+
+# --- merge ------------------------------------------------------------------------------
+
+# Our own bookkeeping points at candidates too, but is not the person's data.
+_NOT_MOVED = {DuplicateSuggestion, Merge, BlockingKey}
+_PRIMARY = (CandidateEmail, CandidatePhone)
+
+
+def candidate_relations() -> list[models.ForeignObjectRel]:
+    """Every relation of another model to Candidate: rows that belong to a candidate.
+
+    Read from the model registry, so tables added later (files, pool memberships) move too.
+    """
+    return [
+        field
+        for field in Candidate._meta.get_fields(include_hidden=True)
+        if isinstance(field, models.ForeignObjectRel)
+        and (field.one_to_many or field.one_to_one)
+        and field.related_model not in _NOT_MOVED
+    ]
+
+
+def _json(value: Any) -> Any:
+    if isinstance(value, Decimal):
+        return str(value)
+    if isinstance(value, dt.datetime):
+        return value.isoformat()
+    return value
+
+
+def _picks(
+    survivor: Candidate, other: Candidate, choices: Mapping[str, Any]
+) -> dict[str, Candidate]:
+    """For each field, the candidate whose value survives.
+
+    Default: the more recently changed candidate's value when it has one, else the other's.
+    """
+    by_id = {survivor.pk: survivor, other.pk: other}
+    newer, older = (
+        (other, survivor) if other.updated_at > survivor.updated_at else (survivor, other)
+    )
+    custom = {f"custom_fields.{k}" for k in {*survivor.custom_fields, *other.custom_fields}}
+    for name, source in choices.items():
+        field = f"choices.{name}"
+        if name not in MERGE_FIELDS and name not in custom:
+            raise InvalidInput(f"{name!r} is not a field these candidates can merge.", field=field)
+        if isinstance(source, bool) or source not in by_id:
+            raise InvalidInput(
+                f"Choose {survivor.pk} or {other.pk}, the ids of the two candidates.", field=field
+            )
+    picks: dict[str, Candidate] = {}
+    for name in [*MERGE_FIELDS, *sorted(custom)]:
+        if name in choices:
+            picks[name] = by_id[choices[name]]
+        else:
+            picks[name] = newer if _value(newer, name) not in (None, "") else older
+    return picks
+
+
+def _value(candidate: Candidate, name: str) -> Any:
+    if name.startswith("custom_fields."):
+        return candidate.custom_fields.get(name.removeprefix("custom_fields."))
+    return getattr(candidate, name)
+
+
+def _move(model: type[models.Model], field: str, ids: list[int], target: Candidate) -> list[int]:
+    """Point rows `ids` of `model` at `target`; a row that would break a unique constraint
+    (the same phone, tag or link on both) stays where it is. Returns the ids moved."""
+    if not ids:
+        return []
+    manager = model._default_manager
+    try:
+        with transaction.atomic():
+            manager.filter(pk__in=ids).update(**{field: target})
+        return ids
+    except IntegrityError:
+        pass
+    moved = []
+    for pk in ids:
+        try:
+            with transaction.atomic():
+                manager.filter(pk=pk).update(**{field: target})
+            moved.append(pk)
+        except IntegrityError:
+            continue
+    return moved
+
+
+def _lock_pair(first: int, second: int) -> dict[int, Candidate]:
+    """Both candidates, locked in id order (so two merges of one pair cannot deadlock)."""
+    locked = Candidate.objects.select_for_update().filter(pk__in=[first, second]).order_by("pk")
+    return {c.pk: c for c in locked}
+
+
+@transaction.atomic
+def merge_candidates(
+    *,
+    actor: Actor,
+    survivor: Candidate,
+    other: Candidate,
+    choices: Mapping[str, Any] | None = None,
+) -> Merge:
+    """Merge `other` into `survivor` and soft-delete `other`; undoable for 30 days.
+
+    `choices` maps a field ("city", "custom_fields.<key>") to the id of the candidate whose
+    value survives; other fields take the more recently changed record's non-empty value.
+    Every row of any table pointing at `other` moves to `survivor`, except rows the survivor
+    already has (same phone, link, tag). A do-not-contact flag on either side is kept.
+    Locks both candidates. Raises Forbidden, NotFound (not both in the actor's workspace),
+    InvalidInput (bad choices, a candidate with itself).
+    """
+    _require(actor, Capability.MERGE_CANDIDATES)
+    if survivor.pk == other.pk:
+        raise InvalidInput("A candidate cannot be merged with itself.", field="other_id")
+    access_candidate(actor, survivor.pk, for_write=True)
+    access_candidate(actor, other.pk, for_write=True)
+    locked = _lock_pair(survivor.pk, other.pk)
+    if len(locked) != 2 or any(c.deleted_at for c in locked.values()):
+        raise NotFound("No such candidate.")
+    survivor, other = locked[survivor.pk], locked[other.pk]
+    picks = _picks(survivor, other, choices or {})
+
+    other_snapshot = {
+        name: _json(getattr(other, name))
+        for name in (*MERGE_FIELDS, "custom_fields", "resume", "is_do_not_contact")
+    }
+    tracked = (*MERGE_FIELDS, "custom_fields", "resume", "is_do_not_contact", "last_contacted_at")
+    before = {name: getattr(survivor, name) for name in tracked}
+    for name in MERGE_FIELDS:
+        setattr(survivor, name, getattr(picks[name], name))
+    survivor.custom_fields = {
+        key: value
+        for key in sorted({*survivor.custom_fields, *other.custom_fields})
+        if (value := _value(picks[f"custom_fields.{key}"], f"custom_fields.{key}")) is not None
+    }
+    survivor.resume = survivor.resume or other.resume
+    survivor.is_do_not_contact = survivor.is_do_not_contact or other.is_do_not_contact
+    contacted = [d for d in (survivor.last_contacted_at, other.last_contacted_at) if d]
+    survivor.last_contacted_at = max(contacted) if contacted else None
+    survivor_before = {
+        name: _json(value) for name, value in before.items() if getattr(survivor, name) != value
+    }
+
+    moved: dict[str, dict[str, Any]] = {}
+    demoted: dict[str, list[int]] = {}
+    for relation in candidate_relations():
+        model, field = relation.related_model, relation.field.name
+        assert isinstance(model, type)
+        ids = list(model._default_manager.filter(**{field: other}).values_list("pk", flat=True))
+        done = _move(model, field, ids, survivor)
+        if not done:
+            continue
+        label = model._meta.label_lower
+        moved[label] = {"field": field, "ids": done}
+        if (
+            model in _PRIMARY
+            and model._default_manager.filter(**{field: survivor}, is_primary=True)
+            .exclude(pk__in=done)
+            .exists()
+        ):
+            demote = list(
+                model._default_manager.filter(pk__in=done, is_primary=True).values_list(
+                    "pk", flat=True
+                )
+            )
+            model._default_manager.filter(pk__in=demote).update(is_primary=False)
+            if demote:
+                demoted[label] = demote
+
+    now = timezone.now()
+    _refresh_search_text(survivor)
+    survivor.updated_at = now
+    survivor.save()
+    Candidate.objects.filter(pk=other.pk).update(deleted_at=now, updated_at=now)
+    left, right = sorted((survivor.pk, other.pk))
+    suggestion = DuplicateSuggestion.objects.filter(left_id=left, right_id=right).first()
+    if suggestion is not None:
+        suggestion.status = DuplicateSuggestion.Status.MERGED
+        suggestion.decided_by, suggestion.decided_at = actor.user, now
+        suggestion.save()
+    merge = Merge.objects.create(
+        workspace=actor.workspace,
+        survivor=survivor,
+        other=other,
+        suggestion=suggestion,
+        other_snapshot=other_snapshot,
+        survivor_before=survivor_before,
+        choices={name: source.pk for name, source in picks.items()},
+        moved=moved,
+        demoted=demoted,
+        created_by=actor.user,
+        created_at=now,
+    )
+    counts = {label: len(entry["ids"]) for label, entry in moved.items()}
+    record_activity(
+        candidate=survivor,
+        type=Activity.Type.MERGE,
+        channel=Activity.Channel.INTERNAL,
+        actor=actor,
+        summary=f"{actor.label} merged {other.full_name} (#{other.pk}) into this profile",
+        payload={"merge_id": merge.pk, "other_id": other.pk, "moved": counts},
+    )
+    audit.record(
+        actor=actor,
+        action=audit.Action.CANDIDATE_MERGED,
+        target=survivor,
+        changes={
+            name: [value, _json(getattr(survivor, name))] for name, value in survivor_before.items()
+        },
+        extra={"merge_id": merge.pk, "other_id": other.pk, "moved": counts},
+    )
+    from talentloop.duplicates.tasks import check_candidate_duplicates_task
+
+    transaction.on_commit(lambda: check_candidate_duplicates_task.enqueue(survivor.pk))
+    return merge
+
+
+@transaction.atomic
+def undo_merge(*, actor: Actor, merge: Merge) -> Merge:
+    """Restore the merged-away candidate, move back exactly the rows the merge moved, and
+    put back the survivor's values the merge replaced. Within 30 days, once.
+
+    Rows deleted since the merge stay deleted; rows added to the survivor since stay there.
+    Raises Conflict when the merge was undone already or is older than 30 days.
+    """
+    _require(actor, Capability.MERGE_CANDIDATES)
+    merge = Merge.objects.select_for_update().get(pk=merge.pk)
+    if merge.undone_at is not None:
+        raise Conflict("This merge was undone already.", code="already_undone")
+    if timezone.now() > undo_deadline(merge):
+        raise Conflict(
+            f"A merge can be undone for {UNDO_DAYS} days; this one was made on "
+            f"{merge.created_at:%Y-%m-%d}.",
+            code="undo_expired",
+        )
+    locked = _lock_pair(merge.survivor_id, merge.other_id)
+    survivor, other = locked[merge.survivor_id], locked[merge.other_id]
+    if survivor.deleted_at is not None:
+        raise Conflict("The surviving candidate was deleted since; restore it first.")
+
+    for label, entry in merge.moved.items():
+        model = apps.get_model(label)
+        field = entry["field"]
+        ids = list(
+            model._default_manager.filter(pk__in=entry["ids"], **{field: survivor}).values_list(
+                "pk", flat=True
+            )
+        )
+        _move(model, field, ids, other)
+    for label, ids in merge.demoted.items():
+        apps.get_model(label)._default_manager.filter(pk__in=ids).update(is_primary=True)
+    for name, value in merge.survivor_before.items():
+        if name == "last_contacted_at" and value is not None:
+            value = dt.datetime.fromisoformat(value)
+        setattr(survivor, name, value)
+    now = timezone.now()
+    _refresh_search_text(survivor)
+    survivor.updated_at = now
+    survivor.save()
+    other.deleted_at, other.updated_at = None, now
+    _refresh_search_text(other)
+    other.save()
+    if merge.suggestion_id:
+        DuplicateSuggestion.objects.filter(pk=merge.suggestion_id).update(
+            status=DuplicateSuggestion.Status.OPEN, decided_by=None, decided_at=None
+        )
+    merge.undone_at, merge.undone_by = now, actor.user
+    merge.save()
+    for candidate, summary in (
+        (survivor, f"{actor.label} undid the merge of {other.full_name} (#{other.pk})"),
+        (other, f"{actor.label} undid the merge into {survivor.full_name} (#{survivor.pk})"),
+    ):
+        record_activity(
+            candidate=candidate,
+            type=Activity.Type.MERGE,
+            channel=Activity.Channel.INTERNAL,
+            actor=actor,
+            summary=summary,
+            payload={"merge_id": merge.pk, "undone": True},
+        )
+    audit.record(
+        actor=actor,
+        action=audit.Action.MERGE_UNDONE,
+        target=survivor,
+        extra={
+            "merge_id": merge.pk,
+            "other_id": other.pk,
+            "restored_fields": sorted(merge.survivor_before),
+        },
+    )
+    return merge
+
+
+# --- create or update by identity -----------------------------------------------------------
+
+
+@transaction.atomic
+def create_or_update_candidate(*, actor: Actor, data: Mapping[str, Any]) -> tuple[Candidate, bool]:
+    """Create the candidate, unless an e-mail, phone or LinkedIn/GitHub link finds the person
+    already: then add what is new to that record (empty fields filled, contacts and tags
+    added) instead of creating a second one. Returns (candidate, created)."""
+    existing = find_identity_match(
+        actor.workspace,
+        emails=data.get("emails") or [],
+        phones=[p.get("number", "") for p in data.get("phones") or []],
+        links=[link.get("url", "") for link in data.get("links") or []],
+    )
+    if existing is None:
+        return create_candidate(actor=actor, data=data), True
+    if existing.workspace_id != actor.workspace.pk:  # find_identity_match reads one workspace
+        raise NotFound("No such candidate.")
+    patch: dict[str, Any] = {
+        name: value
+        for name, value in data.items()
+        if name in MERGE_FIELDS and value not in (None, "") and not getattr(existing, name)
+    }
+    current: dict[str, list[Any]] = {
+        "emails": [e.email for e in existing.emails.all()],
+        "phones": [{"number": p.number, "kind": p.kind} for p in existing.phones.all()],
+        "links": [{"url": link.url, "kind": link.kind} for link in existing.links.all()],
+        "tags": [t.name for t in existing.tags.all()],
+    }
+    for name, values in current.items():
+        if data.get(name):
+            patch[name] = [*values, *data[name]]  # update_candidate drops repeats
+    new_custom = {
+        k: v
+        for k, v in (data.get("custom_fields") or {}).items()
+        if k not in existing.custom_fields
+    }
+    if new_custom:
+        patch["custom_fields"] = new_custom
+    return update_candidate(actor=actor, candidate=existing, data=patch), False
