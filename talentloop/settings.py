@@ -221,6 +221,8 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
 ]
 SESSION_COOKIE_HTTPONLY = True
+SESSION_ENGINE = "talentloop.accounts.backends"  # the database store, loaded in one query
+AUTHENTICATION_BACKENDS = ["talentloop.accounts.backends.UserBackend"]
 SESSION_COOKIE_SECURE = env_bool("TALENTLOOP_SECURE_COOKIES", not DEBUG)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
 SECURE_CONTENT_TYPE_NOSNIFF = True

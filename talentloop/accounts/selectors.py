@@ -8,6 +8,7 @@ from django.http import HttpRequest
 
 from talentloop.accounts.models import ApiKey, Invitation, Membership, User, Workspace
 from talentloop.accounts.roles import Capability, Role
+from talentloop.core import rows
 from talentloop.core.actor import Actor
 from talentloop.core.errors import Forbidden, NotFound
 
@@ -27,21 +28,38 @@ def client_ip(request: HttpRequest) -> str | None:
 
 def actor_for_user(request: HttpRequest, user: User) -> Actor | None:
     """The member acting in the session's workspace (or their first), None without one."""
-    memberships = Membership.objects.select_related("workspace").filter(user=user)
     wanted = request.session.get(SESSION_WORKSPACE)
-    membership = None
-    if wanted is not None:
-        membership = memberships.filter(workspace_id=wanted).first()
-    if membership is None:
-        membership = memberships.order_by("id").first()
-    if membership is None:
-        return None
-    return Actor(
-        workspace=membership.workspace,
-        role=Role(membership.role),
-        user=user,
-        ip=client_ip(request),
+    # Every page asks this, so it is one hand-written query rather than an ORM one (core/rows).
+    sql = (
+        f"SELECT {rows.columns(Workspace, 'w')}, m.role "  # noqa: S608 - names from our models
+        f"FROM {Membership._meta.db_table} m "
+        f"JOIN {Workspace._meta.db_table} w ON w.id = m.workspace_id "
+        "WHERE m.user_id = %s ORDER BY CASE WHEN m.workspace_id = %s THEN 0 ELSE 1 END, m.id "
+        "LIMIT 1"
     )
+    wanted_id = wanted if isinstance(wanted, int) else None
+    found = rows.fetch_one(sql, [user.pk, wanted_id], Workspace, extra=1)
+    if found is None:
+        return None
+    workspace, role = found
+    return Actor(workspace=workspace, role=Role(role), user=user, ip=client_ip(request))
+
+
+def active_api_key(key_hash: str) -> ApiKey | None:
+    """The unrevoked key with this hash, its workspace loaded; one hand-written query because
+    every API request asks it (core/rows)."""
+    sql = (
+        f"SELECT {rows.columns(ApiKey, 'k')}, {rows.columns(Workspace, 'w')} "  # noqa: S608
+        f"FROM {ApiKey._meta.db_table} k "
+        f"JOIN {Workspace._meta.db_table} w ON w.id = k.workspace_id "
+        "WHERE k.key_hash = %s AND k.revoked_at IS NULL"
+    )
+    found = rows.fetch_one(sql, [key_hash], ApiKey, Workspace)
+    if found is None:
+        return None
+    key, workspace = found
+    key.workspace = workspace
+    return key  # type: ignore[no-any-return]
 
 
 def member_actor(user: User, workspace: Workspace | None = None) -> Actor:

@@ -15,6 +15,7 @@ from django.utils.text import slugify
 
 from talentloop.accounts.models import ApiKey, Invitation, Membership, User, Workspace
 from talentloop.accounts.roles import Capability, Role
+from talentloop.accounts.selectors import active_api_key
 from talentloop.candidates.normalize import NormalizationError, normalize_email
 from talentloop.compliance import audit
 from talentloop.core.actor import Actor
@@ -218,11 +219,7 @@ def authenticate_api_key(secret: str) -> ApiKey | None:
     """The active key with this secret, or None. Marks it used at most once a minute."""
     if not secret.startswith(API_KEY_PREFIX) or len(secret) > 100:
         return None
-    key = (
-        ApiKey.objects.select_related("workspace")
-        .filter(key_hash=_hash(secret), revoked_at__isnull=True)
-        .first()
-    )
+    key = active_api_key(_hash(secret))
     if key is None:
         return None
     now = timezone.now()

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from django import forms
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth import views as auth_views
@@ -167,7 +168,7 @@ def accept_invitation(request: HttpRequest, token: str) -> HttpResponse:
             form.add_error(None, exc.message)
         else:
             if user is None:
-                login(request, joined, backend="django.contrib.auth.backends.ModelBackend")
+                login(request, joined, backend=settings.AUTHENTICATION_BACKENDS[0])
             request.session[selectors.SESSION_WORKSPACE] = invitation.workspace_id
             messages.success(request, f"Welcome to {invitation.workspace.name}.")
             return redirect("core:home")

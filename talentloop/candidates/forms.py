@@ -157,6 +157,8 @@ def _aware(value: dt.datetime | None, tz_name: str) -> dt.datetime | None:
 
 
 class NoteForm(forms.Form):
+    same_unbound_html = True  # see core/templatetags/form_fields.py
+
     body = forms.CharField(
         label="Note",
         widget=forms.Textarea(
@@ -178,6 +180,8 @@ class NoteForm(forms.Form):
 
 
 class TouchpointForm(forms.Form):
+    same_unbound_html = True  # see core/templatetags/form_fields.py
+
     type = forms.ChoiceField(
         choices=[
             (Activity.Type.CALL, "Call"),

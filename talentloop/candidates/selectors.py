@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from dataclasses import dataclass
 from typing import Any
@@ -21,6 +22,7 @@ from django.db.models import (
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
+from talentloop.accounts.models import User
 from talentloop.accounts.roles import Capability
 from talentloop.candidates import search
 from talentloop.candidates.models import (
@@ -36,6 +38,7 @@ from talentloop.candidates.models import (
     Tag,
 )
 from talentloop.core import cursor as cursors
+from talentloop.core import rows
 from talentloop.core.actor import Actor
 from talentloop.core.errors import Forbidden, InvalidInput, NotFound
 
@@ -54,10 +57,24 @@ def access_candidate(actor: Actor, candidate_id: int, *, for_write: bool = False
     "Not yours" and "does not exist" look the same, on purpose. With `for_write`, a candidate
     the actor may see but not change raises Forbidden.
     """
-    try:
-        candidate = visible_candidates(actor).get(pk=candidate_id)
-    except (Candidate.DoesNotExist, ValueError, TypeError, OverflowError):
-        raise NotFound("No such candidate.") from None
+    if not isinstance(candidate_id, int) or not 0 < candidate_id < 2**63:
+        raise NotFound("No such candidate.")
+    # visible_candidates(actor).get(pk=…), hand-written: every profile read starts here and
+    # compiling the ORM query cost ten times running it (core/rows).
+    sql = (
+        f"SELECT {rows.columns(Candidate, 'c')} FROM {Candidate._meta.db_table} c "  # noqa: S608
+        "WHERE c.id = %s AND c.workspace_id = %s AND c.deleted_at IS NULL"
+    )
+    params: list[Any] = [candidate_id, actor.workspace.pk]
+    if not actor.can(Capability.VIEW_ALL_CANDIDATES):
+        if actor.user is None:
+            raise NotFound("No such candidate.")
+        sql += " AND c.owner_id = %s"
+        params.append(actor.user_id)
+    found = rows.fetch_one(sql, params, Candidate)
+    if found is None:
+        raise NotFound("No such candidate.")
+    candidate: Candidate = found[0]
     if for_write and not actor.can(Capability.EDIT_CANDIDATES):
         raise Forbidden("Your role does not allow changing candidates.")
     return candidate
@@ -167,9 +184,8 @@ def _filtered(actor: Actor, filters: CandidateFilters) -> tuple[QuerySet[Candida
         queryset = search.matching(queryset, filters.text)
     if filters.tag:
         tag = Tag.objects.filter(workspace=actor.workspace, name_key=filters.tag.casefold()).first()
-        tagged = CandidateTag.objects.filter(tag=tag).values_list("candidate_id", flat=True)
-        tag_ids = list(tagged[: SMALL_SET + 1]) if tag else []
-        if len(tag_ids) <= SMALL_SET:
+        tag_ids = _tagged_ids(tag.pk, limit=SMALL_SET) if tag else []
+        if tag_ids is not None:
             few_ids = set(tag_ids) if few_ids is None else few_ids & set(tag_ids)
         else:
             # EXISTS probes the (candidate, tag) unique index per row; IN would first copy
@@ -186,6 +202,25 @@ def _filtered(actor: Actor, filters: CandidateFilters) -> tuple[QuerySet[Candida
     if filters.updated_since:
         queryset = queryset.filter(updated_at__gte=filters.updated_since)
     return queryset, few_ids is not None
+
+
+def _tagged_ids(tag_id: int, *, limit: int) -> list[int] | None:
+    """The ids of the tag's candidates when there are at most `limit`, else None.
+
+    Counted on the tag index first, so a tag on half the table costs a short index scan, not
+    `limit` ids through the ORM (5 ms at 1M); then fetched with a plain cursor.
+    """
+    table = CandidateTag._meta.db_table
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT COUNT(*) FROM (SELECT 1 FROM {table} WHERE tag_id = %s LIMIT %s) t",  # noqa: S608
+            [tag_id, limit + 1],
+        )
+        (count,) = cursor.fetchone()
+        if count > limit:
+            return None
+        cursor.execute(f"SELECT candidate_id FROM {table} WHERE tag_id = %s", [tag_id])  # noqa: S608
+        return [row[0] for row in cursor.fetchall()]
 
 
 def _order(queryset: QuerySet[Candidate], ordering: tuple[str, ...], *, by_ids: bool) -> Any:
@@ -265,10 +300,12 @@ def _contacts_sql(count: int) -> str:
         CandidateTag._meta.db_table,
     )
     # One round trip instead of four ORM queries (whose compilation dominated a profile GET).
-    # Columns: kind of row, candidate, value, sub-kind, primary flag, order key.
+    # Columns: kind of row, candidate, value, sub-kind (for e-mails: "b" when bounced),
+    # primary flag, order key.
     # Table names come from our models and the ids are bound parameters.
     return (
-        f"SELECT 0, candidate_id, email, '', CASE WHEN is_primary THEN 1 ELSE 0 END, id "  # noqa: S608
+        "SELECT 0, candidate_id, email, CASE WHEN bounced_at IS NULL THEN '' ELSE 'b' END, "  # noqa: S608
+        f"CASE WHEN is_primary THEN 1 ELSE 0 END, id "
         f"FROM {email} WHERE candidate_id IN ({marks}) "
         f"UNION ALL SELECT 1, candidate_id, number, kind, "
         f"CASE WHEN is_primary THEN 1 ELSE 0 END, id FROM {phone} WHERE candidate_id IN ({marks}) "
@@ -288,7 +325,7 @@ def _attach_contacts(rows: list[dict[str, Any]]) -> None:
     with connection.cursor() as cursor:
         cursor.execute(_contacts_sql(len(ids)), ids * 4)
         found = cursor.fetchall()
-    found.sort(key=lambda r: (r[0], -r[4], r[3] if r[0] == 3 else "", r[5]))
+    found.sort(key=_contact_order)
     for kind, cid, value, sub, primary, _ in found:
         row = by_id[cid]
         if kind == 0:
@@ -299,6 +336,57 @@ def _attach_contacts(rows: list[dict[str, Any]]) -> None:
             row["links"].append({"url": value, "kind": sub})
         else:
             row["tags"].append(value)
+
+
+@dataclass(frozen=True)
+class ProfileContacts:
+    """What the profile page shows beside the candidate's own columns."""
+
+    emails: list[dict[str, Any]]  # email, is_primary, bounced
+    phones: list[dict[str, Any]]  # number, kind, label, is_primary
+    links: list[dict[str, Any]]  # url, kind, label
+    tags: list[str]
+    owner_name: str
+
+
+def profile_contacts(candidate: Candidate) -> ProfileContacts:
+    """The page's contacts, tags and owner in one query (the prefetches took five)."""
+    owner = (  # table names from our models; the id is a bound parameter
+        " UNION ALL SELECT 4, c.id, u.full_name, u.email, 0, u.id "  # noqa: S608
+        f"FROM {Candidate._meta.db_table} c "
+        f"JOIN {User._meta.db_table} u ON u.id = c.owner_id WHERE c.id = %s"
+    )
+    sql = _contacts_sql(1) + owner
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [candidate.pk] * 5)
+        found = cursor.fetchall()
+    found.sort(key=_contact_order)
+    phone_kinds = dict(CandidatePhone.Kind.choices)
+    link_kinds = dict(CandidateLink.Kind.choices)
+    contacts = ProfileContacts(emails=[], phones=[], links=[], tags=[], owner_name="")
+    owner_name = ""
+    for kind, _, value, sub, primary, _ in found:
+        if kind == 0:
+            contacts.emails.append(
+                {"email": value, "is_primary": bool(primary), "bounced": sub == "b"}
+            )
+        elif kind == 1:
+            label = phone_kinds.get(sub, sub)
+            contacts.phones.append(
+                {"number": value, "kind": sub, "label": label, "is_primary": bool(primary)}
+            )
+        elif kind == 2:
+            contacts.links.append({"url": value, "kind": sub, "label": link_kinds.get(sub, sub)})
+        elif kind == 3:
+            contacts.tags.append(value)
+        else:  # the owner: User.display_name from its two columns
+            owner_name = value or sub.split("@")[0]
+    return dataclasses.replace(contacts, owner_name=owner_name)
+
+
+def _contact_order(row: tuple[Any, ...]) -> tuple[Any, ...]:
+    """Primary first, then oldest first; tags by name."""
+    return (row[0], -row[4], row[3] if row[0] == 3 else "", row[5])
 
 
 def candidate_page(

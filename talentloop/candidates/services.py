@@ -503,7 +503,7 @@ def delete_candidate(*, actor: Actor, candidate: Candidate) -> None:
 @transaction.atomic
 def log_candidate_view(*, actor: Actor, candidate: Candidate) -> None:
     """Record that `actor` opened this profile (the access audit reads these)."""
-    audit.record(actor=actor, action=audit.Action.CANDIDATE_VIEWED, target=candidate)
+    audit.record_read(actor=actor, action=audit.Action.CANDIDATE_VIEWED, target=candidate)
 
 
 @transaction.atomic

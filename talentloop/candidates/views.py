@@ -96,7 +96,7 @@ def candidate_list(request: MemberRequest) -> HttpResponse:
 def candidate_detail(request: MemberRequest, candidate_id: int) -> HttpResponse:
     """The profile: details, contacts, tags, custom fields, consent and the timeline."""
     actor = request.actor
-    candidate = selectors.load_profile(selectors.access_candidate(actor, candidate_id))
+    candidate = selectors.access_candidate(actor, candidate_id)
     services.log_candidate_view(actor=actor, candidate=candidate)
     return _render_detail(request, candidate)
 
@@ -122,6 +122,7 @@ def _render_detail(
         "candidates/candidate_detail.html",
         {
             "candidate": candidate,
+            "contacts": selectors.profile_contacts(candidate),
             "activities": activities,
             "older_cursor": older,
             "timeline_error": timeline_error,
@@ -219,7 +220,7 @@ def candidate_export(request: MemberRequest, candidate_id: int) -> HttpResponse:
 @member_required
 def note_add(request: MemberRequest, candidate_id: int) -> HttpResponse:
     actor = request.actor
-    candidate = selectors.load_profile(selectors.access_candidate(actor, candidate_id))
+    candidate = selectors.access_candidate(actor, candidate_id)
     form = NoteForm(request.POST)
     if form.is_valid():
         try:
@@ -238,7 +239,7 @@ def note_add(request: MemberRequest, candidate_id: int) -> HttpResponse:
 @member_required
 def touchpoint_log(request: MemberRequest, candidate_id: int) -> HttpResponse:
     actor = request.actor
-    candidate = selectors.load_profile(selectors.access_candidate(actor, candidate_id))
+    candidate = selectors.access_candidate(actor, candidate_id)
     form = TouchpointForm(request.POST)
     if form.is_valid():
         try:
@@ -260,7 +261,7 @@ def consent_record(request: MemberRequest, candidate_id: int) -> HttpResponse:
     from talentloop.compliance.services import record_consent
 
     actor = request.actor
-    candidate = selectors.load_profile(selectors.access_candidate(actor, candidate_id))
+    candidate = selectors.access_candidate(actor, candidate_id)
     form = ConsentForm(request.POST)
     if form.is_valid():
         record_consent(actor=actor, candidate=candidate, ip=None, **form.cleaned_data)

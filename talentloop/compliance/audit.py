@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db import models
+from django.db import connections, models, router
+from django.utils import timezone
 
 from talentloop.compliance.models import AuditEvent
 from talentloop.core.actor import Actor
@@ -35,6 +36,45 @@ def record(
         extra=extra or {},
         ip=actor.ip,
     )
+
+
+def _concrete(name: str) -> models.Field[Any, Any]:
+    field = AuditEvent._meta.get_field(name)
+    assert isinstance(field, models.Field)
+    return field
+
+
+def record_read(*, actor: Actor, action: AuditEvent.Action, target: models.Model) -> None:
+    """Write one audit row for a read (a profile view): the same row `record` writes, by one
+    hand-written INSERT, because every profile request pays for it (the ORM's insert cost
+    eight times the statement)."""
+    connection = connections[router.db_for_write(AuditEvent)]
+    values = {
+        "workspace": actor.workspace.pk,
+        "actor": actor.user_id,
+        "api_key": actor.api_key.pk if actor.api_key is not None else None,
+        "actor_label": actor.label,
+        "action": action.value,
+        "target_type": target._meta.model_name or "",
+        "target_id": target.pk,
+        "target_label": str(target)[:254],
+        "changes": {},
+        "extra": {},
+        "ip": actor.ip,
+        "occurred_at": timezone.now(),
+    }
+    fields = [_concrete(name) for name in values]
+    sql = (
+        f"INSERT INTO {AuditEvent._meta.db_table} "  # noqa: S608 - names from our model
+        f"({', '.join(str(field.column) for field in fields)}) "
+        f"VALUES ({', '.join(['%s'] * len(fields))})"
+    )
+    params = [
+        field.get_db_prep_save(value, connection)
+        for field, value in zip(fields, values.values(), strict=True)
+    ]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
 
 
 def diff(before: dict[str, Any], after: dict[str, Any]) -> dict[str, list[Any]]:

@@ -6,6 +6,8 @@ from talentloop.compliance.models import AuditEvent, ConsentRecord
 
 
 class ConsentForm(forms.Form):
+    same_unbound_html = True  # see core/templatetags/form_fields.py
+
     channel = forms.ChoiceField(choices=ConsentRecord.Channel.choices)
     purpose = forms.ChoiceField(choices=ConsentRecord.Purpose.choices)
     status = forms.ChoiceField(choices=ConsentRecord.Status.choices)

@@ -203,3 +203,71 @@ def test_bad_timeline_cursor_shows_an_error_not_a_500(
     assert [a.summary for a in response.context["activities"]] == [
         "Added by alice@acme.test (source: Sourced)"
     ]
+
+
+def test_shows_every_contact_kind_the_owner_and_the_timeline_entries(
+    alice_client: Client, alice_actor: Actor, candidate: Candidate
+) -> None:
+    import datetime as dt
+
+    from talentloop.candidates.models import CandidateEmail
+    from talentloop.candidates.services import log_touchpoint, update_candidate
+
+    update_candidate(
+        actor=alice_actor,
+        candidate=candidate,
+        data={
+            "emails": ["grace@navy.test", "g.hopper@yale.test"],
+            "phones": [{"number": "+14155552671"}],
+            "links": [{"url": "https://github.com/ghopper"}],
+        },
+    )
+    bounced = dt.datetime.now(dt.UTC)
+    CandidateEmail.objects.filter(email="g.hopper@yale.test").update(bounced_at=bounced)
+    User.objects.filter(email="alice@acme.test").update(full_name="")
+    log_touchpoint(
+        actor=alice_actor,
+        candidate=candidate,
+        type="call",
+        summary="Said <yes> & more",
+        direction="inbound",
+        occurred_at=dt.datetime(2026, 5, 4, 13, 7, tzinfo=dt.UTC),
+    )
+    add_note(
+        actor=alice_actor,
+        candidate=candidate,
+        body="Call back <b>soon</b>",
+        remind_at=dt.datetime(2030, 1, 2, 9, 30, tzinfo=dt.UTC),
+    )
+
+    html = alice_client.get(_url(candidate.pk)).content.decode()
+
+    assert '<dt>E-mail ★</dt><dd><a href="mailto:grace@navy.test">grace@navy.test</a></dd>' in html
+    assert (
+        '<dd><a href="mailto:g.hopper@yale.test">g.hopper@yale.test</a> '
+        '<span class="flag">bounced</span></dd>'
+    ) in html
+    assert "<dt>Mobile ★</dt>" in html
+    assert '<dt>GitHub</dt><dd><a href="https://github.com/ghopper"' in html
+    assert "<dt>Owner</dt><dd>alice</dd>" in html  # display_name: the e-mail's local part
+    assert (
+        '<li class="t-call"><div class="meta">Call (inbound) · '
+        '<time datetime="2026-05-04T13:07:00+00:00">4 May 2026, 13:07</time> · alice</div>'
+        '<div class="body">Said &lt;yes&gt; &amp; more</div></li>'
+    ) in html
+    assert '<div class="body">Call back &lt;b&gt;soon&lt;/b&gt;</div>' in html
+    assert '<div class="meta">Reminder 2 Jan 2030, 09:30</div>' in html
+
+
+def test_a_candidate_without_touchpoints_or_owner_says_so(
+    alice_client: Client, alice_actor: Actor, candidate: Candidate
+) -> None:
+    from talentloop.candidates.models import Activity
+
+    Activity.objects.filter(candidate=candidate).delete()
+    Candidate.objects.filter(pk=candidate.pk).update(owner=None)
+
+    html = alice_client.get(_url(candidate.pk)).content.decode()
+
+    assert '<li class="muted">No touchpoints yet.</li>' in html
+    assert "<dt>Owner</dt><dd>—</dd>" in html

@@ -213,13 +213,14 @@ def test_a_failure_after_the_row_leaves_no_row(
 ) -> None:
     call, _, _ = CASES[case]
     before = AuditEvent.objects.count()
-    real_record = audit.record
+    for name in ("record", "record_read"):  # record_read: the hand-written insert for reads
+        real = getattr(audit, name)
 
-    def record_then_fail(**kwargs: Any) -> AuditEvent:
-        real_record(**kwargs)
-        raise RuntimeError("disk full")
+        def then_fail(real: Any = real, **kwargs: Any) -> AuditEvent:
+            real(**kwargs)
+            raise RuntimeError("disk full")
 
-    monkeypatch.setattr(audit, "record", record_then_fail)
+        monkeypatch.setattr(audit, name, then_fail)
 
     with pytest.raises(RuntimeError, match="disk full"):
         call(world)

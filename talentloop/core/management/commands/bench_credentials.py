@@ -1,10 +1,11 @@
 from __future__ import annotations
 
 import json
+from importlib import import_module
 from typing import Any
 
+from django.conf import settings
 from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
-from django.contrib.sessions.backends.db import SessionStore
 from django.core.management.base import BaseCommand
 from django.db.models import Max, Min
 
@@ -21,9 +22,9 @@ class Command(BaseCommand):
         workspace = Workspace.objects.get(slug="acme")
         alice = User.objects.get(email="alice@acme.test")
         _, secret = create_api_key(actor=system_actor(workspace), name="bench", scope="read")
-        session = SessionStore()
+        session = import_module(settings.SESSION_ENGINE).SessionStore()
         session[SESSION_KEY] = str(alice.pk)
-        session[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
+        session[BACKEND_SESSION_KEY] = settings.AUTHENTICATION_BACKENDS[0]
         session[HASH_SESSION_KEY] = alice.get_session_auth_hash()
         session.create()
         ids = Candidate.objects.filter(workspace=workspace).aggregate(Min("id"), Max("id"))

@@ -1,0 +1,81 @@
+"""Model instances from hand-written SQL, for the few per-request reads where compiling an ORM
+query costs more than running it (API key, session member, one candidate: each measured about
+0.5 ms to compile and 0.05 ms to run on a 1M-candidate database).
+
+    sql = f"SELECT {columns(ApiKey, 'k')}, {columns(Workspace, 'w')} FROM … WHERE …"
+    key, workspace = fetch_one(sql, params, ApiKey, Workspace)
+
+Values pass through the same converters the ORM applies (dates on SQLite, JSON, decimals), and
+instances are built with `Model.from_db`, so they behave exactly like ORM-loaded ones. Use the
+ORM everywhere else.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from functools import cache
+from typing import Any
+
+from django.db import connections, models
+
+Converter = Callable[[Any, Any, Any], Any]
+
+
+def columns(model: type[models.Model], alias: str) -> str:
+    """The model's columns, in `from_db` order, as a SELECT list on table alias `alias`."""
+    return ", ".join(f'{alias}."{field.column}"' for field in model._meta.concrete_fields)
+
+
+@cache
+def _converters(
+    model: type[models.Model], using: str
+) -> tuple[tuple[int, Any, tuple[Converter, ...]], ...]:
+    connection = connections[using]
+    found = []
+    for position, field in enumerate(model._meta.concrete_fields):
+        column = field.get_col(model._meta.db_table)
+        converters = connection.ops.get_db_converters(column) + column.get_db_converters(connection)
+        if converters:
+            found.append((position, column, tuple(converters)))
+    return tuple(found)
+
+
+@cache
+def _attnames(model: type[models.Model]) -> list[str]:
+    return [field.attname for field in model._meta.concrete_fields]
+
+
+def _instance[M: models.Model](model: type[M], values: Sequence[Any], using: str) -> M:
+    row = list(values)
+    connection = connections[using]
+    for position, column, converters in _converters(model, using):
+        value = row[position]
+        for converter in converters:
+            value = converter(value, column, connection)
+        row[position] = value
+    return model.from_db(using, _attnames(model), row)
+
+
+def fetch_one(
+    sql: str,
+    params: Sequence[Any],
+    *models_: type[models.Model],
+    extra: int = 0,
+    using: str = "default",
+) -> tuple[Any, ...] | None:
+    """Run `sql` and build one instance of each model from the first row, in order, followed by
+    the row's last `extra` values as they are; None when no row matched. The row holds each
+    model's `columns()` one after the other, then the extra values."""
+    with connections[using].cursor() as cursor:
+        cursor.execute(sql, params)
+        row = cursor.fetchone()
+    if row is None:
+        return None
+    found: list[Any] = []
+    start = 0
+    for model in models_:
+        width = len(model._meta.concrete_fields)
+        found.append(_instance(model, row[start : start + width], using))
+        start += width
+    found.extend(row[start : start + extra])
+    return tuple(found)
