@@ -15,7 +15,7 @@ from talentloop.accounts.models import ApiKey, Membership, User
 from talentloop.accounts.services import create_api_key
 from talentloop.api import api
 from talentloop.candidates.models import Candidate, Note, Tag
-from talentloop.candidates.services import add_note, define_custom_field
+from talentloop.candidates.services import add_note, create_candidate, define_custom_field
 from talentloop.core.actor import Actor
 from talentloop.core.tests.api_helpers import (
     NO_SUCH_CANDIDATE,
@@ -25,6 +25,8 @@ from talentloop.core.tests.api_helpers import (
     invalid,
     stored_state,
 )
+from talentloop.duplicates.models import DuplicateSuggestion
+from talentloop.duplicates.services import check_candidate, merge_candidates, start_scan
 
 MALFORMED = error("malformed", "The request body is not valid JSON.")
 NOT_AN_OBJECT = "Input should be a valid dictionary or object to extract fields from"
@@ -369,7 +371,25 @@ def every_object(candidate: Candidate, alice_actor: Actor, bob: User) -> dict[st
         actor=alice_actor, key="notice", label="N", field_type="number"
     )
     key: ApiKey = create_api_key(actor=alice_actor, name="K", scope="read")[0]
+    twin = create_candidate(
+        actor=alice_actor,
+        data={
+            "first_name": "Grace",
+            "last_name": "Hopper",
+            "current_title": "Rear Admiral",
+            "current_company": "US Navy",
+        },
+    )
+    check_candidate(candidate_id=candidate.pk)
+    check_candidate(candidate_id=twin.pk)
+    suggestion = DuplicateSuggestion.objects.get()
+    other = create_candidate(actor=alice_actor, data={"first_name": "Ada", "last_name": "Byron"})
+    merge = merge_candidates(actor=alice_actor, survivor=candidate, other=other)
+    scan = start_scan(actor=alice_actor)
     return {
+        "suggestion_id": str(suggestion.pk),
+        "merge_id": str(merge.pk),
+        "scan_id": str(scan.pk),
         "candidate_id": str(candidate.pk),
         "note_id": str(note.pk),
         "tag_id": str(Tag.objects.get().pk),

@@ -129,7 +129,8 @@ def test_worker_ticks_the_schedule_before_draining(due_reminder: Note) -> None:
         "send_due_reminders",
         "purge_idempotency_keys",
     }
-    assert set(DBTaskResult.objects.values_list("task_path", flat=True)) == {
+    ran = DBTaskResult.objects.exclude(task_path__endswith="check_candidate_duplicates_task")
+    assert set(ran.values_list("task_path", flat=True)) == {
         "talentloop.candidates.tasks.send_due_reminders_task",
         "talentloop.core.tasks.purge_idempotency_keys_task",
     }
