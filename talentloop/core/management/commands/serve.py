@@ -22,7 +22,7 @@ class Command(BaseCommand):
             "--threads",
             type=int,
             default=int(os.environ.get("TALENTLOOP_WEB_THREADS", "0")) or None,
-            help="Threads per worker (default: 1 on SQLite, 4 on PostgreSQL).",
+            help="Threads per worker (default: 1 on SQLite, 2 on PostgreSQL).",
         )
 
     def handle(self, *args: Any, **options: Any) -> None:
@@ -42,7 +42,8 @@ class Command(BaseCommand):
 
 
 def _default_threads() -> int:
-    # SQLite lets one writer in at a time and makes the others back off in sleeps of 1, 2,
-    # 5, 10 … ms: with 4 threads per process, audited profile reads had a 94 ms p95 against
-    # 27 ms with 1 (bench api, 100k candidates). PostgreSQL takes concurrent writers.
-    return 1 if connection.vendor == "sqlite" else 4
+    # One thread per process runs Python anyway (the GIL). On SQLite a second thread only
+    # added queueing for the one writer (profile API at 1M: 1,110 requests/s with 1 thread,
+    # 880 with 2); on PostgreSQL a second one keeps the process busy while it waits for the
+    # database (710 against 660 with 1, 600 with 4).
+    return 1 if connection.vendor == "sqlite" else 2
