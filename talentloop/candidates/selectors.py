@@ -265,14 +265,20 @@ ROW_COLUMNS = (
 )
 
 
-def candidate_rows(queryset: QuerySet[Candidate]) -> list[dict[str, Any]]:
+CONTACT_KINDS = ("emails", "phones", "links", "tags")
+
+
+def candidate_rows(
+    queryset: QuerySet[Candidate], contacts: tuple[str, ...] = CONTACT_KINDS
+) -> list[dict[str, Any]]:
     """Candidates as plain dicts shaped like the API's CandidateOut, in `queryset` order.
 
     Lists and the API profile are the hot paths: one `.values()` query plus one query for all
     contacts and tags, and no model instances, measured 3-4x faster than prefetch_related.
+    `contacts` names the lists to fill (a page that shows e-mails and tags skips the rest).
     """
     rows = [_finish_row(row) for row in queryset.values(*ROW_COLUMNS)]
-    _attach_contacts(rows)
+    _attach_contacts(rows, contacts)
     return rows
 
 
@@ -291,39 +297,38 @@ def _finish_row(row: dict[str, Any]) -> dict[str, Any]:
     return row
 
 
-def _contacts_sql(count: int) -> str:
+def _contacts_sql(count: int, kinds: tuple[str, ...] = CONTACT_KINDS) -> str:
+    """One round trip instead of four ORM queries (whose compilation dominated a profile GET).
+
+    Columns: kind of row, candidate, value, sub-kind (for e-mails: "b" when bounced), primary
+    flag, order key. Table names come from our models and the ids are bound parameters.
+    """
     marks = ", ".join(["%s"] * count)
-    email, phone = CandidateEmail._meta.db_table, CandidatePhone._meta.db_table
-    link, tag, tagged = (
-        CandidateLink._meta.db_table,
-        Tag._meta.db_table,
-        CandidateTag._meta.db_table,
-    )
-    # One round trip instead of four ORM queries (whose compilation dominated a profile GET).
-    # Columns: kind of row, candidate, value, sub-kind (for e-mails: "b" when bounced),
-    # primary flag, order key.
-    # Table names come from our models and the ids are bound parameters.
-    return (
-        "SELECT 0, candidate_id, email, CASE WHEN bounced_at IS NULL THEN '' ELSE 'b' END, "  # noqa: S608
-        f"CASE WHEN is_primary THEN 1 ELSE 0 END, id "
-        f"FROM {email} WHERE candidate_id IN ({marks}) "
-        f"UNION ALL SELECT 1, candidate_id, number, kind, "
-        f"CASE WHEN is_primary THEN 1 ELSE 0 END, id FROM {phone} WHERE candidate_id IN ({marks}) "
-        f"UNION ALL SELECT 2, candidate_id, url, kind, 0, id "
-        f"FROM {link} WHERE candidate_id IN ({marks}) "
-        f"UNION ALL SELECT 3, x.candidate_id, t.name, t.name_key, 0, x.id FROM {tagged} x "
-        f"JOIN {tag} t ON t.id = x.tag_id WHERE x.candidate_id IN ({marks})"
-    )
+    primary = "CASE WHEN is_primary THEN 1 ELSE 0 END"
+    parts = {
+        "emails": "SELECT 0, candidate_id, email, "  # noqa: S608
+        f"CASE WHEN bounced_at IS NULL THEN '' ELSE 'b' END, {primary}, id "
+        f"FROM {CandidateEmail._meta.db_table} WHERE candidate_id IN ({marks})",
+        "phones": f"SELECT 1, candidate_id, number, kind, {primary}, id "  # noqa: S608
+        f"FROM {CandidatePhone._meta.db_table} WHERE candidate_id IN ({marks})",
+        "links": "SELECT 2, candidate_id, url, kind, 0, id "  # noqa: S608
+        f"FROM {CandidateLink._meta.db_table} WHERE candidate_id IN ({marks})",
+        "tags": "SELECT 3, x.candidate_id, t.name, t.name_key, 0, x.id "  # noqa: S608
+        f"FROM {CandidateTag._meta.db_table} x JOIN {Tag._meta.db_table} t ON t.id = x.tag_id "
+        f"WHERE x.candidate_id IN ({marks})",
+    }
+    return " UNION ALL ".join(parts[kind] for kind in kinds)
 
 
-def _attach_contacts(rows: list[dict[str, Any]]) -> None:
-    """Fill each row's emails, phones, links and tags (primary first, then oldest first)."""
+def _attach_contacts(rows: list[dict[str, Any]], kinds: tuple[str, ...] = CONTACT_KINDS) -> None:
+    """Fill each row's emails, phones, links and tags (primary first, then oldest first); only
+    those in `kinds`, the others stay empty."""
     by_id = {row["id"]: row for row in rows}
     if not by_id:
         return
     ids = list(by_id)
     with connection.cursor() as cursor:
-        cursor.execute(_contacts_sql(len(ids)), ids * 4)
+        cursor.execute(_contacts_sql(len(ids), kinds), ids * len(kinds))
         found = cursor.fetchall()
     found.sort(key=_contact_order)
     for kind, cid, value, sub, primary, _ in found:
@@ -396,6 +401,7 @@ def candidate_page(
     sort: str = "-updated_at",
     cursor: str = "",
     limit: int = 50,
+    contacts: tuple[str, ...] = CONTACT_KINDS,
 ) -> tuple[list[dict[str, Any]], str | None]:
     """One page of candidates (as `candidate_rows` dicts) and the next page's cursor (or None).
 
@@ -411,7 +417,7 @@ def candidate_page(
     if cursor:
         values = cursors.decode(cursor, size=len(ordering))
         queryset = queryset.filter(_after(ordering, values))
-    rows = candidate_rows(_order(queryset, ordering, by_ids=by_ids)[: limit + 1])
+    rows = candidate_rows(_order(queryset, ordering, by_ids=by_ids)[: limit + 1], contacts)
     next_cursor = None
     if len(rows) > limit:
         rows = rows[:limit]

@@ -49,6 +49,7 @@ def candidate_list(request: MemberRequest) -> HttpResponse:
             sort=params.get("sort", "-updated_at"),
             cursor=params.get("cursor", ""),
             limit=PAGE_SIZE,
+            contacts=("emails", "tags"),  # what the table shows
         )
     except InvalidInput as exc:
         error = exc.message
