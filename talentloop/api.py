@@ -9,6 +9,7 @@ from talentloop.candidates.api import router as candidates_router
 from talentloop.compliance.api import router as compliance_router
 from talentloop.core.api import ApiKeyAuth, ApiRenderer, MemberSessionAuth, install_error_handlers
 from talentloop.duplicates.api import router as duplicates_router
+from talentloop.imports.api import router as imports_router
 
 api = NinjaAPI(
     title="Talentloop API",
@@ -32,3 +33,4 @@ api.add_router("/", candidates_router)
 api.add_router("/", compliance_router)
 api.add_router("/", accounts_router)
 api.add_router("/", duplicates_router)
+api.add_router("/", imports_router)

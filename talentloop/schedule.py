@@ -8,6 +8,7 @@ from typing import Any
 
 from talentloop.candidates.tasks import send_due_reminders_task
 from talentloop.core.tasks import purge_idempotency_keys_task
+from talentloop.imports.tasks import resume_stalled_imports_task
 
 
 @dataclass(frozen=True)
@@ -22,4 +23,6 @@ SCHEDULE = [
     Periodic("send_due_reminders", send_due_reminders_task, dt.timedelta(minutes=5)),
     # Idempotency keys are kept 24 h (TALENTLOOP_IDEMPOTENCY_KEY_TTL_HOURS); hourly is plenty.
     Periodic("purge_idempotency_keys", purge_idempotency_keys_task, dt.timedelta(hours=1)),
+    # An import whose worker was killed or restarted continues from its last batch.
+    Periodic("resume_stalled_imports", resume_stalled_imports_task, dt.timedelta(minutes=1)),
 ]

@@ -91,6 +91,7 @@ INSTALLED_APPS = [
     "talentloop.candidates",
     "talentloop.compliance",
     "talentloop.duplicates",
+    "talentloop.imports",
 ]
 
 MIDDLEWARE = [
@@ -237,6 +238,8 @@ SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 # Bodies over this size get a 413 before anything is parsed.
 DATA_UPLOAD_MAX_MEMORY_SIZE = env_int("TALENTLOOP_MAX_BODY_BYTES", 2 * 1024 * 1024)
+# Largest import file accepted through the UI or API (CLI imports read files in place).
+IMPORT_MAX_BYTES = env_int("TALENTLOOP_IMPORT_MAX_BYTES", 500 * 1024 * 1024)
 # Number of proxies in front of Talentloop whose X-Forwarded-For may be trusted for audit IPs.
 TRUSTED_PROXIES = env_int("TALENTLOOP_TRUSTED_PROXIES", 0)
 

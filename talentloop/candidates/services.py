@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import math
 from collections.abc import Iterable, Mapping, Sequence
 from decimal import Decimal, InvalidOperation
@@ -12,7 +13,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
 
-from talentloop.accounts.models import Membership, User
+from talentloop.accounts.models import Membership, User, Workspace
 from talentloop.accounts.roles import Capability
 from talentloop.candidates.models import (
     Activity,
@@ -83,7 +84,26 @@ MAX_TAGS = 50
 # --- validation -----------------------------------------------------------------------------
 
 
-def _clean(actor: Actor, data: Mapping[str, Any], *, creating: bool) -> dict[str, Any]:
+def clean_candidate_data(
+    actor: Actor,
+    data: Mapping[str, Any],
+    *,
+    creating: bool,
+    definitions: Mapping[str, CustomFieldDefinition] | None = None,
+) -> dict[str, Any]:
+    """Validate and normalize `data` (any subset of the candidate's fields), as every way in
+    does; raise InvalidInput naming the field. Bulk callers pass the workspace's custom field
+    `definitions` once instead of a query per row."""
+    return _clean(actor, data, creating=creating, definitions=definitions)
+
+
+def _clean(
+    actor: Actor,
+    data: Mapping[str, Any],
+    *,
+    creating: bool,
+    definitions: Mapping[str, CustomFieldDefinition] | None = None,
+) -> dict[str, Any]:
     """Validate and normalize `data` (any subset of the candidate's fields)."""
     clean: dict[str, Any] = {}
     for name, max_length in TEXT_FIELDS.items():
@@ -126,14 +146,21 @@ def _clean(actor: Actor, data: Mapping[str, Any], *, creating: bool) -> dict[str
     if "tags" in data:
         clean["tags"] = _tag_names(data["tags"] or [])
     if "custom_fields" in data:
-        clean["custom_fields"] = clean_custom_fields(actor, data["custom_fields"] or {})
+        clean["custom_fields"] = clean_custom_fields(
+            actor, data["custom_fields"] or {}, definitions=definitions
+        )
     return clean
+
+
+@functools.cache
+def _values(choices: Any) -> frozenset[str]:
+    return frozenset(choices.values)  # Django builds the list anew on every `.values`
 
 
 def _choice(value: str, choices: Any, field: str, *, blank: bool) -> str:
     if value == "" and blank:
         return ""
-    if value not in choices.values:
+    if value not in _values(choices):
         allowed = ", ".join(choices.values)
         raise InvalidInput(f"{value!r} is not one of: {allowed}.", field=field)
     return value
@@ -183,7 +210,7 @@ def _phones(values: Iterable[Mapping[str, str]], region: str) -> list[tuple[str,
     phones: list[tuple[str, str]] = []
     for index, value in enumerate(values):
         kind = value.get("kind") or CandidatePhone.Kind.MOBILE
-        if kind not in CandidatePhone.Kind.values:
+        if kind not in _values(CandidatePhone.Kind):
             raise InvalidInput(f"{kind!r} is not a phone kind.", field=f"phones[{index}].kind")
         try:
             number = normalize_phone(value.get("number", ""), default_region=region)
@@ -204,13 +231,18 @@ def _links(values: Iterable[Mapping[str, str]]) -> list[tuple[str, str]]:
         except NormalizationError as error:
             raise InvalidInput(str(error), field=f"links[{index}].url") from None
         kind = value.get("kind") or link_kind(url)
-        if kind not in CandidateLink.Kind.values:
+        if kind not in _values(CandidateLink.Kind):
             raise InvalidInput(f"{kind!r} is not a link kind.", field=f"links[{index}].kind")
         if url not in [existing for existing, _ in links]:
             links.append((url, kind))
     if len(links) > MAX_CONTACTS:
         raise InvalidInput(f"At most {MAX_CONTACTS} links.", field="links")
     return links
+
+
+def clean_tag_names(values: Iterable[str]) -> list[str]:
+    """Tag names trimmed, each once (case-insensitively); InvalidInput for a bad one."""
+    return _tag_names(values)
 
 
 def _tag_names(values: Iterable[str]) -> list[str]:
@@ -225,11 +257,15 @@ def _tag_names(values: Iterable[str]) -> list[str]:
     return list(names.values())
 
 
-def clean_custom_fields(actor: Actor, values: Mapping[str, Any]) -> dict[str, Any]:
+def clean_custom_fields(
+    actor: Actor,
+    values: Mapping[str, Any],
+    *,
+    definitions: Mapping[str, CustomFieldDefinition] | None = None,
+) -> dict[str, Any]:
     """Check each value against the workspace's definition of its key; None removes a value."""
-    definitions = {
-        d.key: d for d in CustomFieldDefinition.objects.filter(workspace=actor.workspace)
-    }
+    if definitions is None:
+        definitions = custom_field_definitions(actor.workspace)
     clean: dict[str, Any] = {}
     for key, value in values.items():
         field = f"custom_fields.{key}"
@@ -241,6 +277,10 @@ def clean_custom_fields(actor: Actor, values: Mapping[str, Any]) -> dict[str, An
             continue
         clean[key] = _custom_value(definition, value, field)
     return clean
+
+
+def custom_field_definitions(workspace: Workspace) -> dict[str, CustomFieldDefinition]:
+    return {d.key: d for d in CustomFieldDefinition.objects.filter(workspace=workspace)}
 
 
 def _custom_value(definition: CustomFieldDefinition, value: Any, field: str) -> Any:

@@ -17,6 +17,7 @@ class AuditEvent(models.Model):
         CANDIDATE_UPDATED = "candidate.updated", "Changed a candidate"
         CANDIDATE_DELETED = "candidate.deleted", "Deleted a candidate"
         CANDIDATE_EXPORTED = "candidate.exported", "Exported a candidate"
+        CANDIDATES_IMPORTED = "candidates.imported", "Imported candidates"
         NOTE_CREATED = "note.created", "Added a note"
         NOTE_UPDATED = "note.updated", "Changed a note"
         NOTE_DELETED = "note.deleted", "Deleted a note"

@@ -7,14 +7,15 @@ result is what the services would have written, minus the per-row audit entries.
 
 from __future__ import annotations
 
+import csv
 import datetime as dt
 import functools
 import json
 import random
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-from typing import Any
+from typing import IO, Any
 
 from django.db import connection, transaction
 from django.utils import timezone
@@ -25,6 +26,7 @@ from talentloop.accounts.roles import Role
 from talentloop.candidates.models import CustomFieldDefinition, Tag
 from talentloop.candidates.normalize import build_search_text
 from talentloop.candidates.search import SQLITE_FTS_TABLE
+from talentloop.core import bulk
 
 DEMO_PASSWORD = "talentloop-demo"  # noqa: S105 - printed by `talentloop demo`, demo data only
 DEMO_CAST = [
@@ -224,40 +226,6 @@ def _ensure_custom_fields(workspace: Workspace) -> None:
         )
 
 
-def _next_id(table: str) -> int:
-    with connection.cursor() as cursor:
-        cursor.execute(f"SELECT COALESCE(MAX(id), 0) FROM {table}")  # noqa: S608 - fixed names
-        return int(cursor.fetchone()[0]) + 1
-
-
-def _insert(table: str, columns: Sequence[str], rows: list[tuple[Any, ...]]) -> None:
-    if not rows:
-        return
-    with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            sql = f"COPY {table} ({', '.join(columns)}) FROM STDIN"
-            with cursor.cursor.copy(sql) as copy:
-                for row in rows:
-                    copy.write_row(row)
-        else:
-            marks = ", ".join(["%s"] * len(columns))
-            cursor.executemany(
-                f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({marks})",  # noqa: S608
-                rows,
-            )
-
-
-def _reset_sequences(tables: Sequence[str]) -> None:
-    if connection.vendor != "postgresql":
-        return
-    with connection.cursor() as cursor:
-        for table in tables:
-            cursor.execute(
-                f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), "  # noqa: S608
-                f"(SELECT COALESCE(MAX(id), 1) FROM {table}))"
-            )
-
-
 @functools.lru_cache(maxsize=65_536)
 def _words(text: str) -> str:
     """search_text of a pooled phrase (names, titles and companies repeat: compute each once)."""
@@ -300,7 +268,7 @@ def seed_candidates(
             written += size
             if progress:
                 progress(size)
-    _reset_sequences(
+    bulk.reset_sequences(
         [
             "candidates_candidate",
             "candidates_candidateemail",
@@ -361,7 +329,7 @@ def _seed_batch(
     now: dt.datetime,
 ) -> None:
     ids = {
-        t: _next_id(f"candidates_{t}")
+        t: bulk.next_id(f"candidates_{t}")
         for t in (
             "candidate",
             "candidateemail",
@@ -501,7 +469,7 @@ def _seed_batch(
                         at,
                     )
                 )
-    _insert(
+    bulk.insert_rows(
         "candidates_candidate",
         (
             "id",
@@ -531,23 +499,25 @@ def _seed_batch(
         ),
         rows["candidate"],
     )
-    _insert(
+    bulk.insert_rows(
         "candidates_candidateemail",
         ("id", "candidate_id", "workspace_id", "email", "is_primary", "created_at"),
         rows["candidateemail"],
     )
-    _insert(
+    bulk.insert_rows(
         "candidates_candidatephone",
         ("id", "candidate_id", "workspace_id", "number", "kind", "is_primary", "created_at"),
         rows["candidatephone"],
     )
-    _insert(
+    bulk.insert_rows(
         "candidates_candidatelink",
         ("id", "candidate_id", "workspace_id", "kind", "url", "created_at"),
         rows["candidatelink"],
     )
-    _insert("candidates_candidatetag", ("id", "candidate_id", "tag_id"), rows["candidatetag"])
-    _insert(
+    bulk.insert_rows(
+        "candidates_candidatetag", ("id", "candidate_id", "tag_id"), rows["candidatetag"]
+    )
+    bulk.insert_rows(
         "candidates_activity",
         (
             "id",
@@ -564,7 +534,7 @@ def _seed_batch(
         ),
         rows["activity"],
     )
-    _insert(
+    bulk.insert_rows(
         "candidates_note",
         (
             "id",
@@ -629,3 +599,111 @@ def _timeline(
             )
         else:
             yield "page_visit", "web", "Visited the careers page", {"path": "/careers"}, at
+
+
+# --- an import file -------------------------------------------------------------------------
+
+CSV_HEADER = [
+    "First Name",
+    "Last Name",
+    "Email Address",
+    "Mobile",
+    "LinkedIn URL",
+    "Job Title",
+    "Employer",
+    "City",
+    "Country",
+    "Skills",
+]
+_AREA_CODES = ["212", "312", "415", "512", "617", "646", "702", "206", "303", "404"]
+_NICKNAMES = {
+    "William": "Bill",
+    "Robert": "Bob",
+    "Elizabeth": "Liz",
+    "Michael": "Mike",
+    "James": "Jim",
+    "Jennifer": "Jen",
+    "Katherine": "Kate",
+    "Christopher": "Chris",
+}
+
+
+def _phone(index: int) -> str:
+    """A valid North American number unique to `index` (for 8M rows)."""
+    area = _AREA_CODES[index // 8_000_000 % len(_AREA_CODES)]
+    exchange = 200 + index // 10_000 % 800
+    return f"+1 ({area}) {exchange}-{index % 10_000:04d}"
+
+
+def _typo(name: str, rng: random.Random) -> str:
+    if len(name) < 4:
+        return name + name[-1]
+    at = rng.randrange(1, len(name) - 1)
+    return name[:at] + name[at + 1] + name[at] + name[at + 2 :]  # two letters swapped
+
+
+def write_candidates_csv(
+    stream: IO[str],
+    count: int,
+    *,
+    seed: int = 42,
+    exact_duplicates: float = 0.05,
+    fuzzy_duplicates: float = 0.05,
+    progress: Callable[[int], object] | None = None,
+) -> dict[str, int]:
+    """Write `count` rows of a realistic candidate export (headers as a spreadsheet would have
+    them) for `talentloop bench import`. A share of rows repeat an earlier person: exactly (the
+    same e-mail, upper-cased, with the rest blank or changed) or fuzzily (a nickname or typo in
+    the name, another e-mail: the same person to a human, a different record to identity keys).
+    Returns how many rows of each kind it wrote."""
+    rng = random.Random(seed)
+    pools = Pools.build(seed)
+    writer = csv.writer(stream)
+    writer.writerow(CSV_HEADER)
+    people: list[list[str]] = []  # a sample of earlier rows to repeat
+    kinds = {"unique": 0, "exact": 0, "fuzzy": 0}
+    for index in range(count):
+        roll = rng.random()
+        if people and roll < exact_duplicates:
+            row = list(rng.choice(people))
+            row[2] = row[2].upper()  # the same address, written differently
+            row[3] = ""  # no phone this time
+            row[5] = rng.choice(TITLES[rng.choice(list(TITLES))])  # a newer title
+            kinds["exact"] += 1
+        elif people and roll < exact_duplicates + fuzzy_duplicates:
+            row = list(rng.choice(people))
+            first = row[0]
+            row[0] = _NICKNAMES.get(first) or _typo(first, rng)
+            row[2] = f"{_words(row[0]).replace(' ', '.')}.{index}@mail.example.org"
+            row[3] = _phone(count + index)
+            row[4] = ""
+            kinds["fuzzy"] += 1
+        else:
+            city, _, country, _, locale = rng.choice(CITIES)
+            first_names, last_names = pools.names[locale]
+            first, last = rng.choice(first_names), rng.choice(last_names)
+            family = rng.choice(list(TITLES))
+            slug = _words(f"{first} {last}").replace(" ", "-")
+            row = [
+                first,
+                last,
+                f"{slug.replace('-', '.')}.{index}@example.com",
+                _phone(index),
+                f"https://www.linkedin.com/in/{slug}-{index}" if rng.random() < 0.6 else "",
+                rng.choice(TITLES[family]),
+                rng.choice(pools.companies),
+                city,
+                country,
+                "; ".join(rng.sample(SKILLS[family], k=min(3, len(SKILLS[family])))),
+            ]
+            kinds["unique"] += 1
+            if len(people) < 50_000:
+                people.append(row)
+            else:
+                people[rng.randrange(len(people))] = row
+        writer.writerow(row)
+        if progress and index % 10_000 == 9_999:
+            progress(10_000)
+    if progress:
+        progress(count % 10_000)
+    return kinds

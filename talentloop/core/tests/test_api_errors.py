@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -27,6 +28,7 @@ from talentloop.core.tests.api_helpers import (
 )
 from talentloop.duplicates.models import DuplicateSuggestion
 from talentloop.duplicates.services import check_candidate, merge_candidates, start_scan
+from talentloop.imports.services import create_job
 
 MALFORMED = error("malformed", "The request body is not valid JSON.")
 NOT_AN_OBJECT = "Input should be a valid dictionary or object to extract fields from"
@@ -364,7 +366,9 @@ def _operations() -> list[tuple[str, str]]:
 
 
 @pytest.fixture
-def every_object(candidate: Candidate, alice_actor: Actor, bob: User) -> dict[str, str]:
+def every_object(
+    candidate: Candidate, alice_actor: Actor, bob: User, tmp_path: Path
+) -> dict[str, str]:
     """An existing id for each path parameter, so a 401 cannot come from a missing object."""
     note: Note = add_note(actor=alice_actor, candidate=candidate, body="Hi")
     definition = define_custom_field(
@@ -386,7 +390,11 @@ def every_object(candidate: Candidate, alice_actor: Actor, bob: User) -> dict[st
     other = create_candidate(actor=alice_actor, data={"first_name": "Ada", "last_name": "Byron"})
     merge = merge_candidates(actor=alice_actor, survivor=candidate, other=other)
     scan = start_scan(actor=alice_actor)
+    import_path = tmp_path / "people.csv"
+    import_path.write_text("First Name,Email\nAda,ada@x.test\n", encoding="utf-8")
+    job = create_job(actor=alice_actor, path=import_path)
     return {
+        "job_id": str(job.pk),
         "suggestion_id": str(suggestion.pk),
         "merge_id": str(merge.pk),
         "scan_id": str(scan.pk),

@@ -128,11 +128,13 @@ def test_worker_ticks_the_schedule_before_draining(due_reminder: Note) -> None:
     assert set(ScheduledJob.objects.values_list("name", flat=True)) == {
         "send_due_reminders",
         "purge_idempotency_keys",
+        "resume_stalled_imports",
     }
     ran = DBTaskResult.objects.exclude(task_path__endswith="check_candidate_duplicates_task")
     assert set(ran.values_list("task_path", flat=True)) == {
         "talentloop.candidates.tasks.send_due_reminders_task",
         "talentloop.core.tasks.purge_idempotency_keys_task",
+        "talentloop.imports.tasks.resume_stalled_imports_task",
     }
     assert len(mail.outbox) == 1
 

@@ -34,9 +34,58 @@ class Command(BaseCommand):
         )
         api.add_argument("--json", action="store_true", help="End with one JSON line.")
 
+        imp = sub.add_parser("import", help="Import rows/s and peak memory against bulk_create.")
+        imp.add_argument("--database", choices=["sqlite", "postgresql"], default="sqlite")
+        imp.add_argument("--rows", type=int, default=1_000_000)
+        imp.add_argument(
+            "--data-dir",
+            default=str(settings.DATA_DIR / "bench"),
+            help="Where the CSV files and the SQLite database live.",
+        )
+        imp.add_argument(
+            "--postgres-url",
+            default=os.environ.get(
+                "TALENTLOOP_BENCH_POSTGRES_URL",
+                "postgresql://talentloop:talentloop@127.0.0.1:5432/talentloop",
+            ),
+        )
+        imp.add_argument("--json", action="store_true", help="End with one JSON line.")
+
     def handle(self, *args: Any, **options: Any) -> None:
         if options["bench"] == "api":
             self._api(options)
+        elif options["bench"] == "import":
+            self._import(options)
+
+    def _import(self, options: dict[str, Any]) -> None:
+        from talentloop.core.bench import imports
+
+        if options["rows"] < 1:
+            raise CommandError("--rows must be at least 1.")
+        data_dir = Path(options["data_dir"])
+        data_dir.mkdir(parents=True, exist_ok=True)
+        if options["database"] == "sqlite":
+            target = imports.sqlite_target(options["rows"], data_dir)
+        else:
+            try:
+                target = imports.postgres_target(options["rows"], options["postgres_url"])
+            except Exception as error:
+                raise CommandError(
+                    f"Cannot reach PostgreSQL at {options['postgres_url']}: {error}"
+                ) from None
+        path = imports.csv_file(options["rows"], data_dir, self.stdout.write)
+        report = imports.run(target, path, log=self.stdout.write)
+        base = report["baseline"]
+        self.stdout.write(
+            f"  import: {report['rows_per_second']:,.0f} rows/s ({report['rows']:,} rows in "
+            f"{report['seconds']:.1f} s; {report['created']:,} created, {report['updated']:,} "
+            f"updated, {report['merged']:,} merged, {report['rejected']:,} rejected), peak "
+            f"memory {report['peak_memory_mb']:,.0f} MB\n"
+            f"  baseline ({base['name']}): {base['rows_per_second']:,.0f} rows/s; "
+            f"ratio {report['ratio_to_baseline']}"
+        )
+        if options["json"]:
+            self.stdout.write(json.dumps(report, separators=(",", ":")))
 
     def _api(self, options: dict[str, Any]) -> None:
         from talentloop.core.bench import api

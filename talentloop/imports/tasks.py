@@ -1,0 +1,36 @@
+"""Import jobs in the background: one task per pass; a restarted worker picks up where the
+stopped one left off (see `resume_stalled_imports_task`)."""
+
+from __future__ import annotations
+
+from django.tasks import task
+
+from talentloop.accounts.selectors import member_actor
+from talentloop.core.actor import Actor, system_actor
+from talentloop.core.errors import NotFound
+from talentloop.imports import services
+from talentloop.imports.models import ImportJob
+
+
+def _actor(job: ImportJob) -> Actor:
+    if job.created_by is not None:
+        try:
+            return member_actor(job.created_by, job.workspace)
+        except NotFound:  # the member left: the system finishes the job
+            return system_actor(job.workspace)
+    return system_actor(job.workspace)
+
+
+@task()
+def run_import_task(job_id: int, dry_run: bool) -> None:
+    job = ImportJob.objects.select_related("workspace", "created_by").filter(pk=job_id).first()
+    if job is None or job.status not in ImportJob.ACTIVE or job.is_dry_run != dry_run:
+        return  # cancelled, finished, or superseded by another pass: nothing to do
+    services.run_job(job, _actor(job))
+
+
+@task()
+def resume_stalled_imports_task() -> None:
+    """Queue again every pass whose worker stopped (killed, crashed, restarted)."""
+    for job in services.resumable_jobs():
+        run_import_task.enqueue(job.pk, job.is_dry_run)
