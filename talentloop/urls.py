@@ -8,6 +8,7 @@ urlpatterns = [
     path("candidates/", include("talentloop.candidates.urls")),
     path("compliance/", include("talentloop.compliance.urls")),
     path("duplicates/", include("talentloop.duplicates.urls")),
+    path("imports/", include("talentloop.imports.urls")),
     path("api/v1/", api.urls),
 ]
 
