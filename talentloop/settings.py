@@ -240,6 +240,8 @@ X_FRAME_OPTIONS = "DENY"
 DATA_UPLOAD_MAX_MEMORY_SIZE = env_int("TALENTLOOP_MAX_BODY_BYTES", 2 * 1024 * 1024)
 # Largest import file accepted through the UI or API (CLI imports read files in place).
 IMPORT_MAX_BYTES = env_int("TALENTLOOP_IMPORT_MAX_BYTES", 500 * 1024 * 1024)
+# Processes that validate import rows beside the one writing them (0: none).
+IMPORT_WORKERS = env_int("TALENTLOOP_IMPORT_WORKERS", max(1, min(3, (os.cpu_count() or 2) - 1)))
 # Number of proxies in front of Talentloop whose X-Forwarded-For may be trusted for audit IPs.
 TRUSTED_PROXIES = env_int("TALENTLOOP_TRUSTED_PROXIES", 0)
 

@@ -16,7 +16,10 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import multiprocessing
+import multiprocessing.pool
 import time
+from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -24,7 +27,8 @@ from itertools import islice
 from pathlib import Path
 from typing import Any
 
-from django.db import connection, transaction
+from django.conf import settings
+from django.db import connection, connections, transaction
 from django.utils import timezone
 
 from talentloop.candidates.models import (
@@ -48,6 +52,7 @@ from talentloop.imports import reading
 from talentloop.imports.models import ImportJob, ImportRowError
 
 BATCH_ROWS = 2_000
+POOL_MIN_ROWS = 20_000  # below this, starting worker processes costs more than it saves
 PROFILE_KINDS = (CandidateLink.Kind.LINKEDIN, CandidateLink.Kind.GITHUB)
 # Scalar fields a later row may fill when the stored record has them empty.
 FILLABLE = (
@@ -276,12 +281,11 @@ class Plan:
     rows: dict[int, list[int]] = field(default_factory=dict)  # id(person) -> its rows
 
 
-def plan_batch(context: Context, records: list[reading.RawRecord], *, dry_run: bool) -> Plan:
-    """Sort a batch's rows into new people, additions to stored ones and rejections."""
+def plan_batch(context: Context, rows: list[Person | Problem], *, dry_run: bool) -> Plan:
+    """Sort a batch's prepared rows into new people, additions to stored ones and rejections."""
     plan = Plan()
     people: list[Person] = []
-    for record in records:
-        prepared = prepare(context, record)
+    for prepared in rows:
         if isinstance(prepared, Problem):
             plan.problems.append(prepared)
             plan.counts.rejected += 1
@@ -638,13 +642,51 @@ def run(
     dry_run: bool,
     progress: Callable[[ImportJob, int], object] | None = None,
     batch_rows: int = BATCH_ROWS,
+    workers: int | None = None,
 ) -> ImportJob:
     """Import (or, with `dry_run`, check) the job's file or folder from its checkpoint on.
+    `workers` processes prepare rows beside this one (default: settings.IMPORT_WORKERS).
 
     `progress(job, rows)` is called after each committed batch; raising Stop from it stops the
     run there (the job stays resumable). Rows already committed are never read again.
     """
-    context = Context(
+    context = _context(actor, job)
+    files = reading.import_files(Path(job.path))
+    pool = _pool(actor, job, context.definitions, workers)
+    try:
+        for file_index, path in enumerate(files):
+            if file_index < job.checkpoint_file:
+                continue
+            after = job.checkpoint_row if file_index == job.checkpoint_file else 0
+            records = reading.iter_records(path, after_row=after)
+            clock = time.perf_counter()
+            for last_row, count, rows in _prepared(context, records, batch_rows, pool):
+                with transaction.atomic():
+                    plan = plan_batch(context, rows, dry_run=dry_run)
+                    if not dry_run:
+                        write_plan(context, plan, file_name=path.name if len(files) > 1 else "")
+                    _save_problems(job, plan.problems, path.name, dry_run=dry_run)
+                    now = time.perf_counter()
+                    _checkpoint(
+                        job, plan.counts, file_index, last_row, count, now - clock, dry_run=dry_run
+                    )
+                    clock = now
+                if progress is not None:
+                    progress(job, count)
+                if ImportJob.objects.filter(pk=job.pk, status=ImportJob.Status.CANCELLED).exists():
+                    raise Stop
+            job.checkpoint_file, job.checkpoint_row = file_index + 1, 0
+            ImportJob.objects.filter(pk=job.pk).update(
+                checkpoint_file=file_index + 1, checkpoint_row=0
+            )
+    finally:
+        if pool is not None:
+            pool.terminate()
+    return job
+
+
+def _context(actor: Actor, job: ImportJob) -> Context:
+    return Context(
         actor=actor,
         job=job,
         definitions={
@@ -652,45 +694,82 @@ def run(
         },
         apply=mappings.compile_mapping(job.mapping),
     )
-    files = reading.import_files(Path(job.path))
-    for file_index, path in enumerate(files):
-        if file_index < job.checkpoint_file:
-            continue
-        after = job.checkpoint_row if file_index == job.checkpoint_file else 0
-        file_name = path.name if len(files) > 1 else ""
-        for records in _batches(reading.iter_records(path, after_row=after), batch_rows):
-            started = time.perf_counter()
-            with transaction.atomic():
-                plan = plan_batch(context, records, dry_run=dry_run)
-                if not dry_run:
-                    write_plan(context, plan, file_name=file_name)
-                ImportRowError.objects.bulk_create(
-                    ImportRowError(
-                        job=job,
-                        is_dry_run=dry_run,
-                        file_name=path.name[:255],
-                        row=p.row,
-                        field=p.field[:100],
-                        reason=p.reason[:500],
-                    )
-                    for p in plan.problems
-                )
-                _checkpoint(
-                    job,
-                    plan.counts,
-                    file_index,
-                    records[-1].row,
-                    len(records),
-                    time.perf_counter() - started,
-                    dry_run=dry_run,
-                )
-            if progress is not None:
-                progress(job, len(records))
-            if ImportJob.objects.filter(pk=job.pk, status=ImportJob.Status.CANCELLED).exists():
-                raise Stop
-        job.checkpoint_file, job.checkpoint_row = file_index + 1, 0
-        ImportJob.objects.filter(pk=job.pk).update(checkpoint_file=file_index + 1, checkpoint_row=0)
-    return job
+
+
+def _save_problems(
+    job: ImportJob, problems: list[Problem], file_name: str, *, dry_run: bool
+) -> None:
+    ImportRowError.objects.bulk_create(
+        ImportRowError(
+            job=job,
+            is_dry_run=dry_run,
+            file_name=file_name[:255],
+            row=p.row,
+            field=p.field[:100],
+            reason=p.reason[:500],
+        )
+        for p in problems
+    )
+
+
+# --- preparing rows in other processes ----------------------------------------------------------
+# Validating a row (e-mail syntax, phone numbers through libphonenumber, URLs) costs about as
+# much as writing it, so with a second core a worker process prepares the next batches while
+# this one writes. Workers touch no database: they get the job, actor and custom field
+# definitions once, and send back plain Person / Problem objects.
+
+_worker_context: Context | None = None
+
+
+def _start_worker(actor: Actor, job: ImportJob, definitions: dict[str, Any]) -> None:
+    global _worker_context
+    _worker_context = Context(
+        actor=actor, job=job, definitions=definitions, apply=mappings.compile_mapping(job.mapping)
+    )
+
+
+def _prepare_in_worker(records: list[reading.RawRecord]) -> list[Person | Problem]:
+    assert _worker_context is not None
+    return [prepare(_worker_context, record) for record in records]
+
+
+def _pool(
+    actor: Actor, job: ImportJob, definitions: dict[str, Any], workers: int | None
+) -> multiprocessing.pool.Pool | None:
+    count = settings.IMPORT_WORKERS if workers is None else workers
+    if count < 1 or connection.in_atomic_block or job.total_rows < POOL_MIN_ROWS:
+        return None
+    # A forked child must not share the parent's database connections: close them first
+    # (the parent reconnects on its next query).
+    connections.close_all()
+    return multiprocessing.get_context("fork").Pool(
+        count, initializer=_start_worker, initargs=(actor, job, definitions)
+    )
+
+
+def _prepared(
+    context: Context,
+    records: Iterator[reading.RawRecord],
+    batch_rows: int,
+    pool: multiprocessing.pool.Pool | None,
+) -> Iterator[tuple[int, int, list[Person | Problem]]]:
+    """(last row, row count, prepared rows) per batch, in file order; with a pool, up to
+    three batches are prepared ahead (memory stays bounded: the file is never read ahead
+    further than that)."""
+    batches = _batches(records, batch_rows)
+    if pool is None:
+        for batch in batches:
+            yield batch[-1].row, len(batch), [prepare(context, r) for r in batch]
+        return
+    pending: deque[tuple[int, int, Any]] = deque()
+    for batch in batches:
+        pending.append((batch[-1].row, len(batch), pool.apply_async(_prepare_in_worker, (batch,))))
+        if len(pending) > 2:
+            last, count, result = pending.popleft()
+            yield last, count, result.get()
+    while pending:
+        last, count, result = pending.popleft()
+        yield last, count, result.get()
 
 
 def _checkpoint(

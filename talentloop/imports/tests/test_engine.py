@@ -258,3 +258,25 @@ def test_cancelling_stops_after_the_current_batch(alice_actor: Actor, tmp_path: 
     with pytest.raises(engine.Stop):
         engine.run(job, alice_actor, dry_run=False, progress=cancel, batch_rows=2)
     assert Candidate.objects.count() == 2
+
+
+@pytest.mark.django_db(transaction=True)
+def test_worker_processes_prepare_rows_to_the_same_result(
+    alice: User, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    actor = actor_for(alice)
+    monkeypatch.setattr(engine, "POOL_MIN_ROWS", 1)
+    path = _csv(tmp_path / "people.csv", ROWS * 3)  # rows 6-15 repeat the first five people
+
+    job = services.create_job(actor=actor, path=path)
+    job = services.start_now(actor=actor, job=job, dry_run=False)
+    engine.run(job, actor, dry_run=False, batch_rows=2, workers=2)
+    job.refresh_from_db()
+
+    assert (job.processed_rows, job.created, job.updated + job.merged, job.rejected) == (
+        15,
+        3,
+        9,
+        3,
+    )
+    assert Candidate.objects.filter(workspace=actor.workspace).count() == 3
