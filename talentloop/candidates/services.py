@@ -414,6 +414,42 @@ def _check_emails_free(actor: Actor, candidate: Candidate, emails: Sequence[str]
         )
 
 
+def _check_identity_free(actor: Actor, clean: Mapping[str, Any]) -> None:
+    """A new record must not repeat a stored person's phone or LinkedIn/GitHub profile (their
+    e-mail is checked by `_check_emails_free` and a unique constraint)."""
+    numbers = [number for number, _ in clean.get("phones", [])]
+    profiles = [
+        url
+        for url, kind in clean.get("links", [])
+        if kind in (CandidateLink.Kind.LINKEDIN, CandidateLink.Kind.GITHUB)
+    ]
+    lookups: list[tuple[str, Any]] = []
+    if numbers:
+        lookups.append(
+            (
+                "phones",
+                CandidatePhone.objects.filter(workspace=actor.workspace, number__in=numbers)
+                .values_list("number", "candidate_id")
+                .first(),
+            )
+        )
+    if profiles:
+        lookups.append(
+            (
+                "links",
+                CandidateLink.objects.filter(workspace=actor.workspace, url__in=profiles)
+                .values_list("url", "candidate_id")
+                .first(),
+            )
+        )
+    for field, taken in lookups:
+        if taken:
+            value, owner_id = taken
+            raise Conflict(
+                f"{value} already belongs to candidate {owner_id}.", field=field, code="duplicate"
+            )
+
+
 def _get_or_create_tags(actor: Actor, names: Sequence[str]) -> list[Tag]:
     keys = {name.casefold(): name for name in names}
     existing = {
@@ -443,10 +479,12 @@ def _require(actor: Actor, capability: Capability) -> None:
 def create_candidate(*, actor: Actor, data: Mapping[str, Any]) -> Candidate:
     """Create a candidate with contacts, tags and custom fields; audit it and start its timeline.
 
-    Raises InvalidInput (with the field) for bad values and Conflict when an e-mail is taken.
+    Raises InvalidInput (with the field) for bad values, and Conflict when an e-mail, phone or
+    LinkedIn/GitHub profile already identifies a stored candidate (update that one instead).
     """
     _require(actor, Capability.EDIT_CANDIDATES)
     clean = _clean(actor, data, creating=True)
+    _check_identity_free(actor, clean)
     scalars = {k: v for k, v in clean.items() if k not in {"emails", "phones", "links", "tags"}}
     scalars["custom_fields"] = {
         k: v for k, v in scalars.get("custom_fields", {}).items() if v is not None

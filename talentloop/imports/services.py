@@ -17,6 +17,7 @@ from django.utils import timezone
 from talentloop.accounts.roles import Capability
 from talentloop.candidates.models import CustomFieldDefinition, Source
 from talentloop.candidates.services import clean_tag_names
+from talentloop.compliance.models import AuditEvent
 from talentloop.core.actor import Actor
 from talentloop.core.errors import Conflict, Forbidden, InvalidInput, TalentloopError
 from talentloop.imports import engine, mapping, reading
@@ -190,7 +191,26 @@ def run_job(
     job.status = ImportJob.Status.CHECKED if dry_run else ImportJob.Status.DONE
     job.finished_at = timezone.now()
     job.save(update_fields=["status", "finished_at"])
+    if not dry_run and (job.created or job.updated or job.merged):
+        from talentloop.imports.tasks import suggest_import_duplicates_task
+
+        transaction.on_commit(lambda: suggest_import_duplicates_task.enqueue(job.pk))
     return job
+
+
+def touched_candidates(job: ImportJob) -> list[int]:
+    """The candidates the import created or updated, from its audit rows (one per batch)."""
+    touched: set[int] = set()
+    events = AuditEvent.objects.filter(
+        workspace_id=job.workspace_id,
+        action=AuditEvent.Action.CANDIDATES_IMPORTED,
+        target_type=ImportJob._meta.model_name,
+        target_id=job.pk,
+    ).values_list("extra", flat=True)
+    for extra in events.iterator(chunk_size=100):
+        touched.update(extra.get("created", []))
+        touched.update(extra.get("updated", []))
+    return sorted(touched)
 
 
 def start_now(*, actor: Actor, job: ImportJob, dry_run: bool) -> ImportJob:

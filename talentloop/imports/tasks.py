@@ -34,3 +34,25 @@ def resume_stalled_imports_task() -> None:
     """Queue again every pass whose worker stopped (killed, crashed, restarted)."""
     for job in services.resumable_jobs():
         run_import_task.enqueue(job.pk, job.is_dry_run)
+
+
+# Past this many touched candidates a workspace scan (blocking keys, near-linear) is cheaper
+# than checking each one against its blocks.
+SCAN_ABOVE = 20_000
+
+
+@task()
+def suggest_import_duplicates_task(job_id: int) -> None:
+    """Fuzzy duplicates (names, nicknames, typos …) of the candidates an import created or
+    updated go to the review queue; identity matches were already merged by the import."""
+    from talentloop.duplicates.services import check_candidate, start_scan
+
+    job = ImportJob.objects.select_related("workspace").filter(pk=job_id).first()
+    if job is None:
+        return
+    touched = services.touched_candidates(job)
+    if len(touched) > SCAN_ABOVE:
+        start_scan(actor=system_actor(job.workspace))
+        return
+    for candidate_id in touched:
+        check_candidate(candidate_id=candidate_id)

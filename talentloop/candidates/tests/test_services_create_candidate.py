@@ -280,3 +280,49 @@ def test_api_key_creates_candidates_without_owner(acme: Workspace) -> None:
 
     assert candidate.owner_id is None
     assert AuditEvent.objects.get().actor_label == "system"
+
+
+@pytest.mark.parametrize(
+    ("first", "second", "field"),
+    [
+        (
+            {"phones": [{"number": "+1 415 555 2671"}]},
+            {"phones": [{"number": "(415) 555-2671"}]},
+            "phones",
+        ),
+        (
+            {"links": [{"url": "https://www.linkedin.com/in/ada-l"}]},
+            {"links": [{"url": "linkedin.com/in/ada-l/"}]},
+            "links",
+        ),
+    ],
+)
+def test_a_stored_persons_phone_or_profile_refuses_a_second_record(
+    alice_actor: Actor, first: dict[str, Any], second: dict[str, Any], field: str
+) -> None:
+    stored = create_candidate(actor=alice_actor, data={"first_name": "Ada", **first})
+
+    with pytest.raises(Conflict) as error:
+        create_candidate(actor=alice_actor, data={"first_name": "Ada", **second})
+
+    assert error.value.field == field
+    assert error.value.message.endswith(f"already belongs to candidate {stored.pk}.")
+    assert Candidate.objects.count() == 1
+
+
+def test_a_shared_company_website_is_not_an_identity(alice_actor: Actor) -> None:
+    site = {"links": [{"url": "https://acme.example.com"}]}
+    create_candidate(actor=alice_actor, data={"first_name": "Ada", **site})
+
+    create_candidate(actor=alice_actor, data={"first_name": "Grace", **site})
+
+    assert Candidate.objects.count() == 2
+
+
+def test_another_workspaces_phone_is_no_conflict(alice_actor: Actor, charlie_actor: Actor) -> None:
+    phone = {"phones": [{"number": "+1 415 555 2671"}]}
+    create_candidate(actor=charlie_actor, data={"first_name": "Ada", **phone})
+
+    create_candidate(actor=alice_actor, data={"first_name": "Ada", **phone})
+
+    assert Candidate.objects.count() == 2

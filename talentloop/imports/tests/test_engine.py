@@ -280,3 +280,28 @@ def test_worker_processes_prepare_rows_to_the_same_result(
         3,
     )
     assert Candidate.objects.filter(workspace=actor.workspace).count() == 3
+
+
+def test_fuzzy_duplicates_of_imported_people_reach_the_review_queue(
+    alice_actor: Actor,
+    candidate_factory: Callable[..., Candidate],
+    tmp_path: Path,
+    django_capture_on_commit_callbacks: Any,
+) -> None:
+    from talentloop.duplicates.models import DuplicateSuggestion
+    from talentloop.duplicates.services import check_candidate
+
+    stored = candidate_factory(
+        first_name="Robert", last_name="Smith", current_title="Engineer", city="Berlin"
+    )
+    check_candidate(candidate_id=stored.pk)
+    rows = [["Bob", "Smith", "bob@smith.test", "", "", "Engineer", ""]]
+    job = services.create_job(actor=alice_actor, path=_csv(tmp_path / "p.csv", rows, HEADER))
+    job = services.start_now(actor=alice_actor, job=job, dry_run=False)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        services.run_job(job, alice_actor)
+
+    (imported,) = services.touched_candidates(job)
+    suggestion = DuplicateSuggestion.objects.get()
+    assert {suggestion.left_id, suggestion.right_id} == {stored.pk, imported}
