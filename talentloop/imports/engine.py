@@ -31,6 +31,7 @@ from django.conf import settings
 from django.db import connection, connections, transaction
 from django.utils import timezone
 
+from talentloop.candidates import search
 from talentloop.candidates.models import (
     Activity,
     Candidate,
@@ -147,6 +148,8 @@ class Person:
             if value not in (None, "") and self.fields.get(name) in (None, ""):
                 self.fields[name] = value
         _extend(self.emails, other.emails)
+        if self.candidate_id is None:  # a new record: its words may have grown
+            self.fields["search_text"] = _search_text(self.fields, self.emails)
         _extend(self.phones, other.phones)
         _extend(self.links, other.links)
         _extend(self.tags, other.tags)
@@ -218,6 +221,7 @@ def prepare(context: Context, record: reading.RawRecord) -> Person | Problem:
         )
     }
     fields["years_experience"] = clean.get("years_experience")
+    fields["search_text"] = _search_text(fields, clean.get("emails", []))
     return Person(
         candidate_id=None,
         row=record.row,
@@ -227,6 +231,16 @@ def prepare(context: Context, record: reading.RawRecord) -> Person | Problem:
         links=list(clean.get("links", [])),
         tags=list(clean.get("tags", [])),
         custom={k: v for k, v in clean.get("custom_fields", {}).items() if v is not None},
+    )
+
+
+def _search_text(fields: Mapping[str, Any], emails: Iterable[str]) -> str:
+    return build_search_text(
+        fields["first_name"],
+        fields["last_name"],
+        " ".join(emails),
+        fields["current_title"],
+        fields["current_company"],
     )
 
 
@@ -371,6 +385,8 @@ def _tag_ids(context: Context, names: Iterable[str], now: dt.datetime) -> dict[s
 
 
 def _json(value: Any) -> str:
+    if not value:
+        return "{}"
     return json.dumps(value, separators=(",", ":"))
 
 
@@ -429,13 +445,7 @@ def write_plan(context: Context, plan: Plan, *, file_name: str) -> None:
                 "{}",
                 False,
                 False,
-                build_search_text(
-                    f["first_name"],
-                    f["last_name"],
-                    " ".join(person.emails),
-                    f["current_title"],
-                    f["current_company"],
-                ),
+                f["search_text"],
                 stamp,
                 stamp,
             )
@@ -446,7 +456,12 @@ def write_plan(context: Context, plan: Plan, *, file_name: str) -> None:
                 person, Activity.Type.CREATED, f"Imported by {label}", actor, stamp, plan, job.pk
             )
         )
-    bulk.insert_rows(Candidate._meta.db_table, CANDIDATE_COLUMNS, candidates)
+    if candidates:
+        search.insert_indexed(
+            lambda: bulk.insert_rows(Candidate._meta.db_table, CANDIDATE_COLUMNS, candidates),
+            ids[0],
+            ids[-1],
+        )
     _insert_contacts(contacts, missing_only=False)
 
     if plan.stored:
@@ -486,14 +501,14 @@ def _activity(
     import_id: int,
 ) -> tuple[Any, ...]:
     rows = plan.rows.get(id(person), [person.row])
-    payload = {"import_id": import_id, "rows": rows[:20]}
+    payload = f'{{"import_id":{import_id},"rows":[{",".join(map(str, rows[:20]))}]}}'
     return (
         person.candidate_id,
         kind,
         Activity.Channel.INTERNAL,
         actor.user_id,
         summary[:500],
-        _json(payload),
+        payload,
         stamp,
         stamp,
     )

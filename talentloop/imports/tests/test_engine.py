@@ -305,3 +305,20 @@ def test_fuzzy_duplicates_of_imported_people_reach_the_review_queue(
     (imported,) = services.touched_candidates(job)
     suggestion = DuplicateSuggestion.objects.get()
     assert {suggestion.left_id, suggestion.right_id} == {stored.pk, imported}
+
+
+def test_imported_people_are_found_by_search(alice_actor: Actor, tmp_path: Path) -> None:
+    from talentloop.candidates.selectors import candidate_page, parse_filters
+
+    _run(alice_actor, _csv(tmp_path / "people.csv", ROWS))
+    Candidate.objects.create(
+        workspace=alice_actor.workspace, first_name="Later", search_text="later"
+    )
+
+    def found(text: str) -> list[str]:
+        rows, _ = candidate_page(alice_actor, parse_filters(text=text))
+        return sorted(row["first_name"] for row in rows)
+
+    assert found("lovelace") == ["Ada"]
+    assert found("navy") == ["Grace"]  # the e-mail's words
+    assert found("later") == ["Later"]  # the insert trigger is back for everyone else
