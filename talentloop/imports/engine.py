@@ -68,20 +68,12 @@ FILLABLE = (
     "seniority",
     "years_experience",
 )
+TEXT_FIELDS = ("first_name", *(name for name in FILLABLE if name != "years_experience"))
 CANDIDATE_COLUMNS = (
     "id",
     "workspace_id",
     "first_name",
-    "last_name",
-    "headline",
-    "city",
-    "region",
-    "country",
-    "timezone",
-    "current_title",
-    "current_company",
-    "seniority",
-    "years_experience",
+    *FILLABLE,
     "source",
     "source_detail",
     "owner_id",
@@ -203,23 +195,8 @@ def prepare(context: Context, record: reading.RawRecord) -> Person | Problem:
         )
     except TalentloopError as error:
         return Problem(record.row, error.field or "", error.message)
-    fields = {
-        name: clean.get(name, "")
-        for name in (
-            "first_name",
-            "last_name",
-            "headline",
-            "city",
-            "region",
-            "country",
-            "timezone",
-            "current_title",
-            "current_company",
-            "seniority",
-            "source",
-            "source_detail",
-        )
-    }
+    fields: dict[str, Any] = {name: clean.get(name, "") for name in TEXT_FIELDS}
+    fields["source"], fields["source_detail"] = clean["source"], clean.get("source_detail", "")
     fields["years_experience"] = clean.get("years_experience")
     fields["search_text"] = _search_text(fields, clean.get("emails", []))
     return Person(
@@ -432,16 +409,7 @@ def write_plan(context: Context, plan: Plan, *, file_name: str) -> None:
             (
                 candidate_id,
                 workspace_id,
-                f["first_name"],
-                f["last_name"],
-                f["headline"],
-                f["city"],
-                f["region"],
-                f["country"],
-                f["timezone"],
-                f["current_title"],
-                f["current_company"],
-                f["seniority"],
+                *(f[name] for name in TEXT_FIELDS),
                 _years(f["years_experience"]),
                 f["source"],
                 f["source_detail"],
