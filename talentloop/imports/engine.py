@@ -54,6 +54,9 @@ from talentloop.imports.models import ImportJob, ImportRowError
 
 BATCH_ROWS = 2_000
 POOL_MIN_ROWS = 20_000  # below this, starting worker processes costs more than it saves
+# A worker that takes this long over one batch is stuck: the run fails (and can be resumed)
+# rather than wait forever.
+WORKER_TIMEOUT = 600
 PROFILE_KINDS = (CandidateLink.Kind.LINKEDIN, CandidateLink.Kind.GITHUB)
 # Scalar fields a later row may fill when the stored record has them empty.
 FILLABLE = (
@@ -777,10 +780,10 @@ def _prepared(
         pending.append((batch[-1].row, len(batch), pool.apply_async(_prepare_in_worker, (batch,))))
         if len(pending) > 2:
             last, count, result = pending.popleft()
-            yield last, count, result.get()
+            yield last, count, result.get(timeout=WORKER_TIMEOUT)
     while pending:
         last, count, result = pending.popleft()
-        yield last, count, result.get()
+        yield last, count, result.get(timeout=WORKER_TIMEOUT)
 
 
 def _checkpoint(
