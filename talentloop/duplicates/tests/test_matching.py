@@ -183,3 +183,20 @@ def test_email_and_company_keys() -> None:
     )
 
     assert keys == {"n:L000:a", "n:A500:l", "l:A500:boston", "c:acme:anne", "e:annlee"}
+
+
+def test_the_same_common_name_in_another_city_at_another_employer_is_not_suggested() -> None:
+    berlin = Person(first_name="John", last_name="Smith", city="Berlin", company="Initech")
+    munich = Person(first_name="John", last_name="Smith", city="Munich", company="Globex")
+
+    match = compare(berlin, munich)
+
+    assert match.score < 0.75
+    assert match.evidence[-1]["field"] == "city+company"
+
+
+def test_the_same_name_at_the_same_employer_elsewhere_is_still_suggested() -> None:
+    berlin = Person(first_name="John", last_name="Smith", city="Berlin", company="Initech")
+    moved = Person(first_name="John", last_name="Smith", city="Munich", company="Initech")
+
+    assert compare(berlin, moved).score >= 0.75
