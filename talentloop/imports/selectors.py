@@ -10,14 +10,15 @@ from talentloop.core.errors import Forbidden, NotFound
 from talentloop.imports.models import ImportJob, ImportMapping, ImportRowError
 
 
-def _require_view(actor: Actor) -> None:
+def require_importer(actor: Actor) -> None:
+    """Importing, and seeing imports, takes the right to edit candidates."""
     if not actor.can(Capability.EDIT_CANDIDATES):
         raise Forbidden("Your role does not allow importing candidates.")
 
 
 def access_import(actor: Actor, job_id: int) -> ImportJob:
     """The workspace's import job, or NotFound (another workspace's answers the same)."""
-    _require_view(actor)
+    require_importer(actor)
     job = (
         ImportJob.objects.select_related("created_by")
         .filter(pk=job_id, workspace=actor.workspace)
@@ -31,7 +32,7 @@ def access_import(actor: Actor, job_id: int) -> ImportJob:
 
 
 def recent_imports(actor: Actor, *, limit: int = 50) -> list[ImportJob]:
-    _require_view(actor)
+    require_importer(actor)
     return list(
         ImportJob.objects.filter(workspace=actor.workspace)
         .select_related("created_by")
@@ -44,12 +45,12 @@ def row_errors(job: ImportJob, *, dry_run: bool) -> QuerySet[ImportRowError]:
 
 
 def saved_mappings(actor: Actor) -> list[ImportMapping]:
-    _require_view(actor)
+    require_importer(actor)
     return list(ImportMapping.objects.filter(workspace=actor.workspace).order_by("name"))
 
 
 def access_mapping(actor: Actor, mapping_id: int) -> ImportMapping:
-    _require_view(actor)
+    require_importer(actor)
     found = (
         ImportMapping.objects.filter(pk=mapping_id, workspace=actor.workspace).first()
         if isinstance(mapping_id, int) and 0 < mapping_id < 2**63

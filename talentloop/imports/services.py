@@ -14,19 +14,14 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
-from talentloop.accounts.roles import Capability
 from talentloop.candidates.models import CustomFieldDefinition, Source
 from talentloop.candidates.services import clean_tag_names
 from talentloop.compliance.models import AuditEvent
 from talentloop.core.actor import Actor
-from talentloop.core.errors import Conflict, Forbidden, InvalidInput, TalentloopError
+from talentloop.core.errors import Conflict, InvalidInput, TalentloopError
 from talentloop.imports import engine, mapping, reading
 from talentloop.imports.models import ImportJob, ImportMapping, ImportRowError
-
-
-def _require(actor: Actor) -> None:
-    if not actor.can(Capability.EDIT_CANDIDATES):
-        raise Forbidden("Your role does not allow importing candidates.")
+from talentloop.imports.selectors import require_importer
 
 
 def custom_field_keys(actor: Actor) -> list[str]:
@@ -49,7 +44,7 @@ def create_job(
 ) -> ImportJob:
     """An import of the file or folder at `path`, its columns read and a mapping suggested
     (or `column_mapping` checked). Raises InvalidInput when the file cannot be read."""
-    _require(actor)
+    require_importer(actor)
     if source not in Source.values:
         raise InvalidInput(f"Source is one of: {', '.join(Source.values)}.", field="source")
     try:
@@ -104,7 +99,7 @@ def set_mapping(
 ) -> ImportJob:
     """Change the job's column mapping (and batch tags) before it runs; optionally save the
     mapping for the workspace under `save_as`."""
-    _require(actor)
+    require_importer(actor)
     if job.status not in (ImportJob.Status.DRAFT, ImportJob.Status.CHECKED):
         raise Conflict("The import has started; its mapping can no longer change.")
     job.mapping = _checked_mapping(column_mapping, job.headers, custom_field_keys(actor))
@@ -119,7 +114,7 @@ def set_mapping(
 
 
 def save_mapping(*, actor: Actor, name: str, column_mapping: Mapping[str, str]) -> ImportMapping:
-    _require(actor)
+    require_importer(actor)
     name = name.strip()
     if not name or len(name) > 100:
         raise InvalidInput("A name is 1 to 100 characters.", field="name")
@@ -140,7 +135,7 @@ def queue_job(*, actor: Actor, job: ImportJob, dry_run: bool) -> ImportJob:
     """Queue the dry run or the import for the worker."""
     from talentloop.imports.tasks import run_import_task
 
-    _require(actor)
+    require_importer(actor)
     job = ImportJob.objects.select_for_update().get(pk=job.pk)
     if job.status in ImportJob.ACTIVE:
         raise Conflict("This import is already running.")
@@ -215,7 +210,7 @@ def touched_candidates(job: ImportJob) -> list[int]:
 
 def start_now(*, actor: Actor, job: ImportJob, dry_run: bool) -> ImportJob:
     """Prepare the job for a pass run in this process (the CLI), as queue_job would."""
-    _require(actor)
+    require_importer(actor)
     with transaction.atomic():
         job = ImportJob.objects.select_for_update().get(pk=job.pk)
         if job.status in ImportJob.ACTIVE and job.is_dry_run == dry_run:
@@ -246,7 +241,7 @@ def upload_dir() -> Path:
 def save_upload(*, actor: Actor, name: str, chunks: Iterable[bytes], size: int) -> Path:
     """Store an uploaded file under DATA_DIR/imports/<random>/ and return its path. The name
     is reduced to its last component (no path can escape the folder)."""
-    _require(actor)
+    require_importer(actor)
     limit = settings.IMPORT_MAX_BYTES
     if size > limit:
         raise InvalidInput(f"The file is larger than {limit // 1_000_000} MB.", field="file")
@@ -290,7 +285,7 @@ def create_job_from_upload(
 @transaction.atomic
 def cancel_job(*, actor: Actor, job: ImportJob) -> ImportJob:
     """Stop a queued or running pass after its current batch; rows written stay."""
-    _require(actor)
+    require_importer(actor)
     job = ImportJob.objects.select_for_update().get(pk=job.pk)
     if job.status in (ImportJob.Status.DONE, ImportJob.Status.CANCELLED):
         return job
