@@ -114,19 +114,36 @@ def run(target: Target, csv_path: Path, *, log: Callable[[str], None]) -> dict[s
     if process.returncode != 0:
         raise RuntimeError(f"talentloop import failed with exit code {process.returncode}")
     wall = time.perf_counter() - started
-    peak_kb = usage.ru_maxrss
     job = json.loads(
         _talentloop(target, "bench_import_probe", "last-import").strip().splitlines()[-1]
     )
+    return summarize(target.database, job, baseline, peak_kb=usage.ru_maxrss, wall=wall)
+
+
+def summarize(
+    database: str,
+    job: dict[str, Any],
+    baseline: dict[str, Any],
+    *,
+    peak_kb: int,
+    wall: float,
+) -> dict[str, Any]:
+    """The report of a run from the import's figures (`bench_import_probe last-import`), the
+    baseline's, and the import process's peak memory (ru_maxrss: kB on Linux)."""
     rows = job["processed_rows"]
     rps = rows / job["seconds"] if job["seconds"] else 0.0
+    peak_mb = round(peak_kb / 1024, 1)
     return {
-        "database": target.database,
+        # The keys the issue asks for; the longer names below came first and stay.
+        "database": database,
         "rows": rows,
+        "rows_per_s": round(rps, 1),
+        "baseline_rows_per_s": baseline["rows_per_second"],
+        "peak_rss_mb": peak_mb,
         "rows_per_second": round(rps, 1),
         "seconds": round(job["seconds"], 2),
         "wall_seconds": round(wall, 2),
-        "peak_memory_mb": round(peak_kb / 1024, 1),
+        "peak_memory_mb": peak_mb,
         "created": job["created"],
         "updated": job["updated"],
         "merged": job["merged"],
