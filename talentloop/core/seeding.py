@@ -650,28 +650,37 @@ def write_candidates_csv(
     exact_duplicates: float = 0.05,
     fuzzy_duplicates: float = 0.05,
     progress: Callable[[int], object] | None = None,
+    origins: list[int] | None = None,
 ) -> dict[str, int]:
     """Write `count` rows of a realistic candidate export (headers as a spreadsheet would have
     them) for `talentloop bench import`. A share of rows repeat an earlier person: exactly (the
     same e-mail, upper-cased, with the rest blank or changed) or fuzzily (a nickname or typo in
     the name, another e-mail: the same person to a human, a different record to identity keys).
-    Returns how many rows of each kind it wrote."""
+    Returns how many rows of each kind it wrote.
+
+    `origins`, when given, gets one entry per row: the index of the row that person first
+    appeared in (the row's own index for a new person), the ground truth of `bench dedupe`.
+    It does not change what is written."""
     rng = random.Random(seed)
     pools = Pools.build(seed)
     writer = csv.writer(stream)
     writer.writerow(CSV_HEADER)
-    people: list[list[str]] = []  # a sample of earlier rows to repeat
+    # A sample of earlier rows to repeat, each with its index. rng.choice draws by length
+    # only, so pairing rows with their index leaves the random stream (and the file) as is.
+    people: list[tuple[int, list[str]]] = []
     kinds = {"unique": 0, "exact": 0, "fuzzy": 0}
     for index in range(count):
         roll = rng.random()
         if people and roll < exact_duplicates:
-            row = list(rng.choice(people))
+            origin, copied = rng.choice(people)
+            row = list(copied)
             row[2] = row[2].upper()  # the same address, written differently
             row[3] = ""  # no phone this time
             row[5] = rng.choice(TITLES[rng.choice(list(TITLES))])  # a newer title
             kinds["exact"] += 1
         elif people and roll < exact_duplicates + fuzzy_duplicates:
-            row = list(rng.choice(people))
+            origin, copied = rng.choice(people)
+            row = list(copied)
             first = row[0]
             row[0] = _NICKNAMES.get(first) or _typo(first, rng)
             row[2] = f"{_words(row[0]).replace(' ', '.')}.{index}@mail.example.org"
@@ -697,11 +706,14 @@ def write_candidates_csv(
                 "; ".join(rng.sample(SKILLS[family], k=min(3, len(SKILLS[family])))),
             ]
             kinds["unique"] += 1
+            origin = index
             if len(people) < 50_000:
-                people.append(row)
+                people.append((index, row))
             else:
-                people[rng.randrange(len(people))] = row
+                people[rng.randrange(len(people))] = (index, row)
         writer.writerow(row)
+        if origins is not None:
+            origins.append(origin)
         if progress and index % 10_000 == 9_999:
             progress(10_000)
     if progress:

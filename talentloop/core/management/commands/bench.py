@@ -10,7 +10,10 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 
 class Command(BaseCommand):
-    help = "Benchmarks. `bench api`: list, filtered list and profile latency at N candidates."
+    help = (
+        "Benchmarks. `bench api`: list, filtered list and profile latency at N candidates; "
+        "`bench import`: import rows/s; `bench dedupe`: duplicate scan precision and recall."
+    )
 
     def add_arguments(self, parser: CommandParser) -> None:
         sub = parser.add_subparsers(dest="bench", required=True)
@@ -51,11 +54,81 @@ class Command(BaseCommand):
         )
         imp.add_argument("--json", action="store_true", help="End with one JSON line.")
 
+        dedupe = sub.add_parser(
+            "dedupe", help="Precision, recall and time of the duplicate scan on known duplicates."
+        )
+        dedupe.add_argument(
+            "--dataset",
+            choices=["febrl1", "febrl2", "febrl3", "febrl4", "generated"],
+            default="febrl4",
+        )
+        dedupe.add_argument("--database", choices=["sqlite", "postgresql"], default="sqlite")
+        dedupe.add_argument(
+            "--rows", type=int, default=None, help="For --dataset generated (default 1,000,000)."
+        )
+        dedupe.add_argument(
+            "--data-dir",
+            default=str(settings.DATA_DIR / "bench"),
+            help="Where the import files and the SQLite databases live.",
+        )
+        dedupe.add_argument(
+            "--postgres-url",
+            default=os.environ.get(
+                "TALENTLOOP_BENCH_POSTGRES_URL",
+                "postgresql://talentloop:talentloop@127.0.0.1:5432/talentloop",
+            ),
+        )
+        dedupe.add_argument("--json", action="store_true", help="End with one JSON line.")
+
     def handle(self, *args: Any, **options: Any) -> None:
         if options["bench"] == "api":
             self._api(options)
         elif options["bench"] == "import":
             self._import(options)
+        elif options["bench"] == "dedupe":
+            self._dedupe(options)
+
+    def _dedupe(self, options: dict[str, Any]) -> None:
+        from talentloop.core.bench import dedupe
+        from talentloop.core.bench.api import Target
+
+        dataset, rows = options["dataset"], options["rows"]
+        if dataset != "generated" and rows is not None:
+            raise CommandError("--rows is for --dataset generated (a FEBRL set is used whole).")
+        rows = 1_000_000 if rows is None else rows
+        if rows < 2:
+            raise CommandError("--rows must be at least 2.")
+        data_dir = Path(options["data_dir"])
+        data_dir.mkdir(parents=True, exist_ok=True)
+        server = options["postgres_url"]
+
+        def make_target(name: str, rows: int, *, fresh: bool) -> Target:
+            if options["database"] == "sqlite":
+                return dedupe.sqlite_target(name, rows, data_dir, fresh=fresh)
+            try:
+                return dedupe.postgres_target(name, rows, server, fresh=fresh)
+            except Exception as error:
+                raise CommandError(f"Cannot reach PostgreSQL at {server}: {error}") from None
+
+        try:
+            report = dedupe.run(dataset, rows, data_dir, make_target, log=self.stdout.write)
+        except FileNotFoundError as error:
+            raise CommandError(str(error)) from None
+        base = report["baseline"]
+        self.stdout.write(
+            f"  {report['dataset']} on {report['database']}: {report['records']:,} records "
+            f"({report['rejected']:,} rows rejected by the import, {report['merged']:,} merged)\n"
+            f"  scan: {report['seconds']:.1f} s ({report['records_per_s'] or 0:,.0f} records/s), "
+            f"threshold {report['threshold']}\n"
+            f"  precision {report['precision']:.3f}, recall {report['recall']:.3f}, "
+            f"F1 {report['f1']:.3f} ({report['true_positives']:,} of {report['suggested_pairs']:,} "
+            f"suggested pairs true; {report['true_pairs']:,} true pairs among the records, "
+            f"{report['true_pairs_in_file']:,} in the file)\n"
+            f"  baseline ({base['name']}): precision {base['precision']:.3f}, recall "
+            f"{base['recall']:.3f}, F1 {base['f1']:.3f} ({base['suggested']:,} pairs)"
+        )
+        if options["json"]:
+            self.stdout.write(json.dumps(report, separators=(",", ":")))
 
     def _import(self, options: dict[str, Any]) -> None:
         from talentloop.core.bench import imports
