@@ -101,8 +101,8 @@ class BlockingKey(models.Model):
 class DuplicateScan(models.Model):
     """A scan of a whole workspace, with its checkpoint (resumable) and progress (for the UI).
 
-    First it indexes every live candidate's blocking keys in id order (`last_candidate_id`),
-    then it compares within each key's block in key order (`last_key`).
+    First it reads every live candidate (blocking keys, value statistics, a fresh key index),
+    then it compares within each key's block in key order (`last_key` is the checkpoint).
     """
 
     class Status(models.TextChoices):
@@ -128,6 +128,8 @@ class DuplicateScan(models.Model):
     last_candidate_id = models.BigIntegerField(default=0)
     last_key = models.CharField(max_length=80, blank=True)
     suggestions_found = models.PositiveIntegerField(default=0)
+    # How common each value is (matching.Stats), for weighing single checks until the next scan.
+    statistics = models.JSONField(default=dict, blank=True)
     error = models.TextField(blank=True)
     started_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"

@@ -53,6 +53,7 @@ PERSON_COLUMNS = (
     "country",
     "current_company",
     "current_title",
+    "custom_fields",
 )
 
 
@@ -66,6 +67,21 @@ def person_of(row: dict[str, Any]) -> Person:
         country=row["country"],
         company=row["current_company"],
         title=row["current_title"],
+        custom=custom_values(row.get("custom_fields") or {}),
+    )
+
+
+def custom_values(fields: dict[str, Any]) -> tuple[tuple[str, str], ...]:
+    """Custom field values that can tell people apart, as text: text, numbers and dates. A
+    yes/no or a list of choices is shared by too many people to say who someone is."""
+    return tuple(
+        sorted(
+            (key, str(value).strip())
+            for key, value in fields.items()
+            if isinstance(value, str | int | float)
+            and not isinstance(value, bool)
+            and str(value).strip()
+        )
     )
 
 

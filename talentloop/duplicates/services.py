@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import bisect
 import datetime as dt
-from collections.abc import Callable, Iterable, Mapping, Sequence
+import math
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
@@ -11,7 +14,6 @@ from django.apps import apps
 from django.conf import settings
 from django.db import IntegrityError, models, transaction
 from django.utils import timezone
-from rapidfuzz import fuzz, process
 
 from talentloop.accounts.roles import Capability
 from talentloop.candidates.models import Activity, Candidate, CandidateEmail, CandidatePhone
@@ -23,6 +25,7 @@ from talentloop.candidates.services import (
     update_candidate,
 )
 from talentloop.compliance import audit
+from talentloop.core import bulk
 from talentloop.core.actor import Actor
 from talentloop.core.errors import Conflict, Forbidden, InvalidInput, NotFound
 from talentloop.duplicates import matching
@@ -36,19 +39,19 @@ from talentloop.duplicates.selectors import (
     undo_deadline,
 )
 
-# Candidates indexed per transaction, and blocking-key rows compared per read: each is one
-# checkpoint, so a killed worker redoes at most one batch.
-INDEX_BATCH = 2_000
-COMPARE_BATCH = 10_000
-# Members of a block compared with each one (after sorting by name). Blocks are small for
-# most keys; a common surname sound + initial can hold thousands at 1M candidates.
-WINDOW = 50
-# Cheap name pre-filter (token-sorted edit ratio, 0-100) before the full comparison.
-PREFILTER = 60
+# Candidates read per query while a scan loads the workspace.
+LOAD_BATCH = 5_000
+# A block is compared pair by pair up to this size; a larger one is sorted by name and each
+# member compared with the next WINDOW (the sorted-neighbourhood method), O(n x WINDOW).
+WINDOW = 10
+# Blocks compared between two checkpoints (each commits its suggestions and the last key).
+COMPARE_BATCH = 20_000
 # A per-candidate check looks at no more partners than this.
 MAX_PARTNERS = 2_000
 # A running scan whose heartbeat is older than this is taken as dead, and resumed.
 STALE_AFTER = dt.timedelta(minutes=5)
+# Blocking-key rows written per statement when a scan refreshes the index.
+KEY_BATCH = 10_000
 
 
 def _require(actor: Actor, capability: Capability) -> None:
@@ -80,35 +83,26 @@ def _persons(ids: Iterable[int]) -> dict[int, matching.Person]:
     return found
 
 
-def score_block(
-    ids: Sequence[int],
-    persons: Mapping[int, matching.Person],
-    *,
-    threshold: float,
-    seen: set[tuple[int, int]],
-) -> list[Scored]:
-    """Pairs of one block scoring at least `threshold`, each pair once across calls (`seen`).
+_stats_cache: dict[int, tuple[int, matching.Stats]] = {}
 
-    Members are sorted by name and each is compared with the next WINDOW ones that pass the
-    cheap pre-filter, so a block of n costs O(n x WINDOW), not O(n^2).
-    """
-    members = sorted((matching.sort_text(persons[i]), i) for i in ids if i in persons)
-    texts = [text for text, _ in members]
-    found: list[Scored] = []
-    for index, (text, left_id) in enumerate(members):
-        window = texts[index + 1 : index + 1 + WINDOW]
-        for _, _, offset in process.extract(
-            text, window, scorer=fuzz.token_sort_ratio, score_cutoff=PREFILTER, limit=None
-        ):
-            right_id = members[index + 1 + offset][1]
-            pair = (min(left_id, right_id), max(left_id, right_id))
-            if pair in seen:
-                continue
-            seen.add(pair)
-            match = matching.compare(persons[pair[0]], persons[pair[1]])
-            if match.score >= threshold:
-                found.append((*pair, match))
-    return found
+
+def workspace_stats(workspace_id: int) -> matching.Stats:
+    """The value statistics of the workspace's last finished scan (defaults before the first),
+    read once per process and scan."""
+    last = (
+        DuplicateScan.objects.filter(workspace_id=workspace_id, status=DuplicateScan.Status.DONE)
+        .order_by("-finished_at", "-id")
+        .values_list("id", flat=True)
+        .first()
+    )
+    if last is None:
+        return matching.NO_STATS
+    cached = _stats_cache.get(workspace_id)
+    if cached is None or cached[0] != last:
+        data = DuplicateScan.objects.filter(pk=last).values_list("statistics", flat=True).get()
+        cached = (last, matching.Stats.from_json(data or {}))
+        _stats_cache[workspace_id] = cached
+    return cached[1]
 
 
 def _suggest(workspace_id: int, scored: Iterable[Scored]) -> int:
@@ -134,6 +128,11 @@ def _emails_by_candidate(ids: Sequence[int]) -> dict[int, list[str]]:
     for candidate_id, email in rows:
         emails.setdefault(candidate_id, []).append(email)
     return emails
+
+
+def _cutoff_bits(threshold: float) -> float:
+    """The bits a pair needs; a threshold of 1 (certain) is one no evidence reaches."""
+    return math.inf if threshold >= 1 else matching.bits_for(threshold)
 
 
 # --- the per-candidate check ----------------------------------------------------------------
@@ -175,13 +174,15 @@ def check_candidate(*, candidate_id: int, threshold: float | None = None) -> int
     persons = _persons([candidate_id, *partners])
     if candidate_id not in persons:
         return 0
+    stats = workspace_stats(workspace_id)
+    prepared = {pk: matching.prepare(person) for pk, person in persons.items()}
     scored: list[Scored] = []
-    for partner_id in persons:
+    for partner_id in prepared:
         if partner_id == candidate_id:
             continue
         # Evidence reads left to right in the pair's canonical (id) order.
         left, right = sorted((candidate_id, partner_id))
-        match = matching.compare(persons[left], persons[right])
+        match = matching.compare_prepared(prepared[left], prepared[right], stats)
         if match.score >= limit:
             scored.append((left, right, match))
     return _suggest(workspace_id, scored)
@@ -221,13 +222,26 @@ def start_scan(*, actor: Actor, threshold: float | None = None) -> DuplicateScan
     return scan
 
 
+@dataclass
+class _Workspace:
+    """Every live candidate of a workspace in memory, prepared for comparing, and its blocks."""
+
+    ids: list[int] = field(default_factory=list)
+    records: list[matching.Prepared] = field(default_factory=list)
+    keys: list[list[str]] = field(default_factory=list)  # blocking keys, by record
+    blocks: dict[str, list[int]] = field(default_factory=dict)  # key -> record indexes
+
+
 def run_scan(
     *, scan_id: int, progress: Callable[[DuplicateScan], None] | None = None
 ) -> DuplicateScan:
     """Run (or resume) a scan to the end; safe to call twice and after a crash.
 
-    Each batch commits with its checkpoint, so a restart continues where the last commit
-    left off, and the unique pair constraint means no suggestion is ever written twice.
+    The scan reads every live candidate once (phase "index": blocking keys, value statistics,
+    and a fresh blocking-key index for single checks), then compares within each block in key
+    order (phase "compare"), committing its suggestions and the last key every batch. A
+    restart reads the workspace again and continues after the last committed key; the unique
+    pair constraint means no suggestion is ever written twice.
     """
     scan = DuplicateScan.objects.get(pk=scan_id)
     if scan.status not in DuplicateScan.ACTIVE:
@@ -235,9 +249,15 @@ def run_scan(
     scan.status = DuplicateScan.Status.RUNNING
     _save(scan)
     try:
+        data = _load(scan, progress)
+        stats = matching.build_stats(data.records)
         if scan.phase == DuplicateScan.Phase.INDEX:
-            _index(scan, progress)
-        _compare(scan, progress)
+            _store_keys(scan, data)
+            scan.statistics = stats.to_json()
+            scan.phase = DuplicateScan.Phase.COMPARE
+            scan.keys_total = sum(1 for members in data.blocks.values() if len(members) > 1)
+            _save(scan)
+        _compare(scan, data, stats, progress)
     except Exception as error:
         scan.status, scan.error = DuplicateScan.Status.FAILED, f"{type(error).__name__}: {error}"
         scan.finished_at = timezone.now()
@@ -255,79 +275,123 @@ def _save(scan: DuplicateScan) -> None:
     scan.save()
 
 
-def _index(scan: DuplicateScan, progress: Callable[[DuplicateScan], None] | None) -> None:
-    """Phase 1: every live candidate's blocking keys, in id order from the checkpoint."""
+def _email_rows(workspace_id: int) -> Iterator[tuple[int, str]]:
+    return (
+        CandidateEmail.objects.filter(workspace_id=workspace_id)
+        .order_by("candidate_id")
+        .values_list("candidate_id", "email")
+        .iterator(chunk_size=LOAD_BATCH)
+    )
+
+
+def _load(scan: DuplicateScan, progress: Callable[[DuplicateScan], None] | None) -> _Workspace:
+    """Read every live candidate (and e-mail, merged in candidate order) once."""
     live = Candidate.objects.filter(workspace_id=scan.workspace_id, deleted_at__isnull=True)
-    if scan.last_candidate_id == 0:
-        # A fresh index: keys of changed or deleted candidates must not linger.
-        BlockingKey.objects.filter(workspace_id=scan.workspace_id).delete()
-    scan.candidates_total = (
-        scan.candidates_indexed + live.filter(pk__gt=scan.last_candidate_id).count()
-    )
-    _save(scan)
-    while True:
-        rows = list(
-            live.filter(pk__gt=scan.last_candidate_id)
-            .order_by("pk")
-            .values(*PERSON_COLUMNS)[:INDEX_BATCH]
-        )
-        if not rows:
-            break
-        emails = _emails_by_candidate([row["id"] for row in rows])
-        keys = [
-            BlockingKey(workspace_id=scan.workspace_id, key=key, candidate_id=row["id"])
-            for row in rows
-            for key in matching.blocking_keys(person_of(row), emails.get(row["id"], []))
-        ]
-        with transaction.atomic():
-            BlockingKey.objects.bulk_create(keys, ignore_conflicts=True, batch_size=1_000)
-            scan.last_candidate_id = rows[-1]["id"]
-            scan.candidates_indexed += len(rows)
+    loading = scan.phase == DuplicateScan.Phase.INDEX
+    if loading:
+        scan.candidates_total, scan.candidates_indexed = live.count(), 0
+        _save(scan)
+    data = _Workspace()
+    emails = _email_rows(scan.workspace_id)
+    pending = next(emails, None)
+    rows = live.order_by("pk").values_list(*PERSON_COLUMNS).iterator(chunk_size=LOAD_BATCH)
+    for count, row in enumerate(rows, start=1):
+        candidate_id = row[0]
+        own: list[str] = []
+        while pending is not None and pending[0] <= candidate_id:
+            if pending[0] == candidate_id:
+                own.append(pending[1])
+            pending = next(emails, None)
+        record = matching.prepare(person_of(dict(zip(PERSON_COLUMNS, row, strict=True))))
+        keys = sorted(matching.blocking_keys(record, own))
+        index = len(data.ids)
+        data.ids.append(candidate_id)
+        data.records.append(record)
+        data.keys.append(keys)
+        for key in keys:
+            data.blocks.setdefault(key, []).append(index)
+        if loading and count % (LOAD_BATCH * 10) == 0:
+            scan.candidates_indexed = count
             _save(scan)
-        if progress:
-            progress(scan)
-    scan.phase = DuplicateScan.Phase.COMPARE
-    scan.keys_total = BlockingKey.objects.filter(workspace_id=scan.workspace_id).count()
-    _save(scan)
+            if progress:
+                progress(scan)
+    if loading:
+        scan.candidates_total = scan.candidates_indexed = len(data.ids)
+        _save(scan)
+    return data
 
 
-def _compare(scan: DuplicateScan, progress: Callable[[DuplicateScan], None] | None) -> None:
-    """Phase 2: compare within each key's block, in key order from the checkpoint."""
-    keys = BlockingKey.objects.filter(workspace_id=scan.workspace_id).order_by(
-        "key", "candidate_id"
-    )
-    while True:
-        rows = list(
-            keys.filter(key__gt=scan.last_key).values_list("key", "candidate_id")[:COMPARE_BATCH]
-        )
-        if not rows:
-            break
-        if len(rows) == COMPARE_BATCH:
-            # The last key's block may go on past this read: leave it for the next one,
-            # unless it is the only key here (a huge block, read whole below).
-            last = rows[-1][0]
-            complete = [row for row in rows if row[0] != last]
-            rows = complete or list(
-                keys.filter(key=last).values_list("key", "candidate_id")[: COMPARE_BATCH * 10]
-            )
-        blocks: dict[str, list[int]] = {}
-        for key, candidate_id in rows:
-            blocks.setdefault(key, []).append(candidate_id)
-        shared = [ids for ids in blocks.values() if len(ids) > 1]
-        persons = _persons(i for ids in shared for i in ids)
-        seen: set[tuple[int, int]] = set()
+def _store_keys(scan: DuplicateScan, data: _Workspace) -> None:
+    """Replace the workspace's blocking-key index (what single checks look partners up in)."""
+    table = BlockingKey._meta.db_table
+    with transaction.atomic():
+        BlockingKey.objects.filter(workspace_id=scan.workspace_id).delete()
+        rows: list[tuple[Any, ...]] = []
+        for candidate_id, keys in zip(data.ids, data.keys, strict=True):
+            rows.extend((scan.workspace_id, key, candidate_id) for key in keys)
+            if len(rows) >= KEY_BATCH:
+                bulk.insert_rows(table, ("workspace_id", "key", "candidate_id"), rows)
+                rows = []
+        bulk.insert_rows(table, ("workspace_id", "key", "candidate_id"), rows)
+
+
+def _compare(
+    scan: DuplicateScan,
+    data: _Workspace,
+    stats: matching.Stats,
+    progress: Callable[[DuplicateScan], None] | None,
+) -> None:
+    """Compare within each block of two or more, in key order from the checkpoint."""
+    cutoff = _cutoff_bits(scan.threshold)
+    keys = sorted(key for key, members in data.blocks.items() if len(members) > 1)
+    start = bisect.bisect_right(keys, scan.last_key) if scan.last_key else 0
+    sort_texts: dict[int, str] = {}
+    suggested: set[tuple[int, int]] = set()
+    for batch_start in range(start, len(keys), COMPARE_BATCH):
+        batch = keys[batch_start : batch_start + COMPARE_BATCH]
+        found: list[tuple[int, int]] = []
+        for key in batch:
+            for a, b in _block_pairs(data.blocks[key], data, sort_texts):
+                pair = (a, b) if data.ids[a] < data.ids[b] else (b, a)
+                if pair in suggested:
+                    continue
+                left, right = data.records[pair[0]], data.records[pair[1]]
+                if matching.match_bits(left, right, stats, cutoff=cutoff) >= cutoff:
+                    suggested.add(pair)
+                    found.append(pair)
         scored = [
-            pair
-            for ids in shared
-            for pair in score_block(ids, persons, threshold=scan.threshold, seen=seen)
+            (
+                data.ids[a],
+                data.ids[b],
+                matching.compare_prepared(data.records[a], data.records[b], stats),
+            )
+            for a, b in found
         ]
         with transaction.atomic():
             scan.suggestions_found += _suggest(scan.workspace_id, scored)
-            scan.last_key = rows[-1][0]
-            scan.keys_compared += len(rows)
+            scan.last_key = batch[-1]
+            scan.keys_compared = batch_start + len(batch)
             _save(scan)
         if progress:
             progress(scan)
+
+
+def _block_pairs(
+    members: list[int], data: _Workspace, sort_texts: dict[int, str]
+) -> Iterator[tuple[int, int]]:
+    """Every pair of a small block; in a large one, each member and its next WINDOW by name."""
+    if len(members) <= WINDOW + 1:
+        for i, a in enumerate(members):
+            for b in members[i + 1 :]:
+                yield a, b
+        return
+    for index in members:
+        if index not in sort_texts:
+            sort_texts[index] = matching.sort_text(data.records[index])
+    ordered = sorted(members, key=sort_texts.__getitem__)
+    for i, a in enumerate(ordered):
+        for b in ordered[i + 1 : i + 1 + WINDOW]:
+            yield a, b
 
 
 # --- dismiss ----------------------------------------------------------------------------

@@ -42,7 +42,7 @@ def test_lists_open_suggestions_best_first(
         "left": "Grace",
         "right": "Grace",
         "how": "exact",
-        "weight": 0.293,
+        "weight": 8.0,
     }
 
 

@@ -43,8 +43,8 @@ def test_changed_names_replace_the_candidates_keys(alice_actor: Actor, robert: C
     check_candidate(candidate_id=robert.pk)
 
     keys = set(BlockingKey.objects.filter(candidate=robert).values_list("key", flat=True))
-    assert "n:J520:r" in keys
-    assert "n:S530:r" not in keys
+    assert "f:jones:r" in keys
+    assert "f:smith:r" not in keys
 
 
 def test_a_missing_candidate_is_skipped(db: Any) -> None:

@@ -27,7 +27,7 @@ def test_scans_and_reports(robert: Candidate, bob_smith: Candidate) -> None:
 def test_resumes_an_unfinished_scan(
     acme: Workspace, robert: Candidate, bob_smith: Candidate
 ) -> None:
-    scan = DuplicateScan.objects.create(workspace=acme, threshold=0.95, status="running")
+    scan = DuplicateScan.objects.create(workspace=acme, threshold=1.0, status="running")
     out = io.StringIO()
 
     call_command("dedupe_scan", stdout=out)
@@ -35,7 +35,7 @@ def test_resumes_an_unfinished_scan(
     scan.refresh_from_db()
     assert out.getvalue().startswith(f"Resuming scan {scan.pk} at 0%.")
     assert (scan.status, DuplicateScan.objects.count()) == ("done", 1)
-    assert DuplicateSuggestion.objects.count() == 0  # 0.95 is stricter than this pair's score
+    assert DuplicateSuggestion.objects.count() == 0  # stricter than this pair's score
 
 
 def test_unknown_workspace_is_a_clear_error(db: None) -> None:

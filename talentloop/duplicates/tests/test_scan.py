@@ -64,13 +64,14 @@ def test_compares_only_candidates_sharing_a_blocking_key(
     alice_actor: Actor, people: dict[str, Candidate], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     compared: list[tuple[str, str]] = []
-    real = matching.compare
+    real = matching.match_bits
 
-    def counting(left: Any, right: Any) -> Any:
-        compared.append((left.first_name, right.first_name))
-        return real(left, right)
+    def counting(left: Any, right: Any, stats: Any, evidence: Any = None, **kw: Any) -> Any:
+        if evidence is None:  # not the evidence of a pair already found
+            compared.append((left.person.first_name, right.person.first_name))
+        return real(left, right, stats, evidence, **kw)
 
-    monkeypatch.setattr(matching, "compare", counting)
+    monkeypatch.setattr(matching, "match_bits", counting)
 
     _scan(alice_actor)
 
@@ -99,9 +100,9 @@ def test_a_rerun_adds_nothing_and_keeps_dismissed_pairs_dismissed(
 def test_a_higher_threshold_suggests_fewer_pairs(
     alice_actor: Actor, people: dict[str, Candidate]
 ) -> None:
-    _scan(alice_actor, threshold=0.8)
+    _scan(alice_actor, threshold=0.98)
 
-    # The swapped name (0.79) is left out.
+    # The swapped name (0.97: nothing but the two names) is left out.
     assert _pairs() == {
         (people["robert"].pk, people["bob"].pk),
         (people["jose"].pk, people["jose2"].pk),
@@ -111,30 +112,29 @@ def test_a_higher_threshold_suggests_fewer_pairs(
 def test_resumes_from_its_checkpoint_after_a_crash(
     alice_actor: Actor, people: dict[str, Candidate], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(services, "INDEX_BATCH", 3)
-    monkeypatch.setattr(services, "COMPARE_BATCH", 4)
+    monkeypatch.setattr(services, "COMPARE_BATCH", 1)
     scan = services.start_scan(actor=alice_actor)
     calls = {"n": 0}
 
     def crash_on_third(current: DuplicateScan) -> None:
         calls["n"] += 1
         if calls["n"] == 3:
-            raise KeyboardInterrupt  # the worker is killed mid-index
+            raise KeyboardInterrupt  # the worker is killed mid-comparison
 
     with pytest.raises(KeyboardInterrupt):
         services.run_scan(scan_id=scan.pk, progress=crash_on_third)
     scan.refresh_from_db()
-    assert (scan.status, scan.phase, scan.candidates_indexed) == ("running", "index", 8)
-    seen: list[tuple[str, int]] = []
+    assert (scan.status, scan.phase, scan.candidates_indexed) == ("running", "compare", 8)
+    assert 0 < scan.keys_compared < scan.keys_total
+    checkpoint = scan.last_key
+    seen: list[tuple[str, str]] = []
 
-    done = services.run_scan(
-        scan_id=scan.pk, progress=lambda s: seen.append((s.phase, s.candidates_indexed))
-    )
+    done = services.run_scan(scan_id=scan.pk, progress=lambda s: seen.append((s.phase, s.last_key)))
 
     assert done.status == "done"
     assert len(_pairs()) == 3
-    assert seen[0] == ("compare", 8)  # indexing was not redone
-    assert BlockingKey.objects.filter(candidate=people["peter"]).count() == 2
+    assert all(phase == "compare" and key > checkpoint for phase, key in seen)
+    assert BlockingKey.objects.filter(candidate=people["peter"]).count() == 3
 
 
 def test_skips_deleted_candidates(alice_actor: Actor, people: dict[str, Candidate]) -> None:
@@ -205,13 +205,13 @@ def test_a_large_block_is_compared_in_a_window(
     for index in range(12):
         candidate_factory(first_name="John", last_name=f"Smith{'x' * index}", city=f"C{index}")
     compared = {"n": 0}
-    real = matching.compare
+    real = matching.match_bits
 
-    def counting(left: Any, right: Any) -> Any:
-        compared["n"] += 1
-        return real(left, right)
+    def counting(left: Any, right: Any, stats: Any, evidence: Any = None, **kw: Any) -> Any:
+        compared["n"] += evidence is None
+        return real(left, right, stats, evidence, **kw)
 
-    monkeypatch.setattr(matching, "compare", counting)
+    monkeypatch.setattr(matching, "match_bits", counting)
 
     _scan(alice_actor)
 

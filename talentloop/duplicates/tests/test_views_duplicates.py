@@ -42,8 +42,8 @@ def test_queue_groups_pairs_sharing_a_candidate(
     html = response.content.decode()
     assert "3 pairs share a candidate" in html
     assert (
-        '<strong>first_name</strong>: William / Bill <span class="muted">(nickname, +0.278)</span>'
-        in html
+        '<strong>first_name</strong>: William / Bill <span class="muted">'
+        "(nickname, +6.6 bits)</span>" in html
     )
     assert 'href="/duplicates/merges/"' in html
 
