@@ -356,6 +356,8 @@ def _compare(
                 if pair in suggested:
                     continue
                 left, right = data.records[pair[0]], data.records[pair[1]]
+                if not matching.worth_comparing(key, left, right):
+                    continue
                 if matching.match_bits(left, right, stats, cutoff=cutoff) >= cutoff:
                     suggested.add(pair)
                     found.append(pair)

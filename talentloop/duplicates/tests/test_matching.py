@@ -189,7 +189,7 @@ def test_email_and_company_keys() -> None:
     )
 
     assert keys == {"f:lee:a", "n:L000:anne", "g:acme:anne"} | {
-        "n:A500:lee",
+        "s:ann:lee",
         "c:acme:L000",
         "e:annlee",
     }, "the mailbox info@ is shared by many and makes no key"
