@@ -41,7 +41,7 @@ class Evidence(TypedDict):
     weight: float  # bits for (positive) or against (negative) one person
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Person:
     first_name: str
     last_name: str = ""
@@ -204,7 +204,7 @@ def company_key(company: str) -> str:
     return " ".join(w for w in words(company) if w not in _COMPANY_SUFFIXES)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Name:
     """One name part, folded once: its spelling, ASCII forms and (given names) formal forms."""
 
@@ -228,7 +228,7 @@ def _custom_value(value: str) -> str:
     return "".join(words(value))
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Prepared:
     """A Person with every comparable value folded once, for comparing it many times."""
 
@@ -422,31 +422,36 @@ KEEP_COUNTS_FROM = 2  # values seen once are not stored (the default "rare" hand
 SAMPLE_PAIRS = 100_000
 
 
-def _exact_values(record: Prepared) -> Iterable[tuple[str, str]]:
-    yield "given", record.given.plain
-    yield "family", record.family.plain
-    for name in PLACE_FIELDS:
-        yield name, record.values[name]
-    for key, value in record.custom.items():
-        yield f"custom.{key}", value
-
-
 def build_stats(records: Sequence[Prepared], *, seed: int = 1) -> Stats:
     """Value frequencies (overall and per country) and sampled u of the fuzzy levels."""
     import random
 
-    counts: dict[str, Counter[str]] = {}
-    countries: Counter[str] = Counter()
+    counts: dict[str, Counter[str]] = {
+        "given": Counter(r.given.plain for r in records),
+        "family": Counter(r.family.plain for r in records),
+    }
+    for name in PLACE_FIELDS:
+        counts[name] = Counter(r.values[name] for r in records)
+    countries = counts["country"].copy()
+    # The same counts within each country, for names and places weighed against their
+    # country's (a Swedish surname is common in Stockholm, rare in Madrid).
+    for name in ("given", "family", "city", "region", "company", "title"):
+        if name in ("given", "family"):
+            pairs = (
+                (r.values["country"], (r.given if name == "given" else r.family).plain)
+                for r in records
+            )
+        else:
+            pairs = ((r.values["country"], r.values[name]) for r in records)
+        for (country, value), n in Counter(pairs).items():
+            if country:
+                counts.setdefault(f"{name}@{country}", Counter())[value] = n
     for record in records:
-        country = record.values["country"]
-        if country:
-            countries[country] += 1
-        for name, value in _exact_values(record):
-            if not value:
-                continue
-            counts.setdefault(name, Counter())[value] += 1
-            if country and name in ("given", "family", "city", "region", "company", "title"):
-                counts.setdefault(f"{name}@{country}", Counter())[value] += 1
+        for key, value in record.custom.items():
+            counts.setdefault(f"custom.{key}", Counter())[value] += 1
+    for counter in counts.values():
+        counter.pop("", None)
+    countries.pop("", None)
     kept = {
         name: {value: n for value, n in counter.items() if n >= KEEP_COUNTS_FROM}
         for name, counter in counts.items()
@@ -762,15 +767,22 @@ def blocking_keys(person: Person | Prepared, emails: Iterable[str] = ()) -> set[
 
 
 def worth_comparing(key: str, left: Prepared, right: Prepared) -> bool:
-    """A cheap first look at a pair met under `key`. An f: block holds everyone of one family
-    name whose given name starts with one letter: only given names one or two slips apart,
-    an initial or a prefix can be the same person there (nicknames meet under n: keys)."""
-    if not key.startswith("f:"):
+    """A cheap first look at a pair met under `key`.
+
+    Two records with the same two names meet under several keys, and are compared under
+    their s: key only. An f: block holds everyone of one family name whose given name starts
+    with one letter: only given names one or two slips apart, an initial or a prefix can be
+    the same person there (nicknames meet under n: keys)."""
+    lg, lf, rg, rf = left.given.plain, left.family.plain, right.given.plain, right.family.plain
+    if key[0] == "s":
         return True
-    a, b = left.given.plain, right.given.plain
-    if len(a) == 1 or len(b) == 1 or a.startswith(b) or b.startswith(a):
+    if lg and lf and ((lg == rg and lf == rf) or (lg == rf and lf == rg)):
+        return False  # compared under their s: key
+    if key[0] != "f":
         return True
-    return DamerauLevenshtein.distance(a, b, score_cutoff=2) <= 2
+    if len(lg) == 1 or len(rg) == 1 or lg.startswith(rg) or rg.startswith(lg):
+        return True
+    return DamerauLevenshtein.distance(lg, rg, score_cutoff=2) <= 2
 
 
 def sort_text(person: Person | Prepared) -> str:

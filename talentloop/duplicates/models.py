@@ -130,6 +130,8 @@ class DuplicateScan(models.Model):
     suggestions_found = models.PositiveIntegerField(default=0)
     # How common each value is (matching.Stats), for weighing single checks until the next scan.
     statistics = models.JSONField(default=dict, blank=True)
+    # The blocking-key index single checks use was rewritten by this scan.
+    keys_indexed = models.BooleanField(default=False)
     error = models.TextField(blank=True)
     started_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"

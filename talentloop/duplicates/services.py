@@ -4,7 +4,11 @@ from __future__ import annotations
 
 import bisect
 import datetime as dt
+import logging
 import math
+import multiprocessing
+import multiprocessing.process
+import time
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -12,7 +16,7 @@ from typing import Any
 
 from django.apps import apps
 from django.conf import settings
-from django.db import IntegrityError, models, transaction
+from django.db import IntegrityError, connection, connections, models, transaction
 from django.utils import timezone
 
 from talentloop.accounts.roles import Capability
@@ -38,6 +42,8 @@ from talentloop.duplicates.selectors import (
     person_of,
     undo_deadline,
 )
+
+logger = logging.getLogger(__name__)
 
 # Candidates read per query while a scan loads the workspace.
 LOAD_BATCH = 5_000
@@ -228,7 +234,6 @@ class _Workspace:
 
     ids: list[int] = field(default_factory=list)
     records: list[matching.Prepared] = field(default_factory=list)
-    keys: list[list[str]] = field(default_factory=list)  # blocking keys, by record
     blocks: dict[str, list[int]] = field(default_factory=dict)  # key -> record indexes
 
 
@@ -249,15 +254,33 @@ def run_scan(
     scan.status = DuplicateScan.Status.RUNNING
     _save(scan)
     try:
+        started = time.perf_counter()
         data = _load(scan, progress)
+        loaded = time.perf_counter()
         stats = matching.build_stats(data.records)
+        counted = time.perf_counter()
         if scan.phase == DuplicateScan.Phase.INDEX:
-            _store_keys(scan, data)
             scan.statistics = stats.to_json()
             scan.phase = DuplicateScan.Phase.COMPARE
             scan.keys_total = sum(1 for members in data.blocks.values() if len(members) > 1)
             _save(scan)
+        writer = None if scan.keys_indexed else _key_writer(scan.workspace_id, data)
         _compare(scan, data, stats, progress)
+        if writer is not None:
+            writer.join()
+            if writer.exitcode != 0:
+                raise RuntimeError(f"writing the blocking-key index failed ({writer.exitcode})")
+        scan.keys_indexed = True
+        logger.info(
+            "duplicate scan %s: %d candidates read and indexed in %.1f s, statistics %.1f s, "
+            "comparing %.1f s; %d pairs",
+            scan.pk,
+            len(data.ids),
+            loaded - started,
+            counted - loaded,
+            time.perf_counter() - counted,
+            scan.suggestions_found,
+        )
     except Exception as error:
         scan.status, scan.error = DuplicateScan.Status.FAILED, f"{type(error).__name__}: {error}"
         scan.finished_at = timezone.now()
@@ -303,12 +326,10 @@ def _load(scan: DuplicateScan, progress: Callable[[DuplicateScan], None] | None)
                 own.append(pending[1])
             pending = next(emails, None)
         record = matching.prepare(person_of(dict(zip(PERSON_COLUMNS, row, strict=True))))
-        keys = sorted(matching.blocking_keys(record, own))
         index = len(data.ids)
         data.ids.append(candidate_id)
         data.records.append(record)
-        data.keys.append(keys)
-        for key in keys:
+        for key in matching.blocking_keys(record, own):
             data.blocks.setdefault(key, []).append(index)
         if loading and count % (LOAD_BATCH * 10) == 0:
             scan.candidates_indexed = count
@@ -321,18 +342,46 @@ def _load(scan: DuplicateScan, progress: Callable[[DuplicateScan], None] | None)
     return data
 
 
-def _store_keys(scan: DuplicateScan, data: _Workspace) -> None:
+def _write_keys(workspace_id: int, data: _Workspace) -> None:
     """Replace the workspace's blocking-key index (what single checks look partners up in)."""
+    columns = ("workspace_id", "key", "candidate_id")
     table = BlockingKey._meta.db_table
+    BlockingKey.objects.filter(workspace_id=workspace_id).delete()
+    rows: list[tuple[Any, ...]] = []
+    for key, members in data.blocks.items():
+        rows.extend((workspace_id, key, data.ids[index]) for index in members)
+        if len(rows) >= KEY_BATCH:
+            with transaction.atomic():
+                bulk.insert_rows(table, columns, rows)
+            rows = []
     with transaction.atomic():
-        BlockingKey.objects.filter(workspace_id=scan.workspace_id).delete()
-        rows: list[tuple[Any, ...]] = []
-        for candidate_id, keys in zip(data.ids, data.keys, strict=True):
-            rows.extend((scan.workspace_id, key, candidate_id) for key in keys)
-            if len(rows) >= KEY_BATCH:
-                bulk.insert_rows(table, ("workspace_id", "key", "candidate_id"), rows)
-                rows = []
-        bulk.insert_rows(table, ("workspace_id", "key", "candidate_id"), rows)
+        bulk.insert_rows(table, columns, rows)
+
+
+def _key_writer(workspace_id: int, data: _Workspace) -> multiprocessing.process.BaseProcess | None:
+    """Write the key index in a forked process while this one compares (the two take about as
+    long); in this process when forking cannot work (inside a transaction, whose rows another
+    connection cannot see, on an in-memory database, or where fork is unavailable).
+    Returns the process to wait for."""
+    in_memory = connection.vendor == "sqlite" and connection.is_in_memory_db()
+    if (
+        connection.in_atomic_block
+        or in_memory
+        or "fork" not in multiprocessing.get_all_start_methods()
+    ):
+        _write_keys(workspace_id, data)
+        return None
+    connections.close_all()  # the child opens its own; the parent reconnects on its next query
+    process = multiprocessing.get_context("fork").Process(
+        target=_write_keys_in_child, args=(workspace_id, data), daemon=True
+    )
+    process.start()
+    return process
+
+
+def _write_keys_in_child(workspace_id: int, data: _Workspace) -> None:
+    _write_keys(workspace_id, data)
+    connections.close_all()
 
 
 def _compare(

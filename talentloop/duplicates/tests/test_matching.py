@@ -14,6 +14,7 @@ from talentloop.duplicates.matching import (
     given_level,
     prepare,
     soundex,
+    worth_comparing,
 )
 from talentloop.duplicates.nicknames import formal_names, pair_count
 
@@ -253,3 +254,24 @@ def test_statistics_round_trip_through_json() -> None:
     assert Stats.from_json(stats.to_json()) == stats
     assert stats.records == 1_200
     assert stats.u_levels["given"]["different"] > 0.5
+
+
+def test_namesakes_are_compared_under_their_s_key_only() -> None:
+    john, namesake = prepare(Person("John", "Smith")), prepare(Person("John", "Smith"))
+
+    assert [key[0] for key in sorted(blocking_keys(john) & blocking_keys(namesake))] == [
+        "f",
+        "n",
+        "s",
+    ]
+    assert worth_comparing("s:john:smith", john, namesake)
+    assert not worth_comparing("f:smith:j", john, namesake)
+    assert not worth_comparing("n:S530:john", john, namesake)
+
+
+def test_an_f_block_passes_only_given_names_a_slip_or_two_apart() -> None:
+    tanya = prepare(Person("Tanya", "Hayes"))
+
+    assert worth_comparing("f:hayes:t", tanya, prepare(Person("Tnaya", "Hayes")))
+    assert worth_comparing("f:hayes:t", tanya, prepare(Person("T.", "Hayes")))
+    assert not worth_comparing("f:hayes:t", tanya, prepare(Person("Theodore", "Hayes")))
