@@ -363,7 +363,7 @@ def _key_writer(workspace_id: int, data: _Workspace) -> multiprocessing.process.
     long); in this process when forking cannot work (inside a transaction, whose rows another
     connection cannot see, on an in-memory database, or where fork is unavailable).
     Returns the process to wait for."""
-    in_memory = connection.vendor == "sqlite" and connection.is_in_memory_db()
+    in_memory = connection.vendor == "sqlite" and connection.is_in_memory_db()  # type: ignore[attr-defined]
     if (
         connection.in_atomic_block
         or in_memory
