@@ -734,8 +734,7 @@ def blocking_keys(person: Person | Prepared, emails: Iterable[str] = ()) -> set[
     - n: the family name's sound + each formal given name (Bob meets Robert; a typo in the
       family name);
     - s: both names in either order (first and last name swapped);
-    - c: the employer + the family name's sound, g: the employer + formal given name (a
-      family name changed on marriage);
+    - c: the employer + the family name's sound (a typo in the family name);
     - e: each e-mail's mailbox name;
     - x: each identifier-like custom value (5+ letters and digits, with a digit: an employee
       number, a date of birth).
@@ -752,8 +751,6 @@ def blocking_keys(person: Person | Prepared, emails: Iterable[str] = ()) -> set[
     for name in formal:
         if family_code:
             keys.add(f"n:{family_code}:{name}")
-        if company:
-            keys.add(f"g:{company}:{name}")
     if company and family_code:
         keys.add(f"c:{company}:{family_code}")
     for email in emails:
@@ -766,23 +763,26 @@ def blocking_keys(person: Person | Prepared, emails: Iterable[str] = ()) -> set[
     return {key[:MAX_KEY] for key in keys}
 
 
-def worth_comparing(key: str, left: Prepared, right: Prepared) -> bool:
-    """A cheap first look at a pair met under `key`.
+def close_given_names(a: Name, b: Name) -> bool:
+    """Given names that may be one person's: the same, a slip or two apart, an initial, a
+    prefix of the other, or nicknames of one formal name."""
+    x, y = a.plain, b.plain
+    if not x or not y:
+        return True  # a missing name rules nothing out
+    if x == y or len(x) == 1 or len(y) == 1 or x.startswith(y) or y.startswith(x):
+        return True
+    if a.formal & b.formal or a.forms & b.forms:
+        return True
+    return DamerauLevenshtein.distance(x, y, score_cutoff=2) <= 2
 
-    Two records with the same two names meet under several keys, and are compared under
-    their s: key only. An f: block holds everyone of one family name whose given name starts
-    with one letter: only given names one or two slips apart, an initial or a prefix can be
-    the same person there (nicknames meet under n: keys)."""
-    lg, lf, rg, rf = left.given.plain, left.family.plain, right.given.plain, right.family.plain
+
+def worth_comparing(key: str, left: Prepared, right: Prepared) -> bool:
+    """A cheap first look at a pair met under `key`: two records with the same two names meet
+    under several keys, and are compared under their s: key only."""
     if key[0] == "s":
         return True
-    if lg and lf and ((lg == rg and lf == rf) or (lg == rf and lf == rg)):
-        return False  # compared under their s: key
-    if key[0] != "f":
-        return True
-    if len(lg) == 1 or len(rg) == 1 or lg.startswith(rg) or rg.startswith(lg):
-        return True
-    return DamerauLevenshtein.distance(lg, rg, score_cutoff=2) <= 2
+    lg, lf, rg, rf = left.given.plain, left.family.plain, right.given.plain, right.family.plain
+    return not (lg and lf and ((lg == rg and lf == rf) or (lg == rf and lf == rg)))
 
 
 def sort_text(person: Person | Prepared) -> str:

@@ -400,7 +400,7 @@ def _compare(
         batch = keys[batch_start : batch_start + COMPARE_BATCH]
         found: list[tuple[int, int]] = []
         for key in batch:
-            for a, b in _block_pairs(data.blocks[key], data, sort_texts):
+            for a, b in _block_pairs(key, data.blocks[key], data, sort_texts):
                 pair = (a, b) if data.ids[a] < data.ids[b] else (b, a)
                 if pair in suggested:
                     continue
@@ -428,9 +428,20 @@ def _compare(
 
 
 def _block_pairs(
-    members: list[int], data: _Workspace, sort_texts: dict[int, str]
+    key: str, members: list[int], data: _Workspace, sort_texts: dict[int, str]
 ) -> Iterator[tuple[int, int]]:
-    """Every pair of a small block; in a large one, each member and its next WINDOW by name."""
+    """The pairs of a block worth a look.
+
+    An f: block (one family name, one initial) and a c: block (one employer, one family-name
+    sound) can only hold the same person twice under given names a slip or two apart, an
+    initial, a prefix or a nickname: members are grouped by given name and only the groups of
+    close names are paired, so a block of 200 Hayes whose names start with T costs the
+    comparison of its few dozen distinct names. Other blocks: every pair of a small one; in a
+    large one, each member and its next WINDOW by name (sorted neighbourhood).
+    """
+    if key[0] in "fc":
+        yield from _close_name_pairs(members, data)
+        return
     if len(members) <= WINDOW + 1:
         for i, a in enumerate(members):
             for b in members[i + 1 :]:
@@ -443,6 +454,25 @@ def _block_pairs(
     for i, a in enumerate(ordered):
         for b in ordered[i + 1 : i + 1 + WINDOW]:
             yield a, b
+
+
+def _close_name_pairs(members: list[int], data: _Workspace) -> Iterator[tuple[int, int]]:
+    groups: dict[str, list[int]] = {}
+    for index in members:
+        groups.setdefault(data.records[index].given.raw, []).append(index)
+    names = list(groups)
+    for i, first in enumerate(names):
+        first_name = data.records[groups[first][0]].given
+        for second in names[i:]:
+            if second != first and not matching.close_given_names(
+                first_name, data.records[groups[second][0]].given
+            ):
+                continue
+            left, right = groups[first], groups[second]
+            if second == first:
+                yield from ((a, b) for n, a in enumerate(left) for b in left[n + 1 :])
+            else:
+                yield from ((a, b) for a in left for b in right)
 
 
 # --- dismiss ----------------------------------------------------------------------------
