@@ -58,6 +58,9 @@ MAX_PARTNERS = 2_000
 STALE_AFTER = dt.timedelta(minutes=5)
 # Blocking-key rows written per statement when a scan refreshes the index.
 KEY_BATCH = 10_000
+# Up to this many candidates changed since the last indexing scan, their keys are replaced
+# one by one; more, and the whole index is written again.
+INCREMENTAL_KEYS = 50_000
 
 
 def _require(actor: Actor, capability: Capability) -> None:
@@ -264,7 +267,7 @@ def run_scan(
             scan.phase = DuplicateScan.Phase.COMPARE
             scan.keys_total = sum(1 for members in data.blocks.values() if len(members) > 1)
             _save(scan)
-        writer = None if scan.keys_indexed else _key_writer(scan.workspace_id, data)
+        writer = None if scan.keys_indexed else _refresh_keys(scan, data)
         _compare(scan, data, stats, progress)
         if writer is not None:
             writer.join()
@@ -340,6 +343,54 @@ def _load(scan: DuplicateScan, progress: Callable[[DuplicateScan], None] | None)
         scan.candidates_total = scan.candidates_indexed = len(data.ids)
         _save(scan)
     return data
+
+
+def _refresh_keys(
+    scan: DuplicateScan, data: _Workspace
+) -> multiprocessing.process.BaseProcess | None:
+    """Bring the blocking-key index up to date: the keys of the candidates changed since the
+    last scan that indexed (a few, usually), or all of them (the first scan, or after a large
+    import). Returns the process writing them, if one was started."""
+    previous = (
+        DuplicateScan.objects.filter(
+            workspace_id=scan.workspace_id, status=DuplicateScan.Status.DONE, keys_indexed=True
+        )
+        .exclude(pk=scan.pk)
+        .order_by("-created_at")
+        .values_list("created_at", flat=True)
+        .first()
+    )
+    if previous is not None:
+        changed = list(
+            Candidate.objects.filter(
+                workspace_id=scan.workspace_id, updated_at__gte=previous
+            ).values_list("pk", flat=True)[: INCREMENTAL_KEYS + 1]
+        )
+        if len(changed) <= INCREMENTAL_KEYS:
+            _update_keys(scan.workspace_id, changed, data)
+            return None
+    return _key_writer(scan.workspace_id, data)
+
+
+def _update_keys(workspace_id: int, changed: list[int], data: _Workspace) -> None:
+    """Replace the keys of `changed` candidates (a deleted one just loses its keys)."""
+    position = {candidate_id: index for index, candidate_id in enumerate(data.ids)}
+    for start in range(0, len(changed), LOAD_BATCH):
+        ids = changed[start : start + LOAD_BATCH]
+        emails = _emails_by_candidate(ids)
+        rows = [
+            (workspace_id, key, candidate_id)
+            for candidate_id in ids
+            if candidate_id in position
+            for key in matching.blocking_keys(
+                data.records[position[candidate_id]], emails.get(candidate_id, [])
+            )
+        ]
+        with transaction.atomic():
+            BlockingKey.objects.filter(candidate_id__in=ids).delete()
+            bulk.insert_rows(
+                BlockingKey._meta.db_table, ("workspace_id", "key", "candidate_id"), rows
+            )
 
 
 def _write_keys(workspace_id: int, data: _Workspace) -> None:

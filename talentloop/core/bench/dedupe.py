@@ -297,15 +297,24 @@ def candidates_by_email(workspace_id: int) -> dict[str, int]:
 
 
 def scan(actor: Actor) -> tuple[float, DuplicateScan]:
-    """A fresh workspace scan as the product runs one (earlier suggestions and scans deleted
-    first), timed alone; returns (seconds, the finished scan)."""
-    # Imported here: the matcher and the scan are being rewritten, and the data set helpers
-    # above should not depend on more of them than these names.
+    """A fresh workspace scan as the product runs the first one after an import (earlier
+    suggestions, scans and blocking-key index cleared first), timed alone; returns (seconds,
+    the finished scan)."""
+    from django.db import connection
+
     from talentloop.duplicates import services
-    from talentloop.duplicates.models import DuplicateScan, DuplicateSuggestion
+    from talentloop.duplicates.models import BlockingKey, DuplicateScan, DuplicateSuggestion
 
     DuplicateSuggestion.objects.filter(workspace=actor.workspace).delete()
     DuplicateScan.objects.filter(workspace=actor.workspace).delete()
+    # The bench database holds one workspace: empty the whole key table at once (SQLite's
+    # truncate shortcut, PostgreSQL's TRUNCATE) rather than row by row.
+    table = connection.ops.quote_name(BlockingKey._meta.db_table)
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute(f"TRUNCATE {table}")
+        else:
+            cursor.execute(f"DELETE FROM {table}")  # noqa: S608 - our own table name
     started = time.perf_counter()
     queued = services.start_scan(actor=system_actor(actor.workspace))
     finished = services.run_scan(scan_id=queued.pk)

@@ -6,6 +6,7 @@ from collections.abc import Callable
 from typing import Any
 
 import pytest
+from django.utils import timezone
 
 from talentloop.candidates.models import Candidate
 from talentloop.candidates.services import delete_candidate
@@ -217,3 +218,27 @@ def test_a_large_block_is_compared_in_a_window(
 
     # 12 people in one block: at most 3 neighbours each, not 66 pairs.
     assert 0 < compared["n"] <= 12 * 3
+
+
+def test_a_rescan_rewrites_only_the_keys_of_changed_candidates(
+    alice_actor: Actor, people: dict[str, Candidate]
+) -> None:
+    _scan(alice_actor)
+    untouched = list(
+        BlockingKey.objects.filter(candidate=people["maria"]).order_by("id").values("id", "key")
+    )
+    Candidate.objects.filter(pk=people["peter"].pk).update(
+        last_name="Jones", updated_at=timezone.now()
+    )
+
+    rescan = _scan(alice_actor)
+
+    keys = set(BlockingKey.objects.filter(candidate=people["peter"]).values_list("key", flat=True))
+    assert "f:jones:p" in keys and "f:brown:p" not in keys
+    assert (
+        list(
+            BlockingKey.objects.filter(candidate=people["maria"]).order_by("id").values("id", "key")
+        )
+        == untouched
+    )
+    assert rescan.keys_indexed
