@@ -351,19 +351,18 @@ def _refresh_keys(
     """Bring the blocking-key index up to date: the keys of the candidates changed since the
     last scan that indexed (a few, usually), or all of them (the first scan, or after a large
     import). Returns the process writing them, if one was started."""
+    # The scan before this one; unless it finished its index, that may be half written.
     previous = (
-        DuplicateScan.objects.filter(
-            workspace_id=scan.workspace_id, status=DuplicateScan.Status.DONE, keys_indexed=True
-        )
+        DuplicateScan.objects.filter(workspace_id=scan.workspace_id)
         .exclude(pk=scan.pk)
-        .order_by("-created_at")
-        .values_list("created_at", flat=True)
+        .order_by("-created_at", "-id")
+        .values("created_at", "status", "keys_indexed")
         .first()
     )
-    if previous is not None:
+    if previous and previous["status"] == DuplicateScan.Status.DONE and previous["keys_indexed"]:
         changed = list(
             Candidate.objects.filter(
-                workspace_id=scan.workspace_id, updated_at__gte=previous
+                workspace_id=scan.workspace_id, updated_at__gte=previous["created_at"]
             ).values_list("pk", flat=True)[: INCREMENTAL_KEYS + 1]
         )
         if len(changed) <= INCREMENTAL_KEYS:

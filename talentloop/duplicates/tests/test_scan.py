@@ -242,3 +242,16 @@ def test_a_rescan_rewrites_only_the_keys_of_changed_candidates(
         == untouched
     )
     assert rescan.keys_indexed
+
+
+def test_after_a_failed_scan_the_whole_key_index_is_written_again(
+    alice_actor: Actor, people: dict[str, Candidate]
+) -> None:
+    _scan(alice_actor)
+    DuplicateScan.objects.create(workspace=alice_actor.workspace, threshold=0.75, status="failed")
+    before = set(BlockingKey.objects.filter(candidate=people["maria"]).values_list("id", flat=True))
+
+    _scan(alice_actor)
+
+    after = set(BlockingKey.objects.filter(candidate=people["maria"]).values_list("id", flat=True))
+    assert after and not after & before
