@@ -18,41 +18,18 @@ class Command(BaseCommand):
     def add_arguments(self, parser: CommandParser) -> None:
         sub = parser.add_subparsers(dest="bench", required=True)
         api = sub.add_parser("api", help="API and page latency/throughput at N candidates.")
-        api.add_argument("--database", choices=["sqlite", "postgresql"], default="sqlite")
         api.add_argument("--candidates", type=int, default=100_000)
         api.add_argument("--concurrency", type=int, default=8)
         api.add_argument("--seconds", type=float, default=10.0, help="Per endpoint.")
-        api.add_argument(
-            "--data-dir",
-            default=str(settings.DATA_DIR / "bench"),
-            help="Where the SQLite bench databases live (reused between runs).",
+        _common(
+            api,
+            data_dir="Where the SQLite bench databases live (reused between runs).",
+            server="postgres",
         )
-        api.add_argument(
-            "--postgres-url",
-            default=os.environ.get(
-                "TALENTLOOP_BENCH_POSTGRES_URL",
-                "postgresql://talentloop:talentloop@127.0.0.1:5432/postgres",
-            ),
-            help="A PostgreSQL server where database talentloop_bench_<N> may be created.",
-        )
-        api.add_argument("--json", action="store_true", help="End with one JSON line.")
 
         imp = sub.add_parser("import", help="Import rows/s and peak memory against bulk_create.")
-        imp.add_argument("--database", choices=["sqlite", "postgresql"], default="sqlite")
         imp.add_argument("--rows", type=int, default=1_000_000)
-        imp.add_argument(
-            "--data-dir",
-            default=str(settings.DATA_DIR / "bench"),
-            help="Where the CSV files and the SQLite database live.",
-        )
-        imp.add_argument(
-            "--postgres-url",
-            default=os.environ.get(
-                "TALENTLOOP_BENCH_POSTGRES_URL",
-                "postgresql://talentloop:talentloop@127.0.0.1:5432/talentloop",
-            ),
-        )
-        imp.add_argument("--json", action="store_true", help="End with one JSON line.")
+        _common(imp, data_dir="Where the CSV files and the SQLite database live.")
 
         dedupe = sub.add_parser(
             "dedupe", help="Precision, recall and time of the duplicate scan on known duplicates."
@@ -62,23 +39,10 @@ class Command(BaseCommand):
             choices=["febrl1", "febrl2", "febrl3", "febrl4", "generated"],
             default="febrl4",
         )
-        dedupe.add_argument("--database", choices=["sqlite", "postgresql"], default="sqlite")
         dedupe.add_argument(
             "--rows", type=int, default=None, help="For --dataset generated (default 1,000,000)."
         )
-        dedupe.add_argument(
-            "--data-dir",
-            default=str(settings.DATA_DIR / "bench"),
-            help="Where the import files and the SQLite databases live.",
-        )
-        dedupe.add_argument(
-            "--postgres-url",
-            default=os.environ.get(
-                "TALENTLOOP_BENCH_POSTGRES_URL",
-                "postgresql://talentloop:talentloop@127.0.0.1:5432/talentloop",
-            ),
-        )
-        dedupe.add_argument("--json", action="store_true", help="End with one JSON line.")
+        _common(dedupe, data_dir="Where the import files and the SQLite databases live.")
 
     def handle(self, *args: Any, **options: Any) -> None:
         if options["bench"] == "api":
@@ -193,3 +157,18 @@ class Command(BaseCommand):
         )
         if options["json"]:
             self.stdout.write(json.dumps(report, separators=(",", ":")))
+
+
+def _common(parser: CommandParser, *, data_dir: str, server: str = "talentloop") -> None:
+    """--database, --data-dir, --postgres-url and --json, which every benchmark takes."""
+    parser.add_argument("--database", choices=["sqlite", "postgresql"], default="sqlite")
+    parser.add_argument("--data-dir", default=str(settings.DATA_DIR / "bench"), help=data_dir)
+    parser.add_argument(
+        "--postgres-url",
+        default=os.environ.get(
+            "TALENTLOOP_BENCH_POSTGRES_URL",
+            f"postgresql://talentloop:talentloop@127.0.0.1:5432/{server}",
+        ),
+        help="A PostgreSQL server where the bench databases may be created.",
+    )
+    parser.add_argument("--json", action="store_true", help="End with one JSON line.")
