@@ -266,7 +266,7 @@ def run_scan(
             scan.statistics = stats.to_json()
             scan.phase = DuplicateScan.Phase.COMPARE
             scan.keys_total = sum(1 for members in data.blocks.values() if len(members) > 1)
-            _save(scan)
+            _save(scan, statistics=True)
         writer = None if scan.keys_indexed else _refresh_keys(scan, data)
         _compare(scan, data, stats, progress)
         if writer is not None:
@@ -296,9 +296,15 @@ def run_scan(
     return scan
 
 
-def _save(scan: DuplicateScan) -> None:
+# A scan saves its progress often; its statistics (hundreds of kB at 1M) only once.
+_PROGRESS_FIELDS = [
+    f.name for f in DuplicateScan._meta.concrete_fields if f.name not in ("id", "statistics")
+]
+
+
+def _save(scan: DuplicateScan, *, statistics: bool = False) -> None:
     scan.heartbeat_at = timezone.now()
-    scan.save()
+    scan.save(update_fields=[*_PROGRESS_FIELDS, "statistics"] if statistics else _PROGRESS_FIELDS)
 
 
 def _email_rows(workspace_id: int) -> Iterator[tuple[int, str]]:

@@ -255,3 +255,13 @@ def test_after_a_failed_scan_the_whole_key_index_is_written_again(
 
     after = set(BlockingKey.objects.filter(candidate=people["maria"]).values_list("id", flat=True))
     assert after and not after & before
+
+
+def test_a_scan_keeps_its_statistics_for_single_checks(
+    alice_actor: Actor, people: dict[str, Candidate]
+) -> None:
+    scan = _scan(alice_actor)
+
+    stored = DuplicateScan.objects.get(pk=scan.pk).statistics
+    assert stored["records"] == 8
+    assert services.workspace_stats(alice_actor.workspace.pk).records == 8
