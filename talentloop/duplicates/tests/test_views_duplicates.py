@@ -45,6 +45,7 @@ def test_queue_groups_pairs_sharing_a_candidate(
         '<strong>first_name</strong>: William / Bill <span class="muted">'
         "(nickname, +6.6 bits)</span>" in html
     )
+    assert 'value="6.6" title="+6.6 bits for"></meter>' in html
     assert 'href="/duplicates/merges/"' in html
 
 
