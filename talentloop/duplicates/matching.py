@@ -113,7 +113,6 @@ DUPLICATE_RATE = 0.05
 MIN_RECORDS = 1_000  # below this the prior stays as for 1,000 records (small data, thin stats)
 PSEUDO_RECORDS = 1_000  # default-u pseudo-counts mixed into observed frequencies
 
-NAME_FIELDS = ("given", "family")
 PLACE_FIELDS = ("city", "region", "country", "company", "title")
 
 

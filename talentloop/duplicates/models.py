@@ -125,7 +125,6 @@ class DuplicateScan(models.Model):
     candidates_indexed = models.PositiveIntegerField(default=0)
     keys_total = models.PositiveBigIntegerField(default=0)
     keys_compared = models.PositiveBigIntegerField(default=0)
-    last_candidate_id = models.BigIntegerField(default=0)
     last_key = models.CharField(max_length=80, blank=True)
     suggestions_found = models.PositiveIntegerField(default=0)
     # How common each value is (matching.Stats), for weighing single checks until the next scan.
