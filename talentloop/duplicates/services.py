@@ -496,8 +496,15 @@ def _block_pairs(
     large one, each member and its next WINDOW by name (sorted neighbourhood).
     """
     if key[0] in "fc":
-        yield from _close_name_pairs(members, data)
+        yield from _close_name_pairs(key, members, data, sort_texts)
         return
+    yield from _neighbours(members, data, sort_texts)
+
+
+def _neighbours(
+    members: list[int], data: _Workspace, sort_texts: dict[int, str]
+) -> Iterator[tuple[int, int]]:
+    """Every pair of a small block; in a large one, each member and its next WINDOW by name."""
     if len(members) <= WINDOW + 1:
         for i, a in enumerate(members):
             for b in members[i + 1 :]:
@@ -512,22 +519,23 @@ def _block_pairs(
             yield a, b
 
 
-def _close_name_pairs(members: list[int], data: _Workspace) -> Iterator[tuple[int, int]]:
+def _close_name_pairs(
+    key: str, members: list[int], data: _Workspace, sort_texts: dict[int, str]
+) -> Iterator[tuple[int, int]]:
     groups: dict[str, list[int]] = {}
     for index in members:
         groups.setdefault(data.records[index].given.raw, []).append(index)
     names = list(groups)
     for i, first in enumerate(names):
-        first_name = data.records[groups[first][0]].given
-        for second in names[i:]:
-            if second != first and not matching.close_given_names(
-                first_name, data.records[groups[second][0]].given
-            ):
-                continue
-            left, right = groups[first], groups[second]
-            if second == first:
-                yield from ((a, b) for n, a in enumerate(left) for b in left[n + 1 :])
-            else:
+        left = groups[first]
+        # One given name in an f: block (one family name) is a group of namesakes, compared
+        # under their s: key; in a c: block their family names may still differ by a slip.
+        if key[0] == "c" and len(left) > 1:
+            yield from _neighbours(left, data, sort_texts)
+        first_name = data.records[left[0]].given
+        for second in names[i + 1 :]:
+            right = groups[second]
+            if matching.close_given_names(first_name, data.records[right[0]].given):
                 yield from ((a, b) for a in left for b in right)
 
 
