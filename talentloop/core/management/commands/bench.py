@@ -2,11 +2,15 @@ from __future__ import annotations
 
 import json
 import os
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
+
+if TYPE_CHECKING:
+    from talentloop.core.bench.api import Target
 
 
 class Command(BaseCommand):
@@ -54,7 +58,6 @@ class Command(BaseCommand):
 
     def _dedupe(self, options: dict[str, Any]) -> None:
         from talentloop.core.bench import dedupe
-        from talentloop.core.bench.api import Target
 
         dataset, rows = options["dataset"], options["rows"]
         if dataset != "generated" and rows is not None:
@@ -67,12 +70,11 @@ class Command(BaseCommand):
         server = options["postgres_url"]
 
         def make_target(name: str, rows: int, *, fresh: bool) -> Target:
-            if options["database"] == "sqlite":
-                return dedupe.sqlite_target(name, rows, data_dir, fresh=fresh)
-            try:
-                return dedupe.postgres_target(name, rows, server, fresh=fresh)
-            except Exception as error:
-                raise CommandError(f"Cannot reach PostgreSQL at {server}: {error}") from None
+            return _target(
+                options,
+                lambda: dedupe.sqlite_target(name, rows, data_dir, fresh=fresh),
+                lambda: dedupe.postgres_target(name, rows, server, fresh=fresh),
+            )
 
         try:
             report = dedupe.run(dataset, rows, data_dir, make_target, log=self.stdout.write)
@@ -101,15 +103,11 @@ class Command(BaseCommand):
             raise CommandError("--rows must be at least 1.")
         data_dir = Path(options["data_dir"])
         data_dir.mkdir(parents=True, exist_ok=True)
-        if options["database"] == "sqlite":
-            target = imports.sqlite_target(options["rows"], data_dir)
-        else:
-            try:
-                target = imports.postgres_target(options["rows"], options["postgres_url"])
-            except Exception as error:
-                raise CommandError(
-                    f"Cannot reach PostgreSQL at {options['postgres_url']}: {error}"
-                ) from None
+        target = _target(
+            options,
+            lambda: imports.sqlite_target(options["rows"], data_dir),
+            lambda: imports.postgres_target(options["rows"], options["postgres_url"]),
+        )
         path = imports.csv_file(options["rows"], data_dir, self.stdout.write)
         report = imports.run(target, path, log=self.stdout.write)
         base = report["baseline"]
@@ -131,15 +129,11 @@ class Command(BaseCommand):
             raise CommandError("--candidates must be at least 10.")
         if options["concurrency"] < 1 or options["seconds"] <= 0:
             raise CommandError("--concurrency and --seconds must be positive.")
-        if options["database"] == "sqlite":
-            target = api.sqlite_target(options["candidates"], Path(options["data_dir"]))
-        else:
-            try:
-                target = api.postgres_target(options["candidates"], options["postgres_url"])
-            except Exception as error:
-                raise CommandError(
-                    f"Cannot reach PostgreSQL at {options['postgres_url']}: {error}"
-                ) from None
+        target = _target(
+            options,
+            lambda: api.sqlite_target(options["candidates"], Path(options["data_dir"])),
+            lambda: api.postgres_target(options["candidates"], options["postgres_url"]),
+        )
         self.stdout.write(
             f"bench api: {target.database}, {target.candidates:,} candidates, "
             f"{options['concurrency']} concurrent clients, {options['seconds']:.0f} s per endpoint"
@@ -172,3 +166,17 @@ def _common(parser: CommandParser, *, data_dir: str, server: str = "talentloop")
         help="A PostgreSQL server where the bench databases may be created.",
     )
     parser.add_argument("--json", action="store_true", help="End with one JSON line.")
+
+
+def _target(
+    options: dict[str, Any], sqlite: Callable[[], Target], postgres: Callable[[], Target]
+) -> Target:
+    """The benchmark's database; an unreachable PostgreSQL server is a clear CLI error."""
+    if options["database"] == "sqlite":
+        return sqlite()
+    try:
+        return postgres()
+    except Exception as error:
+        raise CommandError(
+            f"Cannot reach PostgreSQL at {options['postgres_url']}: {error}"
+        ) from None
