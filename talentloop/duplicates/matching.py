@@ -270,12 +270,19 @@ def _typo_level(a: str, b: str) -> str:
     return "different"
 
 
-def given_level(a: Name, b: Name) -> str:
-    """exact, transliteration, nickname, initial, prefix, typo, similar or different."""
+def _same_spelling(a: Name, b: Name) -> str:
+    """exact, transliteration (the same once in ASCII), or "" for two spellings."""
     if a.raw.casefold() == b.raw.casefold():
         return "exact"
     if a.plain == b.plain or a.forms & b.forms:
         return "transliteration"
+    return ""
+
+
+def given_level(a: Name, b: Name) -> str:
+    """exact, transliteration, nickname, initial, prefix, typo, similar or different."""
+    if same := _same_spelling(a, b):
+        return same
     if len(a.plain) == 1 or len(b.plain) == 1:
         return "initial" if a.plain[0] == b.plain[0] else "different"
     if a.formal & b.formal:
@@ -289,10 +296,8 @@ def given_level(a: Name, b: Name) -> str:
 
 def family_level(a: Name, b: Name) -> str:
     """exact, transliteration, partial (one part of a double name), typo, similar, different."""
-    if a.raw.casefold() == b.raw.casefold():
-        return "exact"
-    if a.plain == b.plain or a.forms & b.forms:
-        return "transliteration"
+    if same := _same_spelling(a, b):
+        return same
     if a.words <= b.words or b.words <= a.words:
         return "partial"  # "García" and "García López"
     return _typo_level(a.plain, b.plain)
@@ -421,30 +426,29 @@ KEEP_COUNTS_FROM = 2  # values seen once are not stored (the default "rare" hand
 SAMPLE_PAIRS = 100_000
 
 
+def _place_getter(name: str) -> Callable[[Prepared], str]:
+    return lambda record: record.values[name]
+
+
 def build_stats(records: Sequence[Prepared], *, seed: int = 1) -> Stats:
     """Value frequencies (overall and per country) and sampled u of the fuzzy levels."""
     import random
 
-    counts: dict[str, Counter[str]] = {
-        "given": Counter(r.given.plain for r in records),
-        "family": Counter(r.family.plain for r in records),
+    # Each field counted once per country (a Swedish surname is common in Stockholm, rare in
+    # Madrid); the workspace-wide counts are those summed.
+    getters: dict[str, Callable[[Prepared], str]] = {
+        "given": lambda r: r.given.plain,
+        "family": lambda r: r.family.plain,
     }
-    for name in PLACE_FIELDS:
-        counts[name] = Counter(r.values[name] for r in records)
-    countries = counts["country"].copy()
-    # The same counts within each country, for names and places weighed against their
-    # country's (a Swedish surname is common in Stockholm, rare in Madrid).
-    for name in ("given", "family", "city", "region", "company", "title"):
-        if name in ("given", "family"):
-            pairs = (
-                (r.values["country"], (r.given if name == "given" else r.family).plain)
-                for r in records
-            )
-        else:
-            pairs = ((r.values["country"], r.values[name]) for r in records)
-        for (country, value), n in Counter(pairs).items():
-            if country:
+    getters.update({name: _place_getter(name) for name in PLACE_FIELDS})
+    counts: dict[str, Counter[str]] = {}
+    for name, get in getters.items():
+        overall = counts[name] = Counter()
+        for (country, value), n in Counter((r.values["country"], get(r)) for r in records).items():
+            overall[value] += n
+            if country and name != "country":
                 counts.setdefault(f"{name}@{country}", Counter())[value] = n
+    countries = counts["country"].copy()
     for record in records:
         for key, value in record.custom.items():
             counts.setdefault(f"custom.{key}", Counter())[value] += 1
