@@ -16,7 +16,8 @@ if TYPE_CHECKING:
 class Command(BaseCommand):
     help = (
         "Benchmarks. `bench api`: list, filtered list and profile latency at N candidates; "
-        "`bench import`: import rows/s; `bench dedupe`: duplicate scan precision and recall."
+        "`bench import`: import rows/s; `bench dedupe`: duplicate scan precision and recall; "
+        "`bench parse`: resume parsing accuracy, format coverage and throughput."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
@@ -48,6 +49,41 @@ class Command(BaseCommand):
         )
         _common(dedupe, data_dir="Where the import files and the SQLite databases live.")
 
+        parse = sub.add_parser(
+            "parse",
+            help="Resume parsing: field precision/recall/F1 on an annotated set, format "
+            "coverage and end-to-end throughput.",
+        )
+        parse.add_argument(
+            "--dataset",
+            required=True,
+            help="An annotated set folder laid out like ../shared/datasets/dotin-resume-ner "
+            "(zips of XML) or dataturks-resume-ner-701 (JSON lines).",
+        )
+        parse.add_argument("--limit", type=int, default=None, help="The first N documents/files.")
+        parse.add_argument(
+            "--formats",
+            nargs="*",
+            default=None,
+            metavar="FOLDER",
+            help="Format coverage on these folders of files (none given: resume-format-samples "
+            "and livecareer-resumes/pdfs beside the dataset).",
+        )
+        parse.add_argument(
+            "--throughput",
+            nargs="*",
+            default=None,
+            metavar="FOLDER",
+            help="End-to-end resumes/s on the PDF/DOCX files of these folders (none given: "
+            "livecareer-resumes/pdfs and vacancy-resume-matching/CV beside the dataset).",
+        )
+        parse.add_argument(
+            "--parser",
+            default="talentloop.resumes.fields:parse_text",
+            help="module:function parsing a text into a ParsedResume.",
+        )
+        parse.add_argument("--json", action="store_true", help="End with one JSON line.")
+
     def handle(self, *args: Any, **options: Any) -> None:
         if options["bench"] == "api":
             self._api(options)
@@ -55,6 +91,44 @@ class Command(BaseCommand):
             self._import(options)
         elif options["bench"] == "dedupe":
             self._dedupe(options)
+        elif options["bench"] == "parse":
+            self._parse(options)
+
+    def _parse(self, options: dict[str, Any]) -> None:
+        from talentloop.core.bench import parse
+        from talentloop.resumes.evaluation import DatasetError
+
+        dataset = Path(options["dataset"])
+        if options["limit"] is not None and options["limit"] < 1:
+            raise CommandError("--limit must be at least 1.")
+        beside = dataset.resolve().parent
+
+        def folders(given: list[str] | None, defaults: list[str]) -> list[Path]:
+            if given is None:
+                return []
+            paths = [Path(p) for p in given] or [beside / d for d in defaults]
+            missing = [str(p) for p in paths if not p.is_dir()]
+            if missing:
+                raise CommandError(f"Not a folder: {', '.join(missing)}")
+            return paths
+
+        formats = folders(options["formats"], ["resume-format-samples", "livecareer-resumes/pdfs"])
+        throughput = folders(
+            options["throughput"], ["livecareer-resumes/pdfs", "vacancy-resume-matching/CV"]
+        )
+        try:
+            report = parse.run(
+                dataset,
+                limit=options["limit"],
+                parser=options["parser"],
+                formats=formats,
+                throughput_folders=throughput,
+                log=self.stdout.write,
+            )
+        except DatasetError as error:
+            raise CommandError(str(error)) from None
+        if options["json"]:
+            self.stdout.write(json.dumps(report, separators=(",", ":")))
 
     def _dedupe(self, options: dict[str, Any]) -> None:
         from talentloop.core.bench import dedupe
