@@ -1,0 +1,713 @@
+"""Education, languages and certifications from a resume's plain text.
+
+Pure functions, no Django. The callers pass the text of the matching section (as found by
+the section detector; "" when no heading was found) and the whole text, used as a fallback.
+
+Education is read as a stream of short pieces: lines, runs separated by two or more spaces
+(text extracted from PDFs often loses its line breaks), and comma-separated parts of those.
+Each piece is a degree ("B.E. in Computer Science"), an institution ("Pune University"), a
+date ("2008 to 2012") or nothing known; pieces are then grouped into schools, a new school
+starting whenever the current one already has what the piece brings.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+
+from talentloop.resumes.parsed import Period, School
+
+__all__ = ["find_certifications", "find_languages", "parse_education"]
+
+# --- dates -------------------------------------------------------------------------------
+
+_MONTHS = {
+    "jan": 1, "feb": 2, "mar": 3, "apr": 4, "may": 5, "jun": 6,
+    "jul": 7, "aug": 8, "sep": 9, "oct": 10, "nov": 11, "dec": 12,
+}  # fmt: skip
+_MONTH = (
+    r"(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?"
+    r"|sept?(?:ember)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\.?"
+)
+_YEAR = r"(?:19[4-9]\d|20[0-4]\d)"
+_ONE_DATE = (
+    rf"(?:(?:{_MONTH}|spring|summer|fall|autumn|winter)\s*,?\s*{_YEAR}"
+    rf"|(?:0?[1-9]|1[0-2])\s*[/.-]\s*{_YEAR}|{_YEAR})"
+)
+_NOW = r"(?:present|current(?:ly)?|now|today|till\s+date|to\s+date|ongoing|pursuing)"
+# "2008 to 2012", "Sep 2014 - present", "1956 - 60", "Expected May 2014", "(2010)".
+_DATE_RE = re.compile(
+    rf"(?<![\w/])(?:(?:expected|anticipated|graduat(?:ed|ion)|grad\.?|since|class\s+of)"
+    rf"(?:\s+date)?\s*:?\s*)?"
+    rf"(?P<a>{_ONE_DATE})(?:\s*(?:-|\u2013|\u2014|to|until|till|/|\s)\s*(?P<b>{_ONE_DATE}|{_NOW}|\d\d(?!\d)))?"
+    rf"(?![\w/])",
+    re.IGNORECASE,
+)
+_YEAR_RE = re.compile(_YEAR)
+_MONTH_RE = re.compile(_MONTH, re.IGNORECASE)
+
+
+def _year_month(text: str) -> tuple[int | None, int | None]:
+    year = _YEAR_RE.search(text)
+    if year is None:
+        return None, None
+    month = _MONTH_RE.match(text.strip())
+    if month:
+        return int(year.group()), _MONTHS[month.group()[:3].lower()]
+    numeric = re.match(r"\s*(0?[1-9]|1[0-2])\s*[/.-]", text)
+    return int(year.group()), int(numeric.group(1)) if numeric else None
+
+
+def _period(match: re.Match[str]) -> Period:
+    start_year, start_month = _year_month(match.group("a"))
+    period = Period(raw=match.group().strip())
+    end = match.group("b")
+    if end is None:  # one date on a school is when it was (or will be) finished
+        period.end_year, period.end_month = start_year, start_month
+        return period
+    period.start_year, period.start_month = start_year, start_month
+    if re.fullmatch(_NOW, end, re.IGNORECASE):
+        period.current = True
+    elif end.isdigit() and len(end) == 2 and start_year is not None:  # "1956 - 60"
+        period.end_year = start_year // 100 * 100 + int(end)
+    else:
+        period.end_year, period.end_month = _year_month(end)
+    return period
+
+
+# --- degrees -----------------------------------------------------------------------------
+
+# Abbreviations as letter groups; dots, hyphens or one space may separate the groups.
+_ABBREVIATIONS = [
+    "B Tech", "B E", "B Sc", "B S", "B A", "B Com", "B B A", "B B M", "B C A", "B Ed",
+    "B Eng", "B Pharm", "B Arch", "B Des", "B F A", "B S W", "B Voc", "B M S", "B Lib",
+    "M Tech", "M E", "M Sc", "M S", "M A", "M Com", "M B A", "M C A", "M Ed", "M Eng",
+    "M Phil", "M Pharm", "M Arch", "M F A", "M S W", "M P A", "M P H", "M F C", "M Des",
+    "M B B S", "B D S", "M D", "J D", "L L B", "L L M", "Ph D", "D Phil", "Ed D", "D B A",
+    "Psy D", "Pharm D", "P G D M", "P G D B M", "P G D B A", "P G D C A", "P G D", "P G",
+    "P G D A C", "P G Diploma", "A A", "A S", "A A S", "H N D", "H N C", "B T E C",
+    "H S C", "S S C", "S S L C", "H S S C", "I C S E", "P U C", "G C S E", "G E D",
+    "I T I", "B S c", "D E S S", "D E A", "B T S", "D U T", "M B", "C A", "L L B",
+]  # fmt: skip
+# Bare two-letter forms that are also ordinary words or product names ("MS Office").
+_RISKY = {"BE", "BS", "BA", "MA", "MS", "ME", "MD", "JD", "AA", "AS", "CA", "MB", "PG"}
+_AFTER_RISKY_BAD = re.compile(
+    r"\s*(?:office|excel|word|access|project|sql|dos|windows|outlook|visio|powerpoint|"
+    r"teams|dynamics|azure|exchange|paint|sharepoint|\w+ing\b)",
+    re.IGNORECASE,
+)
+
+
+def _abbreviation_pattern(spaced: str) -> str:
+    groups = spaced.split()
+    return r"[.\-]?\s?".join(re.escape(group) for group in groups) + r"\.?"
+
+
+_ABBREVIATION_RE = "|".join(
+    _abbreviation_pattern(a) for a in sorted(_ABBREVIATIONS, key=len, reverse=True)
+)
+_S = r"(?:\\?['\u2019]?s)?"  # "Master's", "Masters", "Master\\'s" (an escaped quote)
+_DEGREE_WORDS = (
+    rf"bachelor{_S}|master{_S}|doctor(?:ate)?|associate{_S}(?=\s+(?:of|in|degree))"
+    r"|(?:post[\s-]?)?graduat(?:e|ion)(?=\s+(?:in|diploma|degree|of))|post[\s-]?graduate"
+    r"|under[\s-]?graduate(?=\s+(?:in|degree))|diploma|advanced\s+diploma|certificate(?=\s+in)"
+    r"|high(?:er)?\s+secondary(?:\s+(?:school\s+)?certificate)?|senior\s+secondary"
+    r"|secondary\s+school\s+certificate|high\s+school\s+diploma|matriculation|intermediate"
+    r"|(?:class|std\.?|standard)\s+(?:x|xii|10|12)(?:th)?|1[02]th(?:\s+(?:standard|std|class))?"
+    r"|a[\s-]?levels?|o[\s-]?levels?|licence|licenciatura|licenciado|diplom|magister|maîtrise"
+    r"|baccalaur[ée]at|abitur|ingeniero|ingénieur|laurea|grado|máster|mestrado|bacharelado"
+    r"|staatsexamen|engineering\s+graduate|honours\s+bachelor"
+)
+_DEGREE_RE = re.compile(rf"(?<![\w.])(?:{_DEGREE_WORDS}|{_ABBREVIATION_RE})(?![\w])", re.I)
+# Where a degree's own name ends and its field begins: "Master of Finance and Control in X",
+# "Bachelor's Degree in X", "Doctorate of Education, X".
+_DEGREE_NAME_RE = re.compile(
+    rf"(?:honou?rs\s+)?(?:bachelor|master|doctor(?:ate)?|associate){_S}(?:\s+degree)?"
+    r"(?:\s+of(?:\s+(?!(?:in|with|from|at|for|majoring|speciali[sz]\w*|university|college"
+    r"|institute|school|academy)\b)[\w&'.]+){1,6})?",
+    re.IGNORECASE,
+)
+
+# --- institutions ------------------------------------------------------------------------
+
+_INSTITUTION_RE = re.compile(
+    r"(?<![\w])(?:universit(?:y|ies|ät|é|e|a|à|ario)|universidad|universidade|universiteit"
+    r"|univ\.|college|insti?tute|institution|school|academy|polytechnic|polytechnique"
+    r"|vidyalaya|vidyapee?th|vidyapith|mahavidyalaya|hochschule|fachhochschule|[ée]cole"
+    r"|escuela|conservatory|conservatoire|seminary|faculty|gymnasium|lyc[ée]e|iit|iim|nit"
+    r"|iiit|bits|cbse|icse|(?:state|central|secondary|higher\s+secondary)\s+board"
+    r"|board\s+of\s+\w+|training\s+cent(?:re|er)|cent(?:re|er)\s+for)(?![\w])",
+    re.IGNORECASE,
+)
+_GENERIC_RE = re.compile(
+    r"(?:the\s+)?(?:(?:high|secondary|primary|public|graduate|law|business|medical)\s+)?"
+    r"(?:universit\w*|college|institute|institution|school|academy|faculty|board|campus)",
+    re.IGNORECASE,
+)
+_CREDENTIAL_RE = re.compile(
+    r"\b(?:certificat(?:e|ion)|certified|licen[cs]e|diplom[aeé]|course|program(?:me)?)\b", re.I
+)
+_BOARD_RE = re.compile(r"\b(?:board|cbse|icse)\b", re.IGNORECASE)
+_CONNECTORS = {
+    "of", "and", "&", "for", "the", "de", "du", "des", "la", "le", "der", "für", "di", "del",
+    "y", "e", "et", "und", "in", "-",
+}  # fmt: skip
+_STOP_LEFT = {"from", "at", "in", "with", "as", "on", "while", "by", "to", "via"}
+
+# --- pieces ------------------------------------------------------------------------------
+
+_BULLETS = "•●▪■◦➢❖►▶‣\u2043○◆◇✓✔*·-\u2013\u2014|"
+_INDEED_PLACE_RE = re.compile(r"^(.*?\S)\s+-\s{2,}\S.*$")  # "Pune University -  Pune, MH"
+_SEGMENT_SPLIT_RE = re.compile(r"\s{2,}|\t|\s[|•●▪■]\s")
+_PART_SPLIT_RE = re.compile(r"(?:[,;]|:(?=\s))(?![^()]*\))\s*")
+_NOISE_RE = re.compile(
+    r"\b(?:c?gpa|cgpa|percentage|marks|grade|score|aggregate|division|class\s+rank|honou?rs"
+    r"|cum\s+laude|magna|summa|dean'?s\s+list|thesis|dissertation|coursework|courses?"
+    r"|relevant|project|awards?|scholarship)\b|\d+(?:\.\d+)?\s*%|\d\.\d+\s*/",
+    re.IGNORECASE,
+)
+_WORD_RE = re.compile(r"[^\W\d_][\w'.&-]*")
+
+
+@dataclass(slots=True)
+class _Piece:
+    kind: str  # "degree", "institution", "date", "other"
+    text: str
+    area: str = ""
+    period: Period | None = None
+    line: int = 0
+    place_line: bool = False  # an Indeed "Institution -  City" line
+
+
+@dataclass(slots=True)
+class _Entry:
+    degree: str = ""
+    area: str = ""
+    institutions: list[str] = field(default_factory=list)
+    period: Period | None = None
+    last_line: int = -1
+
+    def empty(self) -> bool:
+        return not (self.degree or self.institutions or self.period)
+
+
+def _clean(text: str) -> str:
+    text = text.strip().strip(_BULLETS).strip()
+    text = re.sub(r"\s+", " ", re.sub(r"\(\W*\)", " ", text)).strip(" ,;:-\u2013\u2014[]")
+    if text.count("(") > text.count(")"):
+        text = text.rstrip(" (") + ")" if "(" in text.rstrip(" (") else text.rstrip(" (")
+    elif text.count(")") > text.count("("):
+        text = text.replace(")", "", 1) if text.startswith(")") else text.rstrip(")")
+    return text.strip(" ,;:-\u2013\u2014").strip()
+
+
+def _is_risky_false(match: re.Match[str], part: str, first: bool) -> bool:
+    letters = re.sub(r"[^A-Za-z]", "", match.group())
+    if letters.upper() not in _RISKY:
+        return False
+    if " " in match.group().strip():  # "M S Ramaiah Institute"
+        return True
+    if "." in match.group():
+        return False
+    if letters != letters.upper() or match.start() > 0 or not first:
+        return True
+    return bool(_AFTER_RISKY_BAD.match(part, match.end()))
+
+
+def _degree_match(part: str, first: bool = True) -> re.Match[str] | None:
+    for match in _DEGREE_RE.finditer(part):
+        if not _is_risky_false(match, part, first):
+            return match
+    return None
+
+
+def _split_degree(text: str) -> tuple[str, str]:
+    """'Bachelor of Science in Computer Science' -> ('Bachelor of Science', 'Computer Science')."""
+    named = _DEGREE_NAME_RE.match(text)
+    if named:
+        degree_end = named.end()
+    else:
+        first = _DEGREE_RE.match(text)
+        degree_end = first.end() if first else len(text)
+    degree = text[:degree_end]
+    rest = text[degree_end:]
+    # "Bachelors Degree", "Master's degree", "B.Tech (Hons)"
+    extra = re.match(
+        r"-[^\W\d_]+|\s*(?:degree|program(?:me)?|course|\((?:hons?\.?|honou?rs)\))", rest, re.I
+    )
+    if extra:
+        degree += extra.group()
+        rest = rest[extra.end() :]
+    field_match = re.match(
+        r"\s*(?:(?:in|of|with\s+(?:specialization|major)\s+in|-|\u2013|:|,)\s*|\()?\s*(.*)", rest
+    )
+    field_text = field_match.group(1) if field_match else rest
+    field_text = re.split(r"\s+(?:from|at)\s+|\)|,", field_text, maxsplit=1)[0]
+    return _clean(degree), _clean(field_text)
+
+
+def _institution_span(text: str) -> str:
+    """The institution's name around its cue word in a part that may hold more."""
+    words = text.split()
+    if len(words) <= 8 and not any(w.lower() in _STOP_LEFT - {"in"} for w in words):
+        return _clean(re.split(r"\s+(?:at|in)\s+(?=[A-Z])", text, maxsplit=1)[0])
+    cue = _INSTITUTION_RE.search(text)
+    if cue is None:
+        return ""
+    index = len(text[: cue.start()].split())
+    start = index
+    while start > 0:
+        word = words[start - 1]
+        if word.lower() in _STOP_LEFT or not (word[:1].isupper() or word.lower() in _CONNECTORS):
+            break
+        start -= 1
+    end = index + 1
+    while end < len(words):
+        word = words[end]
+        if word.lower() in {"at", "in"} or not (
+            word[:1].isupper() or word[:1] == "(" or word.lower() in _CONNECTORS
+        ):
+            break
+        end += 1
+    while end > index + 1 and words[end - 1].lower() in _CONNECTORS:
+        end -= 1
+    while start < index and words[start].lower() in _CONNECTORS - {"the"}:
+        start += 1
+    return _clean(" ".join(words[start:end]))
+
+
+def _classify(part: str, line: int, place_line: bool, first: bool) -> Iterator[_Piece]:
+    """The pieces in one comma-separated part, in reading order."""
+    date = _DATE_RE.search(part)
+    if date is not None:
+        before, after = part[: date.start()], part[date.end() :]
+        yield from _classify(before, line, place_line, first)
+        yield _Piece("date", date.group(), period=_period(date), line=line)
+        yield from _classify(after, line, place_line, first and not before.strip())
+        return
+    part = _clean(part)
+    if not part or not re.search(r"[^\W\d_]", part):
+        return
+    degree = _degree_match(part, first)
+    institution = _INSTITUTION_RE.search(part)
+    if (
+        degree is not None
+        and institution is not None
+        and degree.start() <= institution.start() < degree.end()
+    ):  # "High School Diploma"
+        institution = _INSTITUTION_RE.search(part, degree.end())
+    if degree is not None:
+        if institution is not None and institution.start() > degree.start():
+            head = part[: institution.start()]
+            # "M.Tech. Visveswariah Technogical University": the capitalised run before the cue
+            # belongs to the institution.
+            words = head.split()
+            cut = len(words)
+            while cut > 1 and (words[cut - 1][:1].isupper() or words[cut - 1] in _CONNECTORS):
+                if _DEGREE_RE.fullmatch(words[cut - 1].rstrip(".,")):
+                    break
+                cut -= 1
+            degree_text = " ".join(words[:cut])
+            name, field_text = _split_degree(degree_text[degree.start() :])
+            yield _Piece("degree", name, area=field_text, line=line)
+            rest = " ".join([*words[cut:], part[institution.start() :]])
+            yield _Piece("institution", _institution_span(rest), line=line)
+            return
+        if institution is not None and institution.start() < degree.start():
+            # "High School Diploma" is a degree; "Cornell University BS" is two pieces.
+            inst_text = _clean(part[: degree.start()])
+            if _INSTITUTION_RE.search(inst_text):
+                yield _Piece("institution", _institution_span(inst_text), line=line)
+                part = part[degree.start() :]
+        name, field_text = _split_degree(part[degree.start() :])
+        yield _Piece("degree", name, area=field_text, line=line)
+        return
+    if institution is None and _CREDENTIAL_RE.search(part) and len(part.split()) <= 10:
+        # "Paralegal Certificate", "Teaching Certification" listed among the schools
+        yield _Piece("degree", part, line=line)
+        return
+    if institution is not None:
+        if _NOISE_RE.search(part) and len(part.split()) > 6:
+            return
+        name = _institution_span(part)
+        if _GENERIC_RE.fullmatch(name):
+            return
+        yield _Piece("institution", name, line=line, place_line=place_line)
+        return
+    yield _Piece("other", part, line=line, place_line=place_line)
+
+
+def _join_broken_names(lines: list[str]) -> list[str]:
+    """'Michigan Technological' + 'University', 'Institute of' + 'Technology': a name that a
+    layout broke over two lines is one line again."""
+    joined: list[str] = []
+    for line in lines:
+        stripped = line.strip()
+        previous = joined[-1].rstrip() if joined else ""
+        if (
+            previous
+            and stripped
+            and (
+                _GENERIC_RE.fullmatch(re.sub(r"\s*\(\w+\)$", "", stripped))
+                or (
+                    re.search(r"\s(?:of|and|&|for)$", previous)
+                    and stripped[:1].isupper()
+                    and len(stripped.split()) <= 4
+                )
+            )
+        ):
+            joined[-1] = f"{previous} {stripped}"
+            joined.append("")  # keep line numbers
+            continue
+        joined.append(line)
+    return joined
+
+
+def _pieces(text: str) -> list[_Piece]:
+    pieces: list[_Piece] = []
+    for line_number, line in enumerate(_join_broken_names(text.splitlines())):
+        if not line.strip():
+            continue
+        place_line = False
+        indeed = _INDEED_PLACE_RE.match(line)
+        if indeed:
+            line, place_line = indeed.group(1), True
+        for segment in _SEGMENT_SPLIT_RE.split(line):
+            segment = segment.strip().strip(_BULLETS).strip()
+            if not segment:
+                continue
+            if _NOISE_RE.search(segment) and not (
+                _DEGREE_RE.search(segment) or _INSTITUTION_RE.search(segment)
+            ):
+                continue
+            first = True
+            for part in _PART_SPLIT_RE.split(segment):
+                pieces.extend(_classify(part, line_number, place_line, first))
+                first = bool(_DATE_RE.fullmatch(part.strip()))
+    return _merge_dates(pieces)
+
+
+def _merge_dates(pieces: list[_Piece]) -> list[_Piece]:
+    """'2005  2007' split into two pieces on the double space is one range."""
+    merged: list[_Piece] = []
+    for piece in pieces:
+        previous = merged[-1] if merged else None
+        if (
+            previous is not None
+            and piece.kind == "date"
+            and previous.kind == "date"
+            and previous.period is not None
+            and piece.period is not None
+            and previous.period.start_year is None
+            and previous.period.end_year is not None
+            and piece.period.start_year is None
+            and piece.period.end_year is not None
+            and 0 <= piece.period.end_year - previous.period.end_year <= 8
+        ):
+            previous.period = Period(
+                raw=f"{previous.period.raw} - {piece.period.raw}",
+                start_year=previous.period.end_year,
+                start_month=previous.period.end_month,
+                end_year=piece.period.end_year,
+                end_month=piece.period.end_month,
+            )
+            continue
+        merged.append(piece)
+    return merged
+
+
+def _group(pieces: list[_Piece]) -> list[_Entry]:
+    entries: list[_Entry] = []
+    current = _Entry()
+
+    def flush() -> None:
+        nonlocal current
+        if not current.empty():
+            entries.append(current)
+        current = _Entry()
+
+    for index, piece in enumerate(pieces):
+        kind = piece.kind
+        if kind == "other":
+            nxt = pieces[index + 1] if index + 1 < len(pieces) else None
+            words = len(piece.text.split())
+            previous = pieces[index - 1] if index else None
+            if (
+                previous is not None
+                and previous.kind == "degree"
+                and previous.line == piece.line
+                and not current.area
+                and not current.institutions
+                and words <= 5
+                and piece.text[:1].isupper()
+            ):
+                current.area = piece.text
+                continue
+            if (piece.place_line and words <= 8) or (
+                current.degree
+                and not current.institutions
+                and current.period is None
+                and nxt is not None
+                and nxt.kind == "date"
+                and nxt.line > piece.line > current.last_line
+                and words <= 6
+            ):
+                kind = "institution"
+            elif (
+                nxt is not None
+                and nxt.kind == "institution"
+                and nxt.place_line
+                and nxt.line > piece.line
+                and not piece.text.isupper()
+                and words <= 5
+                and not current.degree
+                and piece.line > current.last_line
+            ):
+                kind = "degree"
+            else:
+                continue
+        if kind == "degree":
+            if current.degree:
+                flush()
+            current.degree, current.area = _split_degree(piece.text)
+            if piece.area:
+                current.area = piece.area
+        elif kind == "institution":
+            if not piece.text:
+                continue
+            if current.institutions and not (
+                piece.line == current.last_line and pieces[index - 1].kind == "institution"
+            ):
+                if _BOARD_RE.search(piece.text):
+                    continue
+                flush()
+            current.institutions.append(piece.text)
+        else:
+            if current.period is not None:
+                flush()
+            current.period = piece.period
+        current.last_line = piece.line
+    flush()
+    return entries
+
+
+def _to_school(entry: _Entry, weight: float) -> School:
+    institutions = [i for i in entry.institutions if not _BOARD_RE.search(i)] or entry.institutions
+    confidence = 0.2 + 0.35 * bool(entry.degree) + 0.35 * bool(institutions)
+    confidence += 0.1 * (entry.period is not None)
+    return School(
+        institution=", ".join(institutions),
+        degree=entry.degree,
+        field_of_study=entry.area,
+        period=entry.period,
+        confidence=round(confidence * weight, 2),
+    )
+
+
+_STRONG_DEGREE_RE = re.compile(
+    r"(?<![\w.])(?:bachelor'?s?|master'?s?\s+(?:of|in|degree)|doctor\s+of|ph\.?\s?d\.?|mba"
+    r"|b\.?\s?tech|m\.?\s?tech|b\.\s?e\.|b\.?\s?sc\.?|m\.?\s?sc\.?|b\.?\s?com|m\.?\s?com|mca|bca"
+    r"|b\.\s?s\.|m\.\s?s\.|b\.\s?a\.|m\.\s?a\.|pgdm|pgdbm|llb|ll\.b)(?![\w])",
+    re.IGNORECASE,
+)
+
+
+def _fallback_lines(full_text: str) -> str:
+    """The lines of a resume without an education heading that look like schooling."""
+    kept: list[str] = []
+    lines = full_text.splitlines()
+    for index, line in enumerate(lines):
+        for segment in _SEGMENT_SPLIT_RE.split(line):
+            cue = _STRONG_DEGREE_RE.search(segment) if len(segment) <= 160 else None
+            if cue is None:
+                continue
+            head = segment[: cue.start()]
+            if len(head.split()) > 3 and not _INSTITUTION_RE.search(head):
+                continue
+            previous = next(
+                (x for x in reversed(lines[max(0, index - 2) : index]) if x.strip()), ""
+            )
+            if (
+                _INSTITUTION_RE.search(previous)
+                and not _STRONG_DEGREE_RE.search(previous)
+                and previous not in kept[-2:]
+                and len(previous) <= 120
+            ):
+                kept.append(previous)
+            kept.append(segment)
+            # the institution and date often follow on the next non-blank line
+            for follow in lines[index + 1 : index + 4]:
+                if follow.strip():
+                    if _INSTITUTION_RE.search(follow) or _DATE_RE.fullmatch(follow.strip()):
+                        kept.append(follow)
+                    break
+    return "\n".join(kept)
+
+
+def parse_education(section_text: str, full_text: str) -> list[School]:
+    """The schools in an education section, or found by degree cues in the whole text."""
+    weight = 1.0
+    if not section_text.strip():
+        section_text, weight = _fallback_lines(full_text), 0.7
+    schools: list[School] = []
+    seen: set[tuple[str, str]] = set()
+    for entry in _group(_pieces(section_text)):
+        school = _to_school(entry, weight)
+        key = (school.degree.lower(), school.institution.lower())
+        if (school.degree or school.institution) and key not in seen:
+            seen.add(key)
+            schools.append(school)
+    if DROP_SECONDARY and any(not _is_secondary(s) for s in schools):
+        schools = [s for s in schools if not _is_secondary(s)]
+    return schools
+
+
+DROP_SECONDARY = True
+_SECONDARY_RE = re.compile(
+    r"high\s*school|higher\s+secondary|senior\s+secondary|secondary\s+(?:school|college|education)"
+    r"|public\s+school|primary|elementary|middle\s+school|convent|junior\s+college|jr\.?\s+college"
+    r"|vidyalaya|grammar\s+school|\b(?:ssc|hsc|sslc|hssc|puc|cbse|icse|gcse|vce)\b|1[02]th"
+    r"|\bclass\s+(?:x|xii|10|12)\b|\bstd\.?\s*(?:x|xii|10|12)\b|matriculation|intermediate|board"
+    r"|a[\s-]levels?|o[\s-]levels?|\bpu\s+college|h\.\s?s\.|certificate\s+of\s+education",
+    re.IGNORECASE,
+)
+
+
+def _is_secondary(school: School) -> bool:
+    return bool(_SECONDARY_RE.search(f"{school.degree} | {school.institution}"))
+
+
+# --- languages ---------------------------------------------------------------------------
+
+_LANGUAGES = {
+    "english": "English", "hindi": "Hindi", "german": "German", "deutsch": "German",
+    "french": "French", "français": "French", "francais": "French", "spanish": "Spanish",
+    "español": "Spanish", "espanol": "Spanish", "castellano": "Spanish",
+    "italian": "Italian", "italiano": "Italian", "portuguese": "Portuguese",
+    "português": "Portuguese", "dutch": "Dutch", "nederlands": "Dutch", "russian": "Russian",
+    "ukrainian": "Ukrainian", "polish": "Polish", "polski": "Polish", "czech": "Czech",
+    "slovak": "Slovak", "hungarian": "Hungarian", "romanian": "Romanian",
+    "bulgarian": "Bulgarian", "serbian": "Serbian", "croatian": "Croatian",
+    "slovenian": "Slovenian", "greek": "Greek", "turkish": "Turkish", "arabic": "Arabic",
+    "hebrew": "Hebrew", "persian": "Persian", "farsi": "Persian", "urdu": "Urdu",
+    "bengali": "Bengali", "bangla": "Bengali", "punjabi": "Punjabi", "gujarati": "Gujarati",
+    "marathi": "Marathi", "tamil": "Tamil", "telugu": "Telugu", "kannada": "Kannada",
+    "malayalam": "Malayalam", "odia": "Odia", "oriya": "Odia", "assamese": "Assamese",
+    "sanskrit": "Sanskrit", "nepali": "Nepali", "sinhala": "Sinhala", "chinese": "Chinese",
+    "mandarin": "Chinese", "cantonese": "Cantonese", "japanese": "Japanese",
+    "korean": "Korean", "vietnamese": "Vietnamese", "thai": "Thai", "indonesian": "Indonesian",
+    "malay": "Malay", "tagalog": "Filipino", "filipino": "Filipino", "swedish": "Swedish",
+    "norwegian": "Norwegian", "danish": "Danish", "finnish": "Finnish",
+    "icelandic": "Icelandic", "estonian": "Estonian", "latvian": "Latvian",
+    "lithuanian": "Lithuanian", "albanian": "Albanian", "macedonian": "Macedonian",
+    "bosnian": "Bosnian", "catalan": "Catalan", "basque": "Basque", "galician": "Galician",
+    "irish": "Irish", "welsh": "Welsh", "swahili": "Swahili", "amharic": "Amharic",
+    "yoruba": "Yoruba", "hausa": "Hausa", "igbo": "Igbo", "zulu": "Zulu",
+    "afrikaans": "Afrikaans", "latin": "Latin", "armenian": "Armenian",
+    "georgian": "Georgian", "azerbaijani": "Azerbaijani", "kazakh": "Kazakh",
+    "uzbek": "Uzbek", "pashto": "Pashto", "sindhi": "Sindhi", "konkani": "Konkani",
+    "tulu": "Tulu", "kashmiri": "Kashmiri", "maithili": "Maithili", "bhojpuri": "Bhojpuri",
+    "sign language": "Sign Language", "asl": "Sign Language",
+}  # fmt: skip
+_LANGUAGE_RE = re.compile(
+    r"(?<![\w])("
+    + "|".join(sorted(map(re.escape, _LANGUAGES), key=len, reverse=True))
+    + r")(?![\w])",
+    re.IGNORECASE,
+)
+_LANGUAGE_CUE_RE = re.compile(
+    r"\b(?:languages?(?:\s+known|\s+skills|\s+proficiency)?\s*[:\-]|fluent|fluency|native"
+    r"|mother\s+tongue|bilingual|trilingual|multilingual|proficient\s+in\s+(?=\w+\s+(?:and|,))"
+    r"|conversant|speak|spoken|written\s+and\s+spoken)",
+    re.IGNORECASE,
+)
+_PROGRAMMING_CUE_RE = re.compile(
+    r"\b(?:programming|scripting|computer|coding|query|markup|software|technical|technologies)\b",
+    re.IGNORECASE,
+)
+
+
+def _languages_in(text: str) -> Iterator[str]:
+    for match in _LANGUAGE_RE.finditer(text):
+        word = match.group(1)
+        if word.islower() and len(text) > 40 and word not in {"english", "hindi"}:
+            continue  # "latin american" / "thai food" style prose is capitalised when meant
+        if word.lower() == "latin" and re.match(r"\s+america", text[match.end() :], re.I):
+            continue
+        yield _LANGUAGES[word.lower()]
+
+
+def find_languages(section_text: str, full_text: str) -> list[str]:
+    """Human languages spoken, as canonical English names ("German"), in order found."""
+    found: list[str] = []
+    sources: list[str] = []
+    if section_text.strip():
+        sources.extend(
+            line for line in section_text.splitlines() if not _PROGRAMMING_CUE_RE.search(line)
+        )
+    for line in full_text.splitlines():
+        for segment in _SEGMENT_SPLIT_RE.split(line):
+            cue = _LANGUAGE_CUE_RE.search(segment)
+            if cue is None or _PROGRAMMING_CUE_RE.search(segment[: cue.end() + 20]):
+                continue
+            sources.append(segment[cue.start() : cue.start() + 200])
+    for text in sources:
+        for language in _languages_in(text):
+            if language not in found:
+                found.append(language)
+    return found
+
+
+# --- certifications ----------------------------------------------------------------------
+
+_CERT_ACRONYMS = (
+    r"PMP|CAPM|PgMP|PMI-ACP|CCNA|CCNP|CCIE|CCDA|CCDP|CISSP|CISA|CISM|CRISC|CEH|OSCP|CompTIA"
+    r"\s+(?:A\+|Network\+|Security\+|Linux\+|Cloud\+|CySA\+|PenTest\+)|ITIL(?:\s+v?\d)?"
+    r"(?:\s+Foundation)?|PRINCE2(?:\s+(?:Foundation|Practitioner))?|CSM|CSPO|PSM\s*I*|SAFe"
+    r"(?:\s+\w+)?|OCP|OCA|OCJP|SCJP|MCSE|MCSA|MCSD|MCTS|MCITP|MCP|MCAD|RHCE|RHCSA|RHCA|CKA|CKAD"
+    r"|CKS|TOGAF(?:\s+\d+)?|ISTQB(?:\s+\w+)?|CPA|CFA|ACCA|CIMA|FRM|CMA|SHRM-(?:CP|SCP)|PHR|SPHR"
+    r"|CSSGB|CSSBB|Lean\s+Six\s+Sigma(?:\s+\w+\s+Belt)?|Six\s+Sigma(?:\s+\w+\s+Belt)?|VCP|CCSP"
+    r"|GIAC|GCIH|GSEC|CPR|BLS|ACLS|CNA|LPN|RN"
+)
+_CERT_RE = re.compile(
+    rf"(?<![\w-])(?:(?:(?:AWS|Amazon|Microsoft|Oracle|Cisco|Google(?:\s+Cloud)?|Salesforce"
+    rf"|Red\s+Hat|IBM|SAP|VMware|Azure|Certified|Professional|Scrum\s+Alliance)\s+)+"
+    rf"Certified(?:\s+(?:[A-Z][\w+#.-]*|-|\u2013|in|of|and|&|for))*[\w+#)]"
+    rf"|Certified\s+(?:[A-Z][\w+#.-]*\s*)+(?:\([A-Z]+\))?"
+    rf"|(?:{_CERT_ACRONYMS}))(?![\w-])",
+)
+_CERT_LINE_DROP_RE = re.compile(
+    r"\b(?:responsible|worked|managed|led|using|experience|team|project|client)\b", re.I
+)
+
+
+def _cert_clean(text: str) -> str:
+    text = _DATE_RE.sub(" ", text)
+    text = re.sub(r"\b(?:issued|obtained|completed|valid\s+until|expires?|credential\s+id)\b.*$",
+                  "", text, flags=re.IGNORECASE)  # fmt: skip
+    return _clean(text.rstrip(" .-\u2013\u2014,(")).rstrip(" -\u2013\u2014,(")
+
+
+def find_certifications(section_text: str, full_text: str) -> list[str]:
+    """Certifications: each line of a certifications section, plus well-known names anywhere."""
+    found: list[str] = []
+    seen: set[str] = set()
+
+    def add(name: str) -> None:
+        key = re.sub(r"\W+", " ", name.lower()).strip()
+        if key and key not in seen and not any(key in other for other in seen):
+            seen.add(key)
+            found.append(name)
+
+    for line in section_text.splitlines():
+        for segment in _SEGMENT_SPLIT_RE.split(line):
+            name = _cert_clean(segment)
+            words = len(name.split())
+            if 1 <= words <= 14 and not _CERT_LINE_DROP_RE.search(name) and name[:1].isalnum():
+                add(name)
+    for match in _CERT_RE.finditer(full_text):
+        name = _clean(match.group())
+        if name.lower() not in {"certified", "professional certified"}:
+            add(name)
+    return found

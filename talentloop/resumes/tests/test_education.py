@@ -1,0 +1,144 @@
+"""Education, languages and certifications from plain text (fictional resumes)."""
+
+from __future__ import annotations
+
+from talentloop.resumes.education import find_certifications, find_languages, parse_education
+
+INDEED_STYLE = """\
+MBA in Finance
+
+Northfield Institute of Management -  Lakeview, Karnataka
+
+2014 to 2016
+
+B.Tech in Electronics and Communication
+
+Riverbank University -  Hilltown, Kerala
+
+September 2010 to June 2014
+
+Class XII
+
+Greenfield Public School -  Hilltown, Kerala
+
+2010
+"""
+
+ONE_LINE_STYLE = (
+    "2005  2007: MBA, Brookside State University  "
+    "1999  2003: BA Commercial Arts, Elmwood College of Art, Springfield, OH"
+)
+
+
+def test_indeed_style_entries_degree_institution_and_years() -> None:
+    schools = parse_education(INDEED_STYLE, "")
+
+    assert [(s.degree, s.field_of_study, s.institution) for s in schools] == [
+        ("MBA", "Finance", "Northfield Institute of Management"),
+        ("B.Tech", "Electronics and Communication", "Riverbank University"),
+    ]
+    assert schools[0].period is not None
+    assert (schools[0].period.start_year, schools[0].period.end_year) == (2014, 2016)
+    assert schools[1].period is not None
+    assert (schools[1].period.end_year, schools[1].period.end_month) == (2014, 6)
+    assert all(0.9 <= s.confidence <= 1.0 for s in schools)
+
+
+def test_secondary_school_is_kept_when_it_is_all_there_is() -> None:
+    schools = parse_education("High School Diploma\n\nLakeside High School\n\n2012", "")
+
+    assert [(s.degree, s.institution) for s in schools] == [
+        ("High School Diploma", "Lakeside High School")
+    ]
+
+
+def test_dates_first_layout_and_double_space_ranges() -> None:
+    schools = parse_education(ONE_LINE_STYLE, "")
+
+    assert [(s.degree, s.institution) for s in schools] == [
+        ("MBA", "Brookside State University"),
+        ("BA", "Elmwood College of Art"),
+    ]
+    assert [(s.period.start_year, s.period.end_year) for s in schools if s.period] == [
+        (2005, 2007),
+        (1999, 2003),
+    ]
+
+
+def test_institution_first_with_comma_parts() -> None:
+    text = (
+        "Harborview University, Portsmouth, NH\n"
+        "Bachelor of Science in Computer Science (June 2001)\n"
+        "Ph.D., Political Science, University of Westmarch, 1984"
+    )
+
+    schools = parse_education(text, "")
+
+    assert [(s.degree, s.field_of_study, s.institution) for s in schools] == [
+        ("Bachelor of Science", "Computer Science", "Harborview University"),
+        ("Ph.D.", "Political Science", "University of Westmarch"),
+    ]
+    assert [s.period.end_year for s in schools if s.period] == [2001, 1984]
+
+
+def test_european_degrees() -> None:
+    text = (
+        "Licence en Informatique, Université de Valbonne, 2015\n"
+        "Diplom-Ingenieur Maschinenbau, Technische Hochschule Nordstadt, 2012\n"
+        "Licenciatura en Economía, Universidad de Sierra Alta"
+    )
+
+    schools = parse_education(text, "")
+
+    assert [(s.degree, s.institution) for s in schools] == [
+        ("Licence", "Université de Valbonne"),
+        ("Diplom-Ingenieur", "Technische Hochschule Nordstadt"),
+        ("Licenciatura", "Universidad de Sierra Alta"),
+    ]
+
+
+def test_no_section_falls_back_to_degree_lines_in_the_whole_text() -> None:
+    full = (
+        "Jordan Example\nSenior Analyst\n\nEXPERIENCE\nAnalyst at Acme Corp, 2016 - present\n"
+        "Used MS Office daily.\n\nMaster of Science in Statistics, 2015\n"
+        "Westbrook University, Boston, MA\n"
+    )
+
+    schools = parse_education("", full)
+
+    assert [(s.degree, s.institution) for s in schools] == [
+        ("Master of Science", "Westbrook University")
+    ]
+    assert schools[0].confidence < 0.9  # found without a heading
+
+
+def test_ms_office_and_place_names_are_not_degrees() -> None:
+    text = "Completed training in MS Office\nBoston, MA"
+
+    assert parse_education(text, "") == []
+
+
+def test_languages_with_levels_and_without_programming_languages() -> None:
+    section = "English (fluent)\nGerman B2\nHindi - native"
+    full = "Programming Languages: Python, Java\nLanguages known: Tamil, Telugu\n"
+
+    assert find_languages(section, full) == ["English", "German", "Hindi", "Tamil", "Telugu"]
+    assert find_languages("", "Skills: Python, Go, Swift") == []
+    assert find_languages("", "Bilingual: Español y Français") == ["Spanish", "French"]
+
+
+def test_certifications_from_section_and_whole_text() -> None:
+    section = (
+        "AWS Certified Solutions Architect - Associate (2021)\n• PMP\nOracle Certified Professional"
+    )
+    full = "Network engineer, CCNA certified since 2015. Certified ScrumMaster (CSM)."
+
+    found = find_certifications(section, full)
+
+    assert found[:3] == [
+        "AWS Certified Solutions Architect - Associate",
+        "PMP",
+        "Oracle Certified Professional",
+    ]
+    assert "CCNA" in found
+    assert "Certified ScrumMaster (CSM)" in found
