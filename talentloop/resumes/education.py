@@ -420,6 +420,10 @@ def _merge_dates(pieces: list[_Piece]) -> list[_Piece]:
 def _group(pieces: list[_Piece]) -> list[_Entry]:
     entries: list[_Entry] = []
     current = _Entry()
+    kinds = [piece.kind for piece in pieces]
+    degree_first = "degree" in kinds and (
+        "institution" not in kinds or kinds.index("degree") < kinds.index("institution")
+    )
 
     def flush() -> None:
         nonlocal current
@@ -476,9 +480,16 @@ def _group(pieces: list[_Piece]) -> list[_Entry]:
         elif kind == "institution":
             if not piece.text:
                 continue
-            if current.institutions and not (
-                piece.line == current.last_line and pieces[index - 1].kind == "institution"
-            ):
+            same_place = piece.line == current.last_line and pieces[index - 1].kind == "institution"
+            # "Manipal University" then "Manipal Institute of Technology" on the next line, under
+            # one degree: the college and its university.
+            next_line = (
+                degree_first
+                and bool(current.degree)
+                and piece.line == current.last_line + 1
+                and pieces[index - 1].kind in ("institution", "other")
+            )
+            if current.institutions and not (same_place or next_line):
                 if _BOARD_RE.search(piece.text):
                     continue
                 flush()
@@ -546,18 +557,34 @@ def _fallback_lines(full_text: str) -> str:
 
 
 def parse_education(section_text: str, full_text: str) -> list[School]:
-    """The schools in an education section, or found by degree cues in the whole text."""
-    weight = 1.0
-    if not section_text.strip():
-        section_text, weight = _fallback_lines(full_text), 0.7
+    """The schools in an education section, or found by degree cues in the whole text.
+
+    Outside the section (or without one) a line needs a full degree cue ("Bachelor of",
+    "MBA", "B.Tech"); beside a section, such a school is added only when it also names its
+    institution. Secondary schooling (10th/12th, high school, boards) is left out when the
+    resume lists higher education.
+    """
     schools: list[School] = []
-    seen: set[tuple[str, str]] = set()
-    for entry in _group(_pieces(section_text)):
-        school = _to_school(entry, weight)
-        key = (school.degree.lower(), school.institution.lower())
-        if (school.degree or school.institution) and key not in seen:
-            seen.add(key)
+    seen: set[str] = set()
+
+    def add(entries: list[_Entry], weight: float, need_both: bool) -> None:
+        for entry in entries:
+            school = _to_school(entry, weight)
+            if need_both and not (school.degree and school.institution):
+                continue
+            keys = {k for k in (school.degree.lower(), school.institution.lower()) if k}
+            pair = f"{school.degree.lower()}|{school.institution.lower()}"
+            if not keys or pair in seen or (need_both and school.institution.lower() in seen):
+                continue
+            seen.update(keys | {pair})
             schools.append(school)
+
+    if section_text.strip():
+        add(_group(_pieces(section_text)), 1.0, need_both=False)
+        rest = full_text.replace(section_text.strip(), "\n") if full_text else ""
+        add(_group(_pieces(_fallback_lines(rest))), 0.6, need_both=True)
+    else:
+        add(_group(_pieces(_fallback_lines(full_text))), 0.7, need_both=False)
     if DROP_SECONDARY and any(not _is_secondary(s) for s in schools):
         schools = [s for s in schools if not _is_secondary(s)]
     return schools
