@@ -7,22 +7,23 @@
   as the name, every e-mail-shaped string as an e-mail). ``resumes_per_s`` is the rate of
   ``parse_text`` (fields and skills) on those plain texts, one process.
 * **Format coverage** (``--formats``): every file of the given folders is extracted and parsed
-  (``pipeline.parse_document``); a file must give text and a name, or a clear
-  ``ExtractionError``. Within each resume family of a folder (files of one stem; every file on
-  its own in folders of different people), the formats must agree on name, e-mails, phones,
-  employers, titles and schools; a ``.md``/``.txt``/``.markdown`` source also gives the token
-  recall of the other formats' text. ``*.gold.json`` files (OpenResume's) are checked field by
-  field against the PDF of their stem.
-* **Throughput** (``--throughput``): end-to-end resumes/s of PDFs and DOCX files in one process
-  (extract, fields and skills; no database), p50/p95 ms per resume, beside a baseline measured in
-  the same run on the same files: the bare text extraction (pypdfium2's text layer, python-docx's
-  paragraphs), so the ratio is the cost of everything the parser adds. With database writes:
-  `_with_database`.
+  (``pipeline.parse_document`` in a ``sandbox.Sandbox`` child, as uploads are); a file must
+  give text and a name, or a clear ``ExtractionError``. Within each resume family of a folder
+  (files of one stem; every file on its own in folders of different people), the formats must
+  agree on name, e-mails, phones, employers, titles and schools; a ``.md``/``.txt``/``.markdown``
+  source also gives the token recall of the other formats' text. ``*.gold.json`` files
+  (OpenResume's) are checked field by field against the file of their stem.
+* **Throughput** (``--throughput``): end-to-end resumes/s of PDFs and DOCX files in this
+  process (``pipeline.parse_document``: extract, fields and skills; no sandbox, no database),
+  p50/p95 ms per resume, beside a baseline measured in the same run on the same files: the bare
+  text extraction (pypdfium2's text layer, python-docx's paragraphs), so the ratio is the cost
+  of everything the parser adds. With database writes: `_with_database`.
 """
 
 from __future__ import annotations
 
 import contextlib
+import functools
 import importlib
 import re
 import statistics
@@ -137,6 +138,21 @@ def default_parse_file() -> ParseFile:
     return parse_file
 
 
+def sandboxed_parse_file() -> tuple[ParseFile, Callable[[], None]]:
+    """Extraction and parsing in a sandbox child, as uploads are parsed (time and memory
+    limits: a hostile file fails alone); and what stops the child."""
+    from talentloop.resumes import pipeline, sandbox
+
+    box = sandbox.Sandbox()
+    options = pipeline.Options()
+
+    def parse_file(data: bytes, filename: str) -> tuple[Extracted, ParsedResume]:
+        call = functools.partial(pipeline.parse_document, filename=filename, options=options)
+        return box.run(call, data)
+
+    return parse_file, box.close
+
+
 def resume_files(folder: Path) -> list[Path]:
     """The resume files under `folder` (data set paperwork left out), sorted."""
     return sorted(
@@ -185,31 +201,53 @@ def format_coverage(folders: Sequence[Path], parse_file: ParseFile, *, log: Log)
                 )
             outcome["ms"] = round((time.perf_counter() - started) * 1000, 1)
             outcomes.append(outcome)
-    ok = [o for o in outcomes if o.get("text") and o.get("name")]
-    errors = Counter(o["error"] for o in outcomes if o.get("error") and o["error"] != "crash")
-    crashes = [o for o in outcomes if o.get("error") == "crash"]
+    summary = _coverage_summary(outcomes)
+    per_folder = {}
+    for folder in folders:
+        prefix = folder.name + "/"
+        mine = [o for o in outcomes if o["file"].startswith(prefix)]
+        per_folder[folder.name] = _coverage_summary(mine)
+        log(f"  {folder.name}: " + _coverage_line(per_folder[folder.name]))
+    if len(folders) > 1:
+        log("  all: " + _coverage_line(summary))
+    for o in [o for o in outcomes if o.get("error")][:20]:
+        log(f"    {o['error']}: {o['file']}: {o['message']}")
     no_name = [o for o in outcomes if "error" not in o and not (o.get("text") and o.get("name"))]
-    log(
-        f"  {len(ok):,} of {len(outcomes):,} files gave text and a name; clear errors: "
-        + (", ".join(f"{code} {n}" for code, n in errors.most_common()) or "none")
-        + f"; crashes {len(crashes)}; text without a name or no text {len(no_name)}"
-    )
-    for o in crashes[:10]:
-        log(f"    crash: {o['file']}: {o['message']}")
     for o in no_name[:10]:
         log(f"    no name: {o['file']}" + ("" if o.get("text") else " (no text)"))
+    if len(no_name) > 10:
+        log(f"    … and {len(no_name) - 10} more without a name (LiveCareer's are anonymised)")
     families = consistency(parsed_by_file, log=log)
     gold = gold_checks(folders, parsed_by_file, log=log)
     return {
-        "files": len(outcomes),
-        "text_and_name": len(ok),
-        "errors": dict(errors),
-        "crashes": len(crashes),
+        **summary,
+        "folders": per_folder,
         "without_name": [o["file"] for o in no_name],
-        "failures": [o for o in outcomes if o.get("error") == "crash" or o in no_name],
+        "failures": [o for o in outcomes if o.get("error") or o in no_name],
         "families": families,
         "gold": gold,
     }
+
+
+def _coverage_summary(outcomes: list[dict[str, Any]]) -> dict[str, Any]:
+    errors = Counter(o["error"] for o in outcomes if o.get("error") and o["error"] != "crash")
+    return {
+        "files": len(outcomes),
+        "text": sum(1 for o in outcomes if o.get("text")),
+        "text_and_name": sum(1 for o in outcomes if o.get("text") and o.get("name")),
+        "errors": dict(errors),
+        "crashes": sum(1 for o in outcomes if o.get("error") == "crash"),
+    }
+
+
+def _coverage_line(summary: dict[str, Any]) -> str:
+    errors = summary["errors"]
+    return (
+        f"{summary['text']:,} of {summary['files']:,} files gave text, "
+        f"{summary['text_and_name']:,} text and a name; clear errors: "
+        + (", ".join(f"{code} {n}" for code, n in sorted(errors.items())) or "none")
+        + f"; crashes {summary['crashes']}"
+    )
 
 
 def _family_key(file: Path) -> tuple[str, str]:
@@ -235,7 +273,11 @@ def _tokens(text: str) -> Counter[str]:
 def consistency(
     parsed_by_file: dict[Path, tuple[Extracted, ParsedResume]], *, log: Log
 ) -> list[dict[str, Any]]:
-    """Per family of two or more parsed files: which fields every format agrees on."""
+    """Per family of two or more parsed files: which fields every format agrees on.
+
+    Where the family has a text source (.md, .markdown, .txt), a file whose text holds under
+    half of the source's tokens is another document (it happens: a folder's PDF of someone
+    else's resume) and is left out of the comparison, and said so."""
     groups: dict[tuple[str, str], list[Path]] = {}
     for file in sorted(parsed_by_file):
         if file.parent.parent.name == "pdfs":  # LiveCareer: one file per resume
@@ -246,10 +288,27 @@ def consistency(
     for (folder, stem), files in sorted(groups.items()):
         if len(files) < 2:
             continue
+        family: dict[str, Any] = {"family": f"{folder}/{stem}"}
+        sources = [f for f in files if f.suffix.lower() in SOURCE_SUFFIXES]
+        recall: dict[str, float] = {}
+        if sources:
+            source = _tokens(parsed_by_file[sources[0]][0].text)
+            size = sum(source.values()) or 1
+            recall = {
+                f.name: round(sum((source & _tokens(parsed_by_file[f][0].text)).values()) / size, 3)
+                for f in files
+                if f != sources[0]
+            }
+            family["token_recall_vs_source"] = {"source": sources[0].name, **recall}
+            others = [name for name, value in recall.items() if value < 0.5]
+            if others:
+                family["other_documents"] = others
+                files = [f for f in files if f.name not in others]
+        family["formats"] = [f.suffix.lstrip(".") for f in files]
         fields: dict[str, Any] = {}
         for name in CONSISTENCY_FIELDS:
             values = {f.suffix.lstrip("."): field_values(parsed_by_file[f][1], name) for f in files}
-            if not any(values.values()):
+            if len(values) < 2 or not any(values.values()):
                 continue
             majority, _ = Counter(values.values()).most_common(1)[0]
             differing = {
@@ -264,37 +323,30 @@ def consistency(
             }
             compared_total += 1
             agreed_total += not differing
-        family: dict[str, Any] = {
-            "family": f"{folder}/{stem}",
-            "formats": [f.suffix.lstrip(".") for f in files],
-            "fields": fields,
-        }
-        sources = [f for f in files if f.suffix.lower() in SOURCE_SUFFIXES]
-        if sources:
-            source = _tokens(parsed_by_file[sources[0]][0].text)
-            size = sum(source.values()) or 1
-            family["token_recall_vs_" + sources[0].name] = {
-                f.suffix.lstrip("."): round(
-                    sum((source & _tokens(parsed_by_file[f][0].text)).values()) / size, 3
-                )
-                for f in files
-                if f != sources[0]
-            }
+        family["fields"] = fields
         families.append(family)
         disagree = [n for n, v in fields.items() if not v["agree"]]
         log(
             f"  {family['family']} ({', '.join(family['formats'])}): "
             + ("all fields agree" if not disagree else "differ on " + ", ".join(disagree))
             + (
-                "; text token recall "
-                + ", ".join(
-                    f"{k} {v:.2f}"
-                    for k, v in family.get(f"token_recall_vs_{sources[0].name}", {}).items()
-                )
-                if sources
+                f"; text token recall vs {sources[0].name}: "
+                + ", ".join(f"{k} {v:.2f}" for k, v in recall.items())
+                if recall
+                else ""
+            )
+            + (
+                f"; left out as another document: {', '.join(family['other_documents'])}"
+                if "other_documents" in family
                 else ""
             )
         )
+        for name in disagree:
+            shown = "; ".join(
+                f"{fmt}: {', '.join(v) or '-'}"[:80] for fmt, v in fields[name]["differing"].items()
+            )
+            log(f"    {name}: most formats {', '.join(fields[name]['majority']) or '-'}"[:110])
+            log(f"      others {shown}")
     if compared_total:
         log(
             f"  cross-format agreement: {agreed_total} of {compared_total} (family, field) pairs "
@@ -424,7 +476,9 @@ def throughput(
     log(f"throughput: {folder} ({len(files):,} PDF/DOCX files) …")
     blobs = [(f.name, f.read_bytes()) for f in files]
     if blobs:  # warm-up: imports, catalogue loading and caches are not per-resume costs
-        _safe(parse_file, *blobs[0][::-1])
+        _safe(parse_file, blobs[0][1], blobs[0][0])
+        with contextlib.suppress(Exception):
+            baseline_text(blobs[0][1], blobs[0][0])
     base_s: list[float] = []
     for name, data in blobs:
         started = clock()
@@ -496,7 +550,7 @@ def _with_database(
 def _optional(module: str) -> Any:
     try:
         return importlib.import_module(module)
-    except ImportError:
+    except Exception:  # missing, or Django not set up (the bench functions run without it)
         return None
 
 
@@ -517,15 +571,19 @@ def run(
     `resumes_per_s`)."""
     report = accuracy(dataset, limit=limit, parser=parser, log=log)
     formats, throughput_folders = list(formats), list(throughput_folders)
-    if formats or throughput_folders:
-        parse_file = parse_file or default_parse_file()
     if formats:
-        assert parse_file is not None
-        report["formats"] = format_coverage(formats, parse_file, log=log)
+        if parse_file is None:
+            sandboxed, close = sandboxed_parse_file()
+            try:
+                report["formats"] = format_coverage(formats, sandboxed, log=log)
+            finally:
+                close()
+        else:
+            report["formats"] = format_coverage(formats, parse_file, log=log)
     if throughput_folders:
-        assert parse_file is not None
+        in_process = parse_file or default_parse_file()
         report["throughput"] = {
-            folder.name: throughput(folder, parse_file, limit=limit, log=log)
+            folder.name: throughput(folder, in_process, limit=limit, log=log)
             for folder in throughput_folders
         }
     return report

@@ -160,6 +160,8 @@ def test_format_coverage_and_cross_format_consistency(tmp_path: Path) -> None:
     assert result["text_and_name"] == 3
     assert result["errors"] == {"unsupported": 1}
     assert result["crashes"] == 0
+    assert result["text"] == 3
+    assert result["folders"]["samples"]["text_and_name"] == 3
     assert result["without_name"] == ["samples/someone-resume/empty.txt"]
     [checked] = result["families"]
     assert checked["family"] == "someone-resume/resume"
@@ -171,7 +173,12 @@ def test_format_coverage_and_cross_format_consistency(tmp_path: Path) -> None:
         "majority": ["1234567890"],
         "differing": {"txt": ["9999999999"]},
     }
-    assert checked["token_recall_vs_resume.md"] == {"docx": 0.714, "txt": 0.571}  # of 7 tokens
+    # Of the source's 7 tokens.
+    assert checked["token_recall_vs_source"] == {
+        "source": "resume.md",
+        "resume.docx": 0.714,
+        "resume.txt": 0.571,
+    }
     [gold] = result["gold"]
     assert gold["fields"]["name"]["f1"] == 1.0 and gold["fields"]["phones"]["f1"] == 1.0
 
@@ -204,3 +211,18 @@ def test_throughput_against_bare_extraction(tmp_path: Path) -> None:
     assert parse.baseline_text((tmp_path / "1.docx").read_bytes(), "1.docx") == (
         "Person 1\nBabbage Ltd"
     )
+
+
+def test_a_file_of_another_document_is_left_out_of_the_family(tmp_path: Path) -> None:
+    folder = tmp_path / "samples" / "someone-resume"
+    folder.mkdir(parents=True)
+    (folder / "resume.md").write_text("Ada Lovelace\nBabbage Ltd\nanalytical engine notes\n")
+    (folder / "resume.txt").write_text("Ada Lovelace\nBabbage Ltd\nanalytical engine\n")
+    (folder / "resume.rtf").write_text("Somebody Else\nOther Ltd\n")
+
+    result = parse.format_coverage([folder.parent], _fake_parse, log=lambda _: None)
+
+    [family] = result["families"]
+    assert family["other_documents"] == ["resume.rtf"]
+    assert sorted(family["formats"]) == ["md", "txt"]
+    assert all(field["agree"] for field in family["fields"].values())
