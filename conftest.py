@@ -10,6 +10,7 @@ pytest_plugins = [
     "talentloop.core.tests.fixtures",
     "talentloop.core.tests.browser",
     "talentloop.duplicates.tests.fixtures",
+    "talentloop.resumes.tests.fixtures",
 ]
 
 
@@ -20,6 +21,8 @@ def _test_settings(settings: Any, tmp_path: Any) -> None:
     settings.MAILERS = {"default": {"BACKEND": "django.core.mail.backends.locmem.EmailBackend"}}
     # Hashing passwords with the default (slow on purpose) algorithm would dominate the suite.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    # Stored files (resume originals) go to the test's own folder.
+    settings.MEDIA_ROOT = tmp_path / "files"
     settings.STORAGES = {
         **settings.STORAGES,
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},

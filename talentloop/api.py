@@ -10,6 +10,7 @@ from talentloop.compliance.api import router as compliance_router
 from talentloop.core.api import ApiKeyAuth, ApiRenderer, MemberSessionAuth, install_error_handlers
 from talentloop.duplicates.api import router as duplicates_router
 from talentloop.imports.api import router as imports_router
+from talentloop.resumes.api import router as resumes_router
 
 api = NinjaAPI(
     title="Talentloop API",
@@ -34,3 +35,4 @@ api.add_router("/", compliance_router)
 api.add_router("/", accounts_router)
 api.add_router("/", duplicates_router)
 api.add_router("/", imports_router)
+api.add_router("/", resumes_router)

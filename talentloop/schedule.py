@@ -9,6 +9,7 @@ from typing import Any
 from talentloop.candidates.tasks import send_due_reminders_task
 from talentloop.core.tasks import purge_idempotency_keys_task
 from talentloop.imports.tasks import resume_stalled_imports_task
+from talentloop.resumes.tasks import resume_stalled_batches_task
 
 
 @dataclass(frozen=True)
@@ -25,4 +26,6 @@ SCHEDULE = [
     Periodic("purge_idempotency_keys", purge_idempotency_keys_task, dt.timedelta(hours=1)),
     # An import whose worker was killed or restarted continues from its last batch.
     Periodic("resume_stalled_imports", resume_stalled_imports_task, dt.timedelta(minutes=1)),
+    # Likewise a resume batch: it continues with its first file not parsed.
+    Periodic("resume_stalled_batches", resume_stalled_batches_task, dt.timedelta(minutes=1)),
 ]

@@ -92,6 +92,7 @@ INSTALLED_APPS = [
     "talentloop.compliance",
     "talentloop.duplicates",
     "talentloop.imports",
+    "talentloop.resumes",
 ]
 
 MIDDLEWARE = [
@@ -242,6 +243,21 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = env_int("TALENTLOOP_MAX_BODY_BYTES", 2 * 1024 * 10
 IMPORT_MAX_BYTES = env_int("TALENTLOOP_IMPORT_MAX_BYTES", 500 * 1024 * 1024)
 # Processes that validate import rows beside the one writing them (0: none).
 IMPORT_WORKERS = env_int("TALENTLOOP_IMPORT_WORKERS", max(1, min(3, (os.cpu_count() or 2) - 1)))
+# Resume files: the originals are kept under MEDIA_ROOT (never served without a login).
+MEDIA_ROOT = DATA_DIR / "files"
+# Largest resume file accepted (bigger ones get a per-file error and are not stored).
+RESUME_MAX_BYTES = env_int("TALENTLOOP_RESUME_MAX_BYTES", 20 * 1024 * 1024)
+# Pages read from one PDF; the rest of a longer document is ignored (with a warning).
+RESUME_MAX_PAGES = env_int("TALENTLOOP_RESUME_MAX_PAGES", 30)
+# One file's parse runs in a child process with these limits; past them it fails alone.
+RESUME_PARSE_SECONDS = env_int("TALENTLOOP_RESUME_PARSE_SECONDS", 30)
+RESUME_PARSE_MEMORY_MB = env_int("TALENTLOOP_RESUME_PARSE_MEMORY_MB", 1024)
+# Parsed fields below this confidence (0-1) are highlighted for review.
+RESUME_REVIEW_CONFIDENCE = float(env_str("TALENTLOOP_RESUME_REVIEW_CONFIDENCE", "0.7"))
+# Where `talentloop bench parse` finds the evaluation data sets (read in place, never copied).
+DATASETS_DIR = Path(
+    env_str("TALENTLOOP_DATASETS_DIR", str(BASE_DIR.parent / "shared" / "datasets"))
+)
 # Number of proxies in front of Talentloop whose X-Forwarded-For may be trusted for audit IPs.
 TRUSTED_PROXIES = env_int("TALENTLOOP_TRUSTED_PROXIES", 0)
 

@@ -9,6 +9,7 @@ urlpatterns = [
     path("compliance/", include("talentloop.compliance.urls")),
     path("duplicates/", include("talentloop.duplicates.urls")),
     path("imports/", include("talentloop.imports.urls")),
+    path("resumes/", include("talentloop.resumes.urls")),
     path("api/v1/", api.urls),
 ]
 

@@ -276,6 +276,7 @@ class Activity(models.Model):
         MERGE = "merge", "Merged"
         CREATED = "created", "Added to Talentloop"
         UPDATED = "updated", "Profile changed"
+        RESUME_PARSED = "resume_parsed", "Resume parsed"
 
     class Channel(models.TextChoices):
         EMAIL = "email", "E-mail"

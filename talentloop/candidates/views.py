@@ -142,6 +142,11 @@ def _render_detail(
             "touchpoint_form": forms.get("touchpoint_form") or TouchpointForm(),
             "consent_form": forms.get("consent_form") or ConsentForm(),
             "can_consent": actor.can(Capability.RECORD_CONSENT),
+            "resume_files": list(
+                candidate.resumes.order_by("-created_at", "-id").only(
+                    "id", "file_name", "status", "created_at", "candidate_id"
+                )[:5]
+            ),
         },
         status=status,
     )

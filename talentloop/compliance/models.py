@@ -25,6 +25,9 @@ class AuditEvent(models.Model):
         CANDIDATE_MERGED = "candidate.merged", "Merged two candidates"
         MERGE_UNDONE = "candidate.merge_undone", "Undid a merge"
         DUPLICATE_DISMISSED = "duplicate.dismissed", "Marked as not a duplicate"
+        RESUME_VIEWED = "resume.viewed", "Viewed a resume"
+        RESUME_CORRECTED = "resume.corrected", "Corrected a parsed resume"
+        RESUME_DELETED = "resume.deleted", "Deleted a resume"
         # compliance
         CONSENT_RECORDED = "consent.recorded", "Recorded consent"
         AUDIT_EXPORTED = "audit.exported", "Exported the audit log"

@@ -88,7 +88,8 @@ _ABBREVIATIONS = [
     "Psy D", "Pharm D", "P G D M", "P G D B M", "P G D B A", "P G D C A", "P G D", "P G",
     "P G D A C", "P G Diploma", "A A", "A S", "A A S", "H N D", "H N C", "B T E C",
     "H S C", "S S C", "S S L C", "H S S C", "I C S E", "P U C", "G C S E", "G E D",
-    "I T I", "B S c", "D E S S", "D E A", "B T S", "D U T", "M B", "C A", "L L B",
+    "I T I", "D E S S", "D E A", "B T S", "D U T", "M B", "C A", "M M S", "A M I E",
+    "D M E", "B M M", "B H M", "D Pharm", "M Pharm", "B A Sc", "M A Sc", "B C L", "M Res",
 ]  # fmt: skip
 # Bare two-letter forms that are also ordinary words or product names ("MS Office").
 _RISKY = {"BE", "BS", "BA", "MA", "MS", "ME", "MD", "JD", "AA", "AS", "CA", "MB", "PG"}
@@ -110,7 +111,7 @@ _ABBREVIATION_RE = "|".join(
 _S = r"(?:\\?['\u2019]?s)?"  # "Master's", "Masters", "Master\\'s" (an escaped quote)
 _DEGREE_WORDS = (
     rf"bachelor{_S}|master{_S}|doctor(?:ate)?|associate{_S}(?=\s+(?:of|in|degree))"
-    r"|(?:post[\s-]?)?graduat(?:e|ion)(?=\s+(?:in|diploma|degree|of))|post[\s-]?graduate"
+    r"|(?:post[\s-]?)?graduat(?:e|ion)(?=\s+(?:in|diploma|degree|of|program))"
     r"|under[\s-]?graduate(?=\s+(?:in|degree))|diploma|advanced\s+diploma|certificate(?=\s+in)"
     r"|high(?:er)?\s+secondary(?:\s+(?:school\s+)?certificate)?|senior\s+secondary"
     r"|secondary\s+school\s+certificate|high\s+school\s+diploma|matriculation|intermediate"
@@ -145,14 +146,19 @@ _GENERIC_RE = re.compile(
     r"(?:universit\w*|college|institute|institution|school|academy|faculty|board|campus)",
     re.IGNORECASE,
 )
-_CREDENTIAL_RE = re.compile(
-    r"\b(?:certificat(?:e|ion)|certified|licen[cs]e|diplom[aeé]|course|program(?:me)?)\b", re.I
-)
+_CREDENTIAL_RE = re.compile(r"\b(?:certificat(?:e|ion)|certified|diplom[aeé])\b", re.IGNORECASE)
+# Table headers and other words that name no institution on their own.
+_HEADER_WORDS = {
+    "school", "college", "university", "institute", "institution", "name", "of", "year",
+    "examination", "exam", "degree", "board", "the", "course", "qualification", "passing",
+    "percentage", "/", "&", "and", "academy", "faculty", "campus",
+}  # fmt: skip
 _BOARD_RE = re.compile(r"\b(?:board|cbse|icse)\b", re.IGNORECASE)
 _CONNECTORS = {
     "of", "and", "&", "for", "the", "de", "du", "des", "la", "le", "der", "für", "di", "del",
     "y", "e", "et", "und", "in", "-",
 }  # fmt: skip
+_NAME_PARTICIPLES = {"united", "applied", "advanced", "accredited", "integrated", "allied"}
 _STOP_LEFT = {"from", "at", "in", "with", "as", "on", "while", "by", "to", "via"}
 
 # --- pieces ------------------------------------------------------------------------------
@@ -199,6 +205,7 @@ def _clean(text: str) -> str:
         text = text.rstrip(" (") + ")" if "(" in text.rstrip(" (") else text.rstrip(" (")
     elif text.count(")") > text.count("("):
         text = text.replace(")", "", 1) if text.startswith(")") else text.rstrip(")")
+    text = re.sub(r"(?:\s+(?:of|and|&|for|the|at|in))+$", "", text, flags=re.IGNORECASE)
     return text.strip(" ,;:-\u2013\u2014").strip()
 
 
@@ -234,7 +241,10 @@ def _split_degree(text: str) -> tuple[str, str]:
     rest = text[degree_end:]
     # "Bachelors Degree", "Master's degree", "B.Tech (Hons)"
     extra = re.match(
-        r"-[^\W\d_]+|\s*(?:degree|program(?:me)?|course|\((?:hons?\.?|honou?rs)\))", rest, re.I
+        r"(?<=[^\W\d_]{4})-[^\W\d_]+(?=\s|,|$)|\s*(?:degree|program(?:me)?|course"
+        r"|\((?:hons?\.?|honou?rs)\))",
+        rest,
+        re.I,
     )
     if extra:
         degree += extra.group()
@@ -250,7 +260,16 @@ def _split_degree(text: str) -> tuple[str, str]:
 def _institution_span(text: str) -> str:
     """The institution's name around its cue word in a part that may hold more."""
     words = text.split()
-    if len(words) <= 8 and not any(w.lower() in _STOP_LEFT - {"in"} for w in words):
+    if not words or (
+        re.fullmatch(r"[A-Z][a-z]+ed", words[0]) and words[0].lower() not in _NAME_PARTICIPLES
+    ):
+        return ""  # "Sponsored school newspaper", "Attended ... Institute seminar"
+    lowercase_start = words[0].islower() and not text.islower()
+    if (
+        len(words) <= 8
+        and not lowercase_start
+        and not any(w.lower() in _STOP_LEFT - {"in"} for w in words)
+    ):
         return _clean(re.split(r"\s+(?:at|in)\s+(?=[A-Z])", text, maxsplit=1)[0])
     cue = _INSTITUTION_RE.search(text)
     if cue is None:
@@ -448,6 +467,10 @@ def _group(pieces: list[_Piece]) -> list[_Entry]:
             ):
                 current.area = piece.text
                 continue
+            if re.search(r"[?!\"\u201c\u201d]", piece.text) or not (
+                piece.place_line or piece.text[:1].isupper()
+            ):
+                continue
             if (piece.place_line and words <= 8) or (
                 current.degree
                 and not current.institutions
@@ -504,7 +527,10 @@ def _group(pieces: list[_Piece]) -> list[_Entry]:
 
 
 def _to_school(entry: _Entry, weight: float) -> School:
-    institutions = [i for i in entry.institutions if not _BOARD_RE.search(i)] or entry.institutions
+    institutions = [
+        i for i in entry.institutions if not set(re.findall(r"[\w&/]+", i.lower())) <= _HEADER_WORDS
+    ]
+    institutions = [i for i in institutions if not _BOARD_RE.search(i)] or institutions
     confidence = 0.2 + 0.35 * bool(entry.degree) + 0.35 * bool(institutions)
     confidence += 0.1 * (entry.period is not None)
     return School(

@@ -10,12 +10,10 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from tqdm import tqdm
 
-from talentloop.accounts.models import User, Workspace
-from talentloop.accounts.roles import Capability
-from talentloop.accounts.selectors import member_actor
 from talentloop.candidates.models import Source
-from talentloop.core.actor import Actor, system_actor
-from talentloop.core.errors import NotFound, TalentloopError
+from talentloop.core.actor import Actor
+from talentloop.core.cli import command_actor
+from talentloop.core.errors import TalentloopError
 from talentloop.imports import selectors, services
 from talentloop.imports.models import ImportJob, ImportMapping
 
@@ -69,7 +67,7 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args: Any, **options: Any) -> None:
-        actor = self._actor(options["workspace"], options["actor"])
+        actor = command_actor(options["workspace"], options["actor"], doing="import candidates")
         errors_path: Path | None = options["errors"]
         if errors_path is not None:
             try:  # find out now, not after the import has run
@@ -146,25 +144,3 @@ class Command(BaseCommand):
         hidden = problems.count() - SHOWN_PROBLEMS
         if hidden > 0:
             self.stderr.write(f"  … and {hidden:,} more: use --errors FILE to get them all.")
-
-    def _actor(self, slug: str, email: str) -> Actor:
-        workspace = Workspace.objects.filter(slug=slug).first()
-        if workspace is None:
-            known = ", ".join(Workspace.objects.order_by("slug").values_list("slug", flat=True))
-            raise CommandError(f"No workspace {slug!r}. Workspaces: {known or 'none yet'}.")
-        if not email:
-            return system_actor(workspace)
-        not_member = CommandError(f"{email} is not a member of {workspace.name}.")
-        user = User.objects.filter(email=email.strip().lower()).first()
-        if user is None:
-            raise not_member
-        try:
-            actor = member_actor(user, workspace)
-        except NotFound:
-            raise not_member from None
-        if not actor.can(Capability.EDIT_CANDIDATES):
-            raise CommandError(
-                f"{email} has the {actor.role.label.lower()} role in {workspace.name} and "
-                "cannot import candidates."
-            )
-        return actor

@@ -1,0 +1,296 @@
+"""Contact fields from resume text: name, e-mails, phones, links, location, headline.
+
+The name is the first person-like line near the top ("Name: X" wins); e-mails and links are
+found anywhere; phones go through `phonenumbers` (E.164) after cheap shape checks that keep
+dates, year ranges and postal codes out.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+import phonenumbers
+
+_EMAIL_RE = re.compile(
+    r"(?<![\w.+'-])([A-Za-z0-9][A-Za-z0-9._%+'-]{0,63}@[A-Za-z0-9](?:[A-Za-z0-9-]{0,62}"
+    r"[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,62}[A-Za-z0-9])?)*\.[A-Za-z]{2,24})"
+    r"(?![A-Za-z0-9-])"
+)
+_URL_RE = re.compile(
+    r"(?<![@\w.])((?:https?://|www\.)[^\s<>\"'|,;()]{2,200}"
+    r"|(?:[a-z0-9-]+\.)*(?:linkedin\.com|github\.com|gitlab\.com|bitbucket\.org|behance\.net"
+    r"|dribbble\.com|stackoverflow\.com|medium\.com|twitter\.com|x\.com|kaggle\.com"
+    r"|indeed\.com)/[^\s<>\"'|,;()]{1,200}"
+    r"|[a-z0-9][a-z0-9-]{1,62}(?:\.[a-z0-9-]{2,62})*\.(?:com|net|org|io|dev|me|info|co|in|uk|de"
+    r"|fr)(?:/[^\s<>\"'|,;()]*)?)(?![\w@])",
+    re.IGNORECASE,
+)
+_PHONE_CANDIDATE_RE = re.compile(r"(?<![\w/.-])(\+?\(?\d[\d ().\-–/]{6,22}\d)(?![\w/-])")
+_DATE_LIKE_RE = re.compile(
+    r"^(?:(?:19|20)\d\d\s*[-–/]\s*(?:19|20)?\d\d|\d{1,2}[/.-]\d{1,2}[/.-]\d{2,4}"
+    r"|\d{1,2}[/.-](?:19|20)\d\d\s*[-–]\s*\d{1,2}[/.-](?:19|20)\d\d)$"
+)
+_LABEL_RE = re.compile(
+    r"^\s*(?:full\s+)?name\s*[:\-–]\s*(?:(?:mr|mrs|ms|miss|dr)\.?\s+)?(?P<name>[^\n|,;:]{3,60})",
+    re.IGNORECASE | re.MULTILINE,
+)
+_LOCATION_LABEL_RE = re.compile(
+    r"^\s*(?:location|address|city|current\s+location|place|lives?\s+in)\s*[:\-–]\s*"
+    r"(?P<place>[^\n|]{3,80})$",
+    re.IGNORECASE | re.MULTILINE,
+)
+_NAME_TOKEN_RE = re.compile(r"^(?:[A-Z][a-zA-Z'’\-]*\.?|[A-Z]\.|[A-Z][a-z]+-[A-Z][a-z]+)$")
+_NAME_PARTICLES = {"de", "van", "von", "da", "der", "den", "bin", "al", "del", "la", "le", "di"}
+_CREDENTIALS_RE = re.compile(
+    r",?\s+(?:ph\.?\s?d|m\.?\s?d|mba|cpa|pmp|p\.h\.r|sphr|rn|esq|jr|sr|ii|iii|ed\.?\s?d)\.?\s*$",
+    re.IGNORECASE,
+)
+_NAME_SPLIT_RE = re.compile(r"\s{2,}|\t|[|•·~,;:(\[{<]|\s[-–—]\s|\d|\S+@|https?:|www\.")
+
+# Words that do not stand in a person's name: resume boilerplate, headings, titles, places.
+NOT_NAME_WORDS = set(
+    """
+resume résumé cv curriculum vitae sample template example format page profile name your
+mr mrs ms miss dr prof street st road rd avenue ave drive dr lane ln apt suite box po city
+nagar colony sector block floor house flat building plot near opp post district phone mobile
+tel telephone cell fax email e-mail mail contact address linkedin github website web portfolio
+summary objective career experience education skills skill projects project profile personal
+details information references declaration languages certifications achievements awards
+interests hobbies qualification qualifications professional work employment history
+engineer engineering manager management developer development analyst consultant intern
+internship lead head officer executive assistant associate director specialist architect
+administrator coordinator designer tester programmer representative advisor adviser
+supervisor accountant teacher president founder owner trainee member technician clerk agent
+chef nurse student seeking looking job position company university college school institute
+department faculty senior junior sr jr principal staff chief vice general software hardware
+systems system network data sales marketing business finance financial hr human resources
+operations service services customer support technical technology information it web java
+android digital media quality assurance test testing project program product research
+science sciences arts commerce bachelor master masters diploma degree mba btech mtech
+the of and for in at with to a an on from by as our my is are was am be
+india usa united states kingdom new york california texas london bangalore bengaluru
+hyderabad pune chennai mumbai delhi karnataka maharashtra telangana
+microsoft oracle infosys accenture google amazon ibm cisco tcs wipro capgemini cognizant
+limited ltd inc pvt llc corporation corp group solutions technologies bank
+present current date year years month months total certified seeking dear sir madam
+objective overview highlights accomplishments strengths expertise competencies
+do not copy birth born font fonts styles style marital status nationality gender age
+los san santa new north south east west upper lower mountain heights
+""".split()
+)
+
+_US_STATES = set(
+    "AL AK AZ AR CA CO CT DE FL GA HI ID IL IN IA KS KY LA ME MD MA MI MN MS MO MT NE NV NH "
+    "NJ NM NY NC ND OH OK OR PA RI SC SD TN TX UT VT VA WA WV WI WY DC".split()
+)
+_REGIONS = set(
+    """andhra pradesh arunachal assam bihar chhattisgarh goa gujarat haryana himachal
+jharkhand karnataka kerala madhya maharashtra manipur meghalaya mizoram nagaland odisha
+orissa punjab rajasthan sikkim tamil nadu telangana tripura uttar uttarakhand bengal west
+delhi chandigarh puducherry jammu kashmir alabama alaska arizona arkansas california
+colorado connecticut delaware florida georgia hawaii idaho illinois indiana iowa kansas
+kentucky louisiana maine maryland massachusetts michigan minnesota mississippi missouri
+montana nebraska nevada hampshire jersey mexico york carolina dakota ohio oklahoma oregon
+pennsylvania rhode island tennessee texas utah vermont virginia washington wisconsin wyoming
+ontario quebec alberta columbia england scotland wales ireland india usa uk canada germany
+france australia singapore uae dubai""".split()
+)
+_CITY_STATE_RE = re.compile(
+    r"(?<![\w])(?P<loc>[A-Z][A-Za-z.'\-]+(?:\s[A-Z][A-Za-z.'\-]+){0,2}\s?,\s?"
+    r"(?:[A-Z]{2}(?:\s+\d{5}(?:-\d{4})?)?|[A-Z][a-z]+(?:\s[A-Z][a-z]+){0,2}))(?![\w])"
+)
+_INDEED_LOCATION_RE = re.compile(r"^(?P<loc>[^\n]{2,60}?)\s*-\s*Email me on Indeed", re.MULTILINE)
+
+
+@dataclass(slots=True)
+class Contact:
+    name: str = ""
+    name_confidence: float = 0.0
+    emails: list[str] | None = None
+    phones: list[str] | None = None
+    links: list[str] | None = None
+    location: str = ""
+    location_confidence: float = 0.0
+
+
+def find_emails(text: str) -> list[str]:
+    """Distinct e-mail addresses, lower-cased, in order of appearance."""
+    found: list[str] = []
+    for match in _EMAIL_RE.finditer(text):
+        email = match.group(1).lower().strip(".'")
+        local, _, domain = email.partition("@")
+        if ".." in email or not local or domain.startswith("-"):
+            continue
+        if email not in found:
+            found.append(email)
+    return found
+
+
+def find_phones(text: str, default_region: str | None = None) -> list[str]:
+    """Distinct phone numbers: E.164 when `phonenumbers` accepts them, else the digits.
+
+    Without a default region only numbers written with a "+" country code are accepted
+    as parsed; the others are kept as digits when they have a phone-like shape.
+    """
+    found: list[str] = []
+    for match in _PHONE_CANDIDATE_RE.finditer(text):
+        raw = match.group(1).strip()
+        digits = re.sub(r"\D", "", raw)
+        if not 7 <= len(digits) <= 15 or _DATE_LIKE_RE.match(raw):
+            continue
+        # A bare run of digits without any grouping is more often an ID than a phone.
+        if raw.isdigit() and not 10 <= len(digits) <= 12:
+            continue
+        before = text[max(0, match.start() - 12) : match.start()].lower()
+        if any(word in before for word in ("pin", "zip", "id", "no.", "code")) and not any(
+            word in before for word in ("ph", "mob", "tel", "cell", "contact")
+        ):
+            continue
+        value = _normalize_phone(raw, digits, default_region)
+        if value and value not in found:
+            found.append(value)
+    return found
+
+
+def _normalize_phone(raw: str, digits: str, default_region: str | None) -> str:
+    try:
+        number = phonenumbers.parse(raw, default_region)
+    except phonenumbers.NumberParseException:
+        number = None
+    if number is not None and phonenumbers.is_possible_number(number):
+        return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+    if len(digits) >= 10 and (raw.startswith("+") or re.search(r"[\s().-]", raw)):
+        return ("+" if raw.startswith("+") else "") + digits
+    return ""
+
+
+def find_links(text: str, emails: list[str] | None = None) -> list[str]:
+    """Distinct profile and site URLs, normalised to "https://host/path" (no trailing "/")."""
+    email_domains = {email.partition("@")[2] for email in emails or find_emails(text)}
+    found: list[str] = []
+    for match in _URL_RE.finditer(text):
+        url = match.group(1).rstrip(".,;:!?)]}'\"")
+        bare = re.sub(r"^(?:https?://)?(?:www\.)?", "", url, flags=re.IGNORECASE)
+        host = bare.split("/", 1)[0].lower()
+        if not host or "." not in host or host in email_domains:
+            continue
+        if "/" not in bare and not (url.lower().startswith(("http", "www."))):
+            # A bare "word.com" mention is a site only when it looks like one.
+            if host.count(".") > 2 or len(host) > 40:
+                continue
+        path = bare[len(host) :].split("?", 1)[0].rstrip("/")
+        if host.endswith("indeed.com") and not path.startswith("/r/"):
+            continue
+        normalized = f"https://{host}{path}"
+        if normalized not in found:
+            found.append(normalized)
+    return found
+
+
+def _person_like(candidate: str) -> bool:
+    tokens = candidate.split()
+    if not 2 <= len(tokens) <= 4 or len(candidate) > 40:
+        return False
+    capitalised = 0
+    for token in tokens:
+        lowered = token.lower().strip(".'’")
+        if lowered in NOT_NAME_WORDS:
+            return False
+        if token in _NAME_PARTICLES:
+            continue
+        if not (_NAME_TOKEN_RE.match(token) or (token.isupper() and token.isalpha())):
+            return False
+        capitalised += 1
+    return capitalised >= 2
+
+
+def _name_from_line(line: str, *, loose: bool = True) -> tuple[str, float]:
+    cleaned = line.strip().strip("\"'*#>•·-–— ")
+    cleaned = _CREDENTIALS_RE.sub("", cleaned)
+    if not cleaned or "@" in cleaned[:3]:
+        return "", 0.0
+    whole = cleaned if _person_like(cleaned) else ""
+    if whole:
+        return whole, 0.95 if len(whole.split()) <= 3 else 0.85
+    prefix = _NAME_SPLIT_RE.split(cleaned, maxsplit=1)[0].strip().strip(".")
+    prefix = _CREDENTIALS_RE.sub("", prefix)
+    after = cleaned[len(prefix) :].lstrip(" ,").split(" ")[0].strip(",.").lower()
+    if after.upper() in _US_STATES or after in _REGIONS:
+        return "", 0.0  # "Stone Mountain, Georgia 30083" is a place
+    if prefix != cleaned and _person_like(prefix):
+        return prefix, 0.8
+    if not loose:
+        return "", 0.0
+    # "Allen Neal King ESB Integration Developer": the leading person-like words.
+    run: list[str] = []
+    for token in prefix.split():
+        lowered = token.lower().strip(".'’")
+        if lowered in NOT_NAME_WORDS or not _NAME_TOKEN_RE.match(token):
+            break
+        if run and token.isupper() != run[-1].isupper():
+            break
+        run.append(token)
+    if 2 <= len(run) <= 3 and len(run) < len(prefix.split()) and _person_like(" ".join(run)):
+        return " ".join(run), 0.7
+    return "", 0.0
+
+
+def find_name(lines: list[str], *, limit: int = 15) -> tuple[str, float]:
+    """(name, confidence) from the first lines of a resume; ("", 0.0) when none is seen."""
+    head = "\n".join(lines[:60])
+    label = _LABEL_RE.search(head)
+    if label is not None:
+        name = _CREDENTIALS_RE.sub("", label.group("name").strip().strip("."))
+        if 1 <= len(name.split()) <= 5 and not any(c.isdigit() for c in name):
+            return name, 0.95
+    seen = 0
+    for line in lines:
+        if not line.strip():
+            continue
+        seen += 1
+        if seen > limit:
+            break
+        name, confidence = _name_from_line(line, loose=seen == 1)
+        if name:
+            return name, confidence if seen <= 5 else confidence - 0.2
+    return "", 0.0
+
+
+def find_location(lines: list[str]) -> tuple[str, float]:
+    """(location, confidence) from the top of a resume: labels, "City, ST 12345", regions."""
+    head = "\n".join(lines[:25])
+    for regex in (_LOCATION_LABEL_RE, _INDEED_LOCATION_RE):
+        match = regex.search(head)
+        if match is not None:
+            place = match.group(match.lastgroup or 1).strip(" -,.")
+            if place and "@" not in place:
+                return place, 0.9
+    for line in lines[:25]:
+        if "@" in line or "http" in line:
+            continue
+        for match in _CITY_STATE_RE.finditer(line):
+            loc = match.group("loc").strip()
+            city, _, region = loc.partition(",")
+            region_words = region.split()
+            if not region_words or city.lower().split()[-1] in NOT_NAME_WORDS - _REGIONS:
+                continue
+            if region_words[0] in _US_STATES or all(w.lower() in _REGIONS for w in region_words):
+                return loc, 0.8
+    return "", 0.0
+
+
+def find_contact(lines: list[str], text: str, default_region: str | None = None) -> Contact:
+    """Everything this module finds, from the document's lines and its full text."""
+    emails = find_emails(text)
+    name, name_confidence = find_name(lines)
+    location, location_confidence = find_location(lines)
+    return Contact(
+        name=name,
+        name_confidence=name_confidence,
+        emails=emails,
+        phones=find_phones(text, default_region),
+        links=find_links(text, emails),
+        location=location,
+        location_confidence=location_confidence,
+    )

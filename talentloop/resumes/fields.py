@@ -1,0 +1,159 @@
+"""`parse_text`: every field of a `ParsedResume` from a resume's plain text (no Django).
+
+Sections first (`sections`), then contact fields from the header (`contact`), jobs from the
+work sections (`work`), schools, languages and certifications (`education`) and skills
+(`skills`). Each field gets a confidence in 0..1 (0 when empty).
+"""
+
+from __future__ import annotations
+
+import datetime
+import importlib
+import re
+from collections.abc import Callable
+from functools import cache
+from typing import Any
+
+from talentloop.resumes.contact import find_contact
+from talentloop.resumes.dates import years_of_experience
+from talentloop.resumes.parsed import Job, ParsedResume, School, SkillHit
+from talentloop.resumes.sections import Section, normalize_text, split_sections
+from talentloop.resumes.work import company_score, parse_work, title_score
+
+_HEADLINE_SPLIT_RE = re.compile(r"\s+[-–—|@]\s+|\s+at\s+", re.IGNORECASE)
+_NOT_FOR_WORK_FALLBACK = {"education", "skills", "languages", "certifications", "header"}
+
+
+@cache
+def _optional(module: str, name: str) -> Callable[..., Any] | None:
+    """A function of a sibling module that may not exist yet (other parts land separately)."""
+    try:
+        function: Callable[..., Any] = getattr(importlib.import_module(module), name)
+    except (ImportError, AttributeError):
+        return None
+    return function
+
+
+def _joined(sections: list[Section], kind: str) -> str:
+    return "\n".join(section.text for section in sections if section.kind == kind)
+
+
+def _headline(header: list[str], name: str) -> tuple[str, str]:
+    """(headline, company named beside it) from the lines under the name."""
+    seen_name = not name
+    checked = 0
+    for line in header:
+        text = line.strip().strip("\"'•·*-– ")
+        if not text:
+            continue
+        if not seen_name:
+            seen_name = name.lower() in text.lower()
+            continue
+        checked += 1
+        if checked > 4:
+            break
+        if "@" in text or "http" in text or len(text) > 80 or any(c.isdigit() for c in text):
+            continue
+        parts = [p.strip() for p in _HEADLINE_SPLIT_RE.split(text) if p.strip()]
+        if not parts:
+            continue
+        title = parts[0]
+        if title_score(title) <= 0 or len(title.split()) > 8:
+            continue
+        company = ""
+        if len(parts) > 1 and title_score(parts[1]) <= company_score(parts[1]) + 1.0:
+            company = parts[1].rstrip(" ,.")
+        return title.rstrip(" ,"), company
+    return "", ""
+
+
+def _summary(sections: list[Section]) -> str:
+    for section in sections:
+        if section.kind == "summary":
+            text = " ".join(line.strip() for line in section.lines if line.strip())
+            if text:
+                return text[:1500]
+    return ""
+
+
+def parse_text(
+    text: str, *, default_region: str | None = None, today: datetime.date | None = None
+) -> ParsedResume:
+    """Fields of one resume; missing parts (skills, education) are left empty."""
+    today = today or datetime.date.today()
+    clean = normalize_text(text)
+    lines = clean.split("\n")
+    sections = split_sections(clean)
+    header = sections[0].lines if sections else []
+    contact = find_contact(lines, clean, default_region)
+
+    work: list[Job] = []
+    for section in sections:
+        if section.kind == "work":
+            work.extend(parse_work(section.text))
+    if not work:
+        # No work heading (or one glued to other text): look for dated entries elsewhere.
+        rest = "\n".join(s.text for s in sections if s.kind not in _NOT_FOR_WORK_FALLBACK)
+        for job in parse_work(rest):
+            if job.title and job.company:
+                job.confidence = round(job.confidence * 0.6, 2)
+                work.append(job)
+
+    headline, headline_company = _headline(header or lines[:8], contact.name)
+    if not work and headline and headline_company:
+        work.append(Job(company=headline_company, title=headline, confidence=0.4))
+
+    education: list[School] = []
+    languages: list[str] = []
+    certifications: list[str] = []
+    parse_education = _optional("talentloop.resumes.education", "parse_education")
+    if parse_education is not None:
+        education = parse_education(_joined(sections, "education"), clean)
+    find_languages = _optional("talentloop.resumes.education", "find_languages")
+    if find_languages is not None:
+        languages = find_languages(_joined(sections, "languages"), clean)
+    find_certifications = _optional("talentloop.resumes.education", "find_certifications")
+    if find_certifications is not None:
+        certifications = find_certifications(_joined(sections, "certifications"), clean)
+    skills: list[SkillHit] = []
+    find_skills = _optional("talentloop.resumes.skills", "find_skills")
+    if find_skills is not None:
+        skills = find_skills(clean, sections=[(s.kind, s.text) for s in sections])
+
+    periods = [job.period for job in work if job.period is not None]
+    years = years_of_experience(periods, today) if periods else None
+
+    def mean(values: list[float]) -> float:
+        return round(sum(values) / len(values), 2) if values else 0.0
+
+    confidence = {
+        "name": contact.name_confidence if contact.name else 0.0,
+        "emails": 0.95 if contact.emails else 0.0,
+        "phones": 0.9 if contact.phones else 0.0,
+        "links": 0.9 if contact.links else 0.0,
+        "location": contact.location_confidence if contact.location else 0.0,
+        "headline": 0.7 if headline else 0.0,
+        "work": mean([job.confidence for job in work]),
+        "education": mean([school.confidence for school in education]),
+        "skills": mean([hit.confidence for hit in skills]),
+        "languages": 0.8 if languages else 0.0,
+        "certifications": 0.7 if certifications else 0.0,
+        "years_experience": mean([job.confidence for job in work if job.period]),
+    }
+    return ParsedResume(
+        name=contact.name,
+        emails=contact.emails or [],
+        phones=contact.phones or [],
+        links=contact.links or [],
+        location=contact.location,
+        headline=headline,
+        summary=_summary(sections),
+        work=work,
+        education=education,
+        skills=skills,
+        languages=languages,
+        certifications=certifications,
+        years_experience=years,
+        confidence=confidence,
+        sections=[(s.heading, s.kind) for s in sections if s.kind != "header"],
+    )

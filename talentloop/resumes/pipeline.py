@@ -1,0 +1,163 @@
+"""From file bytes to a parsed resume, and from a parsed resume to candidate fields. Pure: no
+Django, so the whole of it runs in the sandbox's child process and in plain-function tests."""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+import re
+from dataclasses import dataclass
+from pathlib import PurePosixPath
+from typing import Any
+
+from talentloop.resumes.extract import extract_text
+from talentloop.resumes.fields import parse_text
+from talentloop.resumes.parsed import Extracted, ParsedResume
+from talentloop.resumes.sections import normalize_text, split_sections
+from talentloop.resumes.skills import SKILL, Catalogue, Skill, default_catalogue, find_skills
+
+# A workspace's own catalogue entries: (name, aliases, category).
+ExtraSkill = tuple[str, tuple[str, ...], str]
+
+
+@dataclass(frozen=True, slots=True)
+class Options:
+    """What a parse depends on besides the bytes (picklable: it crosses into the sandbox)."""
+
+    default_region: str | None = None
+    today: dt.date | None = None
+    max_pages: int = 30
+    extra_skills: tuple[ExtraSkill, ...] = ()
+
+
+def parse_document(data: bytes, filename: str, options: Options) -> tuple[Extracted, ParsedResume]:
+    """Extract the text of `data` and parse it. Raises ExtractionError for a file that has no
+    usable text (unsupported, encrypted, corrupt, scanned without OCR …)."""
+    extracted = extract_text(data, filename=filename, max_pages=options.max_pages)
+    parsed = parse_text(extracted.text, default_region=options.default_region, today=options.today)
+    if options.extra_skills:
+        _add_workspace_skills(parsed, extracted.text, options.extra_skills)
+    return extracted, parsed
+
+
+@functools.lru_cache(maxsize=8)
+def _catalogue(extra_skills: tuple[ExtraSkill, ...]) -> Catalogue:
+    return default_catalogue().with_extra(
+        Skill(name, aliases, category or SKILL, "workspace")
+        for name, aliases, category in extra_skills
+    )
+
+
+def _add_workspace_skills(
+    parsed: ParsedResume, text: str, extra_skills: tuple[ExtraSkill, ...]
+) -> None:
+    """Find the skills again with the workspace's own entries in the catalogue (they win)."""
+    clean = normalize_text(text)
+    sections = [(section.kind, section.text) for section in split_sections(clean)]
+    parsed.skills = find_skills(clean, sections=sections, catalogue=_catalogue(extra_skills))
+
+
+_NAME_NOISE = re.compile(r"\b(resume|résumé|cv|curriculum|vitae|final|new|updated|copy)\b", re.I)
+
+
+def name_from_filename(filename: str) -> str:
+    """'john_smith-resume (2).pdf' → 'John Smith': the last resort for a resume without a
+    name, so the candidate can be created and the name fixed on the review screen."""
+    stem = PurePosixPath(filename.replace("\\", "/")).stem
+    words = re.sub(r"[\W\d_]+", " ", _NAME_NOISE.sub(" ", stem)).split()
+    return " ".join(word.capitalize() for word in words[:4])
+
+
+def split_name(name: str) -> tuple[str, str]:
+    """'Ada Lovelace' → ('Ada', 'Lovelace'); 'Lovelace, Ada' → ('Ada', 'Lovelace');
+    a single word is a first name."""
+    name = " ".join(name.split())
+    if "," in name:
+        last, _, first = name.partition(",")
+        if first.strip() and last.strip():
+            return first.strip(), last.strip()
+    parts = name.split(" ")
+    if len(parts) == 1:
+        return parts[0], ""
+    return " ".join(parts[:-1]), parts[-1]
+
+
+_US_STATE_ZIP = re.compile(r"^([A-Za-z]{2})(?:\s+\d{5}(?:-\d{4})?)?$")
+
+
+def split_location(location: str) -> tuple[str, str]:
+    """'Bengaluru, Karnataka' → ('Bengaluru', 'Karnataka'); 'Austin, TX 78701' → ('Austin',
+    'TX'); a single part is the city."""
+    parts = [part.strip() for part in location.split(",") if part.strip()]
+    if not parts:
+        return "", ""
+    city = parts[0]
+    region = parts[1] if len(parts) > 1 else ""
+    state = _US_STATE_ZIP.match(region)
+    if state:
+        region = state.group(1).upper()
+    return city[:100], region[:100]
+
+
+def candidate_data(parsed: ParsedResume, *, filename: str) -> dict[str, Any]:
+    """The candidate fields a parsed resume gives, in the shape candidates.services accepts.
+
+    Contacts are returned raw: the caller normalizes them one by one and drops the bad ones
+    instead of refusing the whole resume."""
+    first, last = split_name(parsed.name or name_from_filename(filename) or "Unnamed")
+    city, region = split_location(parsed.location)
+    current = next((job for job in parsed.work if job.period and job.period.current), None)
+    latest = current or (parsed.work[0] if parsed.work else None)
+    data: dict[str, Any] = {
+        "first_name": first[:100],
+        "last_name": last[:100],
+        "headline": (parsed.headline or (latest.title if latest else ""))[:255],
+        "city": city,
+        "region": region,
+        "current_title": (current.title if current else "")[:200],
+        "current_company": (current.company if current else "")[:200],
+        "emails": list(parsed.emails),
+        "phones": list(parsed.phones),
+        "links": list(parsed.links),
+    }
+    if parsed.years_experience is not None:
+        data["years_experience"] = round(min(parsed.years_experience, 99.0), 1)
+    return data
+
+
+def render_pdf_page(data: bytes, page_number: int, width: int = 900) -> bytes:
+    """Page `page_number` (0-based) of a PDF as a grayscale PNG `width` pixels wide: how the
+    review screen shows the original beside the parsed fields, in any browser."""
+    import struct
+    import zlib
+
+    import pypdfium2
+
+    pdf = pypdfium2.PdfDocument(data)
+    try:
+        if not 0 <= page_number < len(pdf):
+            raise IndexError(page_number)
+        page = pdf[page_number]
+        scale = width / max(1.0, page.get_width())
+        bitmap = page.render(scale=min(scale, 4.0), grayscale=True)
+        rows = bytes(bitmap.buffer)
+        stride, pixels_wide, high = bitmap.stride, bitmap.width, bitmap.height
+    finally:
+        pdf.close()
+    raw = b"".join(b"\x00" + rows[y * stride : y * stride + pixels_wide] for y in range(high))
+
+    def chunk(kind: bytes, body: bytes) -> bytes:
+        return (
+            struct.pack(">I", len(body))
+            + kind
+            + body
+            + struct.pack(">I", zlib.crc32(kind + body) & 0xFFFFFFFF)
+        )
+
+    header = struct.pack(">IIBBBBB", pixels_wide, high, 8, 0, 0, 0, 0)
+    return (
+        b"\x89PNG\r\n\x1a\n"
+        + chunk(b"IHDR", header)
+        + chunk(b"IDAT", zlib.compress(raw, 6))
+        + chunk(b"IEND", b"")
+    )

@@ -1,0 +1,216 @@
+"""Split resume text into sections by their headings.
+
+A heading is a short line made only of heading words ("WORK EXPERIENCE", "Technical
+Skills:", "Where I've worked", "Expérience professionnelle"), optionally followed by ":"
+and inline content ("Objective: A role in ..."). Everything before the first heading is the
+"header". `normalize_text` first repairs layouts that lost their line breaks.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+
+KINDS = (
+    "header",
+    "summary",
+    "work",
+    "education",
+    "skills",
+    "languages",
+    "certifications",
+    "projects",
+    "other",
+)
+
+# Keyword -> kind. A heading needs at least one of these.
+_KEYWORDS: dict[str, str] = {}
+for _kind, _words in {
+    "work": "experience experiences employment history internship internships internships "
+    "positions berufserfahrung erfahrung experiencia expérience experience_pro "
+    "worked career trajectoire parcours",
+    "summary": "summary profile objective objectives about overview highlights introduction "
+    "synopsis statement goal goals profil resumen zusammenfassung "
+    "perfil objectif",
+    "education": "education educational studies schooling "
+    "degrees degree formation ausbildung educación formación estudios academics "
+    "bildungsweg studium scolarité diplômes",
+    "skills": "skills skill competencies competences competency expertise strengths "
+    "proficiencies proficiency technologies compétences kenntnisse fähigkeiten "
+    "habilidades competencias aptitudes abilities capabilities stack strength excellence",
+    "languages": "languages language langues sprachen idiomas sprachkenntnisse",
+    "certifications": "credentials certifications certification certificates certificate licenses "
+    "licences license licence trainings training courses coursework "
+    "zertifikate weiterbildung",
+    "projects": "projects project projets projekte proyectos portfolio",
+    "other": "information details awards award honors honours achievements accomplishments "
+    "publications references interests hobbies activities volunteer volunteering "
+    "declaration affiliations memberships membership patents links groups "
+    "miscellaneous contact extracurricular co-curricular additional personal "
+    "recognition recognitions involvement research presentations conferences associations "
+    "referees strength hobbies_interests loisirs intérêts centres",
+}.items():
+    for _word in _words.split():
+        _KEYWORDS.setdefault(_word, _kind)
+
+# Words that may stand in a heading beside a keyword but do not decide its kind.
+_QUALIFIERS = set(
+    "professional work relevant key core technical and of & my personal academic other "
+    "additional areas area computer it software soft hard career brief executive previous "
+    "industry selected recent total job special functional list i i've ive where have "
+    "tools domain knowledge extra online teaching leadership organizational "
+    "international military major notable summary information details the in a for "
+    "de et en y und la le les des del professionnelle professionnel professionnelles "
+    "berufliche beruflicher laboral profesional académica académique akademische "
+    "informatiques informatique techniques technique sprachliche linguistiques "
+    "main specific related early set development resume résumé curriculum vitae qualification qualifications relevant programming research academic_projects skills_summary "
+    "to date with summery employement experince educations personnel informations "
+    "others misc highlights current present prior recent full detailed short "
+    "as well interpersonal transferable certified professionnels honor "
+    "profesional complementaria complémentaire".split()
+)
+
+_PRIORITY = (
+    "languages",
+    "education",
+    "certifications",
+    "projects",
+    "skills",
+    "summary",
+    "work",
+    "other",
+)
+
+_BULLET_RE = re.compile(r"^[\s\-–—•·*▪►●◦○■□✓✔➢➤→>|#§]*(?:(?:\d{1,2}|[ivxIVX]{1,4})[.)]\s*)?")
+_WORD_RE = re.compile(r"[a-zà-ÿ'’&/-]+")
+_ESCAPES_RE = re.compile(r"(?:\\x[0-9a-fA-F]{2})+")
+_SPACE_RUN_RE = re.compile(r"[ \t\u00a0]{2,}")
+# Small capitals extracted as "P ROFESSIONAL E XPERIENCE".
+_SPACED_CAPS_RE = re.compile(r"(?<![\w])([A-Z]) ([A-Z]{2,})(?![a-z])")
+_INVISIBLE_RE = re.compile(r"[\u200b\u200c\u200d\u2060\ufeff\u00ad]")
+
+
+@dataclass(slots=True)
+class Section:
+    heading: str  # as written ("" for the header)
+    kind: str
+    lines: list[str]
+    start_line: int = 0  # index of the first body line in the normalized text
+
+    @property
+    def text(self) -> str:
+        return "\n".join(self.lines)
+
+
+def _decode_escapes(match: re.Match[str]) -> str:
+    data = bytes.fromhex(match.group(0).replace("\\x", ""))
+    return data.decode("utf-8", errors="replace").replace("\ufffd", " ")
+
+
+def normalize_text(text: str) -> str:
+    """Lines as a person reads them.
+
+    Repairs two common damages: byte escapes written out literally ("\\xe2\\x80\\xa2") and
+    text whose line breaks became runs of spaces (a long line with several two-space gaps
+    is split at each gap).
+    """
+    if "\\x" in text:
+        text = _ESCAPES_RE.sub(_decode_escapes, text)
+    text = _INVISIBLE_RE.sub("", text.replace("\r\n", "\n").replace("\r", "\n"))
+    lines: list[str] = []
+    if _SPACED_CAPS_RE.search(text):
+        text = _SPACED_CAPS_RE.sub(r"\1\2", text)
+    for line in text.split("\n"):
+        if len(line) > 150 and len(_SPACE_RUN_RE.findall(line)) >= 3:
+            lines.extend(part.strip() for part in _SPACE_RUN_RE.split(line))
+        else:
+            lines.append(line.rstrip())
+    return "\n".join(lines).strip().strip('"').strip()
+
+
+def _fold(text: str) -> str:
+    return "".join(c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c))
+
+
+def heading_kind(line: str) -> tuple[str, str] | None:
+    """(kind, inline content) when `line` is a section heading, else None."""
+    stripped = line.strip()
+    if not stripped or len(stripped) > 60:
+        return None
+    head, inline = stripped, ""
+    if ":" in stripped:
+        head, _, inline = stripped.partition(":")
+        if len(head) > 45:
+            return None
+    elif stripped.endswith((".", ",", ";")):
+        return None
+    head = _BULLET_RE.sub("", head).strip(" -–—:|_*=")
+    if not head or any(c.isdigit() for c in head):
+        return None
+    lowered = head.lower().replace("’", "'")
+    lowered = re.sub(r"\((?:cont(?:inued|d)?\.?|contd\.?)\)", " ", lowered)
+    words = _WORD_RE.findall(lowered)
+    if not words or len(words) > 6:
+        return None
+    kinds: set[str] = set()
+    for word in words:
+        for part in word.strip("'&/-").split("/"):
+            if not part or part in ("&", "-"):
+                continue
+            kind = _KEYWORDS.get(part) or _KEYWORDS.get(_fold(part))
+            if kind:
+                kinds.add(kind)
+            elif part not in _QUALIFIERS and _fold(part) not in _QUALIFIERS:
+                return None
+    if "qualification" in words or "qualifications" in words:
+        if words[0] in ("summary", "highlights", "core", "key") or "skills" in words:
+            kinds.add("skills")
+        elif not kinds or kinds == {"other"}:
+            kinds.add("education")
+    if "development" in words and "professional" in words and not kinds:
+        kinds.add("certifications")
+    if not kinds:
+        if "career" in words or ("worked" in words and "where" in words):
+            return "work", inline.strip()
+        return None
+    chosen = next(kind for kind in _PRIORITY if kind in kinds)
+    if chosen == "languages" and {"programming", "computer", "scripting"} & set(words):
+        chosen = "skills"
+    if chosen == "other" and "academic" in words:
+        chosen = "education"
+    elif chosen == "summary" and kinds & {"work"} and words[-1] in ("experience", "history"):
+        chosen = "work"
+    return chosen, inline.strip()
+
+
+def split_sections(text: str) -> list[Section]:
+    """Sections in document order; the first is the header (possibly empty)."""
+    sections = [Section(heading="", kind="header", lines=[], start_line=0)]
+    for index, line in enumerate(text.split("\n")):
+        found = heading_kind(line)
+        if found is not None:
+            kind, inline = found
+            current = sections[-1].kind
+            # "Languages: Python, Java" inside a skills section is a skill line.
+            if inline and kind == "languages" and current == "skills":
+                found = None
+            # "Achievements:", "Job Profile:", "Project: X" inside a job stay with the job.
+            elif current == "work" and kind in ("summary", "other", "projects", "skills"):
+                head_words = line.lower().split()
+                if (
+                    inline
+                    or line.rstrip().endswith(":")
+                    or not any(w.startswith("projects") for w in head_words)
+                    and kind == "projects"
+                ):
+                    found = None
+        if found is None:
+            sections[-1].lines.append(line)
+            continue
+        kind, inline = found
+        heading = line.strip().partition(":")[0].strip() if inline else line.strip()
+        sections.append(Section(heading=heading, kind=kind, lines=[], start_line=index + 1))
+        if inline:
+            sections[-1].lines.append(inline)
+    return sections

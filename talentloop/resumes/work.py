@@ -1,0 +1,460 @@
+"""Work history entries from the text of a resume's work section(s).
+
+Dates anchor the entries: each line holding a date range starts (or ends) one job. The short
+lines around an anchor are its header; they are cut into fragments at separators
+(" | ", " - ", ",", " at ", ...) and each fragment is scored as a title, a company or a place
+from cue words (Engineer, Manager... / Ltd, Inc, Technologies, Bank... / "City, ST").
+The other lines up to the next entry are its description.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from talentloop.resumes.dates import is_range, iter_periods
+from talentloop.resumes.parsed import Job, Period
+
+TITLE_WORDS = set(
+    """engineer engineers manager developer analyst consultant intern internship lead head
+officer executive assistant associate director specialist architect administrator admin
+coordinator designer tester programmer representative rep advisor adviser supervisor
+accountant teacher lecturer professor president vp founder co-founder cofounder owner
+partner trainee member technician clerk agent chef cook nurse scientist researcher
+fellow instructor tutor trainer counselor counsellor officer secretary receptionist
+cashier auditor controller editor writer author journalist producer planner buyer
+merchandiser strategist marketer recruiter economist attorney lawyer advocate paralegal
+pharmacist physician therapist technologist operator mechanic electrician driver
+superintendent foreman inspector surveyor estimator underwriter banker broker teller
+dba sde sdet qa devops expert evangelist leader principal chairman ceo cto cfo coo cio
+apprentice apprenticeship volunteer contractor freelancer freelance student graduate
+headmaster librarian assistant staff crew worker handler guard attendant host hostess
+waiter server bartender barista stylist artist photographer illustrator animator model
+educator coach pilot steward stewardess captain sergeant lieutenant commander specialist
+programmer-analyst sme incharge in-charge""".split()
+)
+TITLE_PREFIXES = set(
+    """senior sr sr. junior jr jr. lead chief head assistant associate principal staff deputy
+general regional national global vice executive trainee acting interim""".split()
+)
+COMPANY_WORDS = set(
+    """ltd ltd. limited inc inc. incorporated llc llp plc pvt pvt. private corp corp.
+corporation co co. company gmbh ag sa s.a. bv b.v. oy ab spa s.p.a. srl sarl kg pte pty
+technologies technology tech solutions solution systems services service software
+consulting consultants consultancy labs lab bank banking university college school
+institute academy hospital clinic group holdings industries international enterprises
+infotech infosystems infoway networks communications telecom media studios studio
+partners associates foundation trust agency ventures capital motors pharma
+pharmaceuticals healthcare insurance finance financial securities logistics retail
+stores store restaurant hotel hotels resorts airlines airways automotive energy power
+electronics global worldwide india america corporate organization organisation council
+ministry department government federal authority board club society church center centre
+infra projects constructions construction builders exports imports textiles mills""".split()
+)
+_PLACEHOLDER_COMPANY = "company name"
+
+_SEPARATORS_RE = re.compile(r"\s+[|•·]\s+|\s[-–—]+\s|\s[-–—]+$|^[-–—]+\s|\t|\s{2,}|\s*[|•]\s*")
+_AT_RE = re.compile(r"\s(?:at|@|chez|bei)\s", re.IGNORECASE)
+_BULLET_RE = re.compile(r"^\s*[-–—•·*▪►●◦○■□✓✔➢➤→>❖〓]+\s*")
+_LOCATION_RE = re.compile(
+    r"(?:(?<=\s)|^)(?P<loc>(?:City|[A-Z][a-zA-Z.'\-]+(?:\s[A-Z][a-zA-Z.'\-]+)?)\s?,\s?"
+    r"(?:State|[A-Z]{2}(?:\s\d{5})?|[A-Z][a-z]+(?:\s[A-Z][a-z]+)?))(?=\s|$|[,.)])"
+)
+_PAREN_RE = re.compile(r"\(([^()]*)\)")
+_NOISE_RE = re.compile(
+    r"^(?:duration|period|from|to|since|role|designation|title|position|company|employer|"
+    r"organi[sz]ation|client|dates?|worked|working|as|tenure|present|current)\b\s*[:\-]?\s*",
+    re.IGNORECASE,
+)
+_LABELLED_RE = re.compile(
+    r"^\s*(?P<label>company(?:\s+name)?|employer|organi[sz]ation|designation|title|role|"
+    r"position|job\s+title)\s*[:\-–]\s*(?P<value>.+)$",
+    re.IGNORECASE,
+)
+_REGIONS = set(
+    """andhra pradesh karnataka maharashtra telangana tamil nadu kerala gujarat punjab haryana
+delhi uttar bengal odisha orissa rajasthan bihar goa assam chandigarh madhya jharkhand
+india usa us uk canada germany france singapore uae dubai australia""".split()
+)
+
+
+def _words(text: str) -> list[str]:
+    return re.findall(r"[a-z][a-z.&/'-]*", text.lower())
+
+
+def title_score(fragment: str) -> float:
+    words = [w.strip(".,/&'-") for w in _words(fragment)]
+    if not words or len(words) > 9:
+        return 0.0
+    score = 0.0
+    if words[-1] in TITLE_WORDS or (len(words) > 1 and words[-2] in TITLE_WORDS):
+        score += 2.0
+    elif any(w in TITLE_WORDS for w in words):
+        score += 1.2
+    if words[0] in TITLE_PREFIXES:
+        score += 0.5
+    if any(w in COMPANY_WORDS for w in words[-1:]):
+        score -= 1.0
+    return score
+
+
+def company_score(fragment: str) -> float:
+    words = [w.strip(",'") for w in _words(fragment)]
+    if not words:
+        return 0.0
+    lowered = fragment.lower()
+    if lowered.strip() == _PLACEHOLDER_COMPANY:
+        return 3.0
+    score = 0.0
+    if words[-1] in COMPANY_WORDS or words[-1].rstrip(".") in COMPANY_WORDS:
+        score += 2.0
+    elif any(w in COMPANY_WORDS or w.rstrip(".") in COMPANY_WORDS for w in words):
+        score += 1.0
+    letters = [c for c in fragment if c.isalpha()]
+    if letters and all(c.isupper() for c in letters) and len(words) <= 4:
+        score += 0.5
+    if "&" in fragment or ".com" in lowered:
+        score += 0.3
+    return score
+
+
+def location_score(fragment: str) -> float:
+    text = fragment.strip()
+    if not text:
+        return 0.0
+    if _LOCATION_RE.fullmatch(text):
+        return 2.0
+    words = _words(text)
+    if words and all(w.strip(",.") in _REGIONS for w in words):
+        return 2.0
+    if text.lower() in ("remote", "onsite", "on-site", "worldwide"):
+        return 2.0
+    return 0.0
+
+
+_ABBREVIATION_END_RE = re.compile(
+    r"(?:\b(?:inc|ltd|co|corp|pvt|jr|sr|llc|plc|dept|no|st|bros)|\b[A-Z]|[A-Z]\.[A-Z])\.$",
+    re.IGNORECASE,
+)
+_DESCRIPTION_START = (
+    "responsib",
+    "role",
+    "duties",
+    "description",
+    "project",
+    "environment",
+    "client",
+    "team size",
+    "technolog",
+    "key ",
+    "achievement",
+    "tools",
+    "skills",
+    "job ",
+    "worked ",
+    "working ",
+    "i ",
+    "my ",
+    "we ",
+    "have ",
+    "as ",
+    "and ",
+    "to ",
+    "for ",
+    "with ",
+    "in ",
+    "the ",
+    "a ",
+    "an ",
+)
+
+
+def _is_description(line: str, bullet: bool) -> bool:
+    words = line.split()
+    if bullet and len(words) > 6:
+        return True
+    if len(words) > 12 or len(line) > 90:
+        return True
+    if line.endswith((".", ";")) and not _ABBREVIATION_END_RE.search(line):
+        return True
+    if line[0].islower() and len(words) >= 2:
+        return True
+    lowered = line.lower()
+    if lowered.startswith(_DESCRIPTION_START):
+        return True
+    first = words[0].lower()
+    return len(words) >= 3 and first.endswith(("ing", "ed")) and title_score(line) < 2
+
+
+_PLACEHOLDER_PLACE_RE = re.compile(r"\bCity\s?,\s?State\b")
+
+
+def _fragments(line: str) -> list[str]:
+    """A header line cut at separators; parentheses and " at " split too."""
+    line = _PLACEHOLDER_PLACE_RE.sub(" | City, State | ", line)
+    line = _PAREN_RE.sub(lambda m: " | " + m.group(1) + " | ", line)
+    pieces: list[str] = []
+    for part in _SEPARATORS_RE.split(line):
+        for piece in _AT_RE.split(part):
+            piece = piece.strip(" ,;:-–—|/()")
+            if piece:
+                pieces.append(piece)
+    out: list[str] = []
+    for piece in pieces:
+        if "," in piece and location_score(piece) == 0:
+            out.extend(_comma_parts(piece))
+        else:
+            out.append(piece)
+    cleaned = (_NOISE_RE.sub("", p).strip(" ,;:-") for p in out)
+    return [p for p in cleaned if p]
+
+
+def _comma_parts(piece: str) -> list[str]:
+    """ "AMD, Inc., San Angelo, TX" -> ["AMD, Inc.", "San Angelo, TX"]."""
+    parts = [p.strip() for p in piece.split(",") if p.strip()]
+    merged: list[str] = []
+    for part in parts:
+        lowered = part.lower().rstrip(".")
+        is_suffix = lowered in COMPANY_WORDS and len(part.split()) <= 2 and merged
+        is_region = (
+            merged
+            and (part in _REGIONS or (len(part) == 2 and part.isupper()))
+            and location_score(merged[-1]) == 0
+        )
+        if is_region:
+            # "CME Group-Chicago, IL": the place is the last word(s) before the region.
+            head, _, city = merged[-1].rpartition("-")
+            if head and city[:1].isupper() and " " not in city.strip():
+                merged[-1:] = [head.strip(), city.strip()]
+            elif len(merged[-1].split()) > 3:
+                words = merged[-1].split()
+                merged[-1:] = [" ".join(words[:-2]), " ".join(words[-2:])]
+            merged[-1] = f"{merged[-1]}, {part}"
+        elif is_suffix:
+            merged[-1] = f"{merged[-1]}, {part}"
+        else:
+            merged.append(part)
+    return merged
+
+
+def _strip_date(line: str, start: int, end: int) -> str:
+    rest = (line[:start] + " | " + line[end:]).strip()
+    return rest.strip(" |,;:-–—()")
+
+
+def _find_anchor(line: str) -> tuple[Period, int, int] | None:
+    """The date range of a header line (a lone year or month counts at its ends)."""
+    if len(line) > 140:
+        return None
+    for start, end, period in iter_periods(line):
+        if is_range(period):
+            return period, start, end
+        stripped = line.strip()
+        at_edge = start <= 1 or end >= len(stripped) - 1
+        if at_edge and period.start_month is not None:
+            return period, start, end
+        if at_edge and len(stripped.split()) <= 8:
+            return period, start, end
+    return None
+
+
+def _merge_split_dates(lines: list[str]) -> list[str]:
+    """ "January 2008" / "Present" on two lines -> one line."""
+    merged: list[str] = []
+    for line in lines:
+        stripped = line.strip()
+        if merged and stripped and len(stripped) <= 20:
+            only_date = re.fullmatch(
+                r"(?:[A-Za-z]{3,9}\.?\s+)?(?:19|20)\d\d|present|current|till date|now|date",
+                stripped,
+                re.IGNORECASE,
+            )
+            previous = merged[-1].rstrip()
+            if only_date and re.search(r"(?:19|20)\d\d$", previous):
+                merged[-1] = f"{previous} - {stripped}"
+                continue
+        merged.append(line)
+    return merged
+
+
+def _assign(fragments: list[str], job: Job) -> float:
+    """Fill title, company and location of `job` from header fragments; returns a confidence."""
+    candidates = []
+    for index, fragment in enumerate(fragments):
+        if len(fragment) > 80 or len(fragment) < 2 or len(fragment.split()) > 9:
+            continue
+        digits = sum(c.isdigit() for c in fragment)
+        if digits > 2 and digits * 3 > len(fragment.replace(" ", "")):
+            continue
+        if fragment.split()[0] in ("in", "as", "a", "and", "of", "for", "with", "to", "the"):
+            continue
+        candidates.append(
+            (
+                index,
+                fragment,
+                title_score(fragment),
+                company_score(fragment),
+                location_score(fragment),
+            )
+        )
+    # A name followed by its place ("Acme, Boston, MA") is an employer.
+    for number, (index, fragment, title, company, loc) in enumerate(candidates[:-1]):
+        if candidates[number + 1][4] >= 2 and loc == 0 and title < 2:
+            candidates[number] = (index, fragment, title, company + 1.0, loc)
+    used: set[int] = set()
+    for index, fragment, _, _, loc in candidates:
+        if loc >= 2 and not job.location:
+            job.location = fragment
+            used.add(index)
+    rest = [c for c in candidates if c[0] not in used]
+    confidence = 0.3
+    titled = max((c for c in rest if c[2] > 0 and c[2] >= c[3]), key=lambda c: c[2], default=None)
+    if titled:
+        job.title = titled[1]
+        used.add(titled[0])
+        confidence += 0.25
+    rest = [c for c in rest if c[0] not in used]
+    companied = max((c for c in rest if c[3] > 0), key=lambda c: c[3], default=None)
+    if companied:
+        job.company = companied[1]
+        used.add(companied[0])
+        confidence += 0.25
+    rest = [c for c in rest if c[0] not in used]
+    # No cue left: the order decides (a title usually comes first unless a title was found).
+    if rest and not job.company and job.title:
+        job.company = rest[0][1]
+        confidence += 0.1
+    elif rest and not job.title and job.company:
+        job.title = rest[0][1]
+        confidence += 0.1
+    elif rest and not job.title and not job.company:
+        job.title = rest[0][1]
+        if len(rest) > 1:
+            job.company = rest[1][1]
+    return min(confidence, 1.0)
+
+
+NO_DATELESS = __import__("os").environ.get("NODL") == "1"
+_TEMPLATE_YEAR_RE = re.compile(r"(?<![\w])(?:19|20)XX(?![\w])", re.IGNORECASE)
+_BULLET_ONLY_RE = re.compile(r"^\s*[-–—•·*▪►●◦○■□✓✔➢➤→>❖〓o]\s*$")
+
+
+@dataclass(slots=True)
+class _Line:
+    text: str
+    bullet: bool
+    period: Period | None = None
+    rest: str = ""  # the text without its date
+
+    @property
+    def is_header(self) -> bool:
+        if self.period is not None:
+            return True
+        return not _is_description(self.text, self.bullet)
+
+
+def _read_lines(section_text: str) -> list[_Line]:
+    lines: list[_Line] = []
+    bullet_pending = False
+    for raw in _merge_split_dates(section_text.split("\n")):
+        if _BULLET_ONLY_RE.match(raw):
+            bullet_pending = True
+            continue
+        bullet = bullet_pending or bool(_BULLET_RE.match(raw))
+        bullet_pending = False
+        text = _BULLET_RE.sub("", raw).strip()
+        if not text:
+            continue
+        line = _Line(text=text, bullet=bullet)
+        if not (bullet and len(text.split()) > 8):
+            found = _find_anchor(text)
+            if found is not None:
+                period, start, end = found
+                rest = _strip_date(text, start, end)
+                if len(rest.split()) <= 14:
+                    line.period, line.rest = period, rest
+            elif _TEMPLATE_YEAR_RE.search(text) and len(text) < 80:
+                match = _TEMPLATE_YEAR_RE.search(text)
+                assert match is not None
+                line.period = Period(raw=match.group(0))
+                cut = re.sub(
+                    r"(?:[A-Za-z]{3,9}\.?,?\s*)?(?:19|20)XX(?:\s*(?:-|–|to)\s*(?:present|current))?",
+                    " | ",
+                    text,
+                    flags=re.IGNORECASE,
+                )
+                line.rest = cut.strip(" |,;:-–—()")
+        lines.append(line)
+    return lines
+
+
+def _blocks(lines: list[_Line]) -> list[list[_Line]]:
+    """Runs of header lines, each run split so that it holds at most one dated line."""
+    runs: list[list[_Line]] = []
+    current: list[_Line] = []
+    for line in lines:
+        if line.is_header:
+            current.append(line)
+        elif current:
+            runs.append(current)
+            current = []
+    if current:
+        runs.append(current)
+    blocks: list[list[_Line]] = []
+    for run in runs:
+        dated = [i for i, line in enumerate(run) if line.period is not None]
+        if len(dated) <= 1:
+            blocks.append(run)
+            continue
+        # Several dates in one run: a date closes its entry when text came before the first
+        # date, else it opens one.
+        closes = dated[0] > 0 or bool(run[0].rest)
+        edges = [d + 1 for d in dated[:-1]] if closes else dated[1:]
+        previous = 0
+        for edge in edges:
+            blocks.append(run[previous:edge])
+            previous = edge
+        blocks.append(run[previous:])
+    return blocks
+
+
+def parse_work(section_text: str) -> list[Job]:
+    """Jobs in the order written, each from a block of short header lines between
+    descriptions; a block needs a date or a title-like line to count as a job."""
+    lines = _read_lines(section_text)
+    jobs: list[Job] = []
+    position = {id(line): index for index, line in enumerate(lines)}
+    blocks = _blocks(lines)
+    for number, block in enumerate(blocks):
+        dated = next((line for line in block if line.period is not None), None)
+        if len(block) > 5 and dated is None:
+            continue
+        if dated is not None:
+            at = block.index(dated)
+            block = block[max(0, at - 3) : at + 3]
+        fragments: list[str] = []
+        for line in block:
+            text = line.rest if line.period is not None else line.text
+            labelled = _LABELLED_RE.match(text)
+            if labelled:
+                fragments.append(labelled.group("value").strip())
+            elif text:
+                fragments.extend(_fragments(text))
+        job = Job(period=dated.period if dated else None)
+        confidence = _assign(fragments, job)
+        if not job.title and not job.company:
+            continue
+        if dated is None and (NO_DATELESS or title_score(job.title) < 2):
+            continue
+        first_desc = position[id(block[-1])] + 1
+        end = len(lines)
+        if number + 1 < len(blocks):
+            end = position[id(blocks[number + 1][0])]
+        job.description = "\n".join(line.text for line in lines[first_desc:end])
+        if dated is not None and dated.period is not None and is_range(dated.period):
+            confidence += 0.1
+        elif dated is None:
+            confidence -= 0.2
+        job.confidence = round(max(0.05, min(confidence, 1.0)), 2)
+        jobs.append(job)
+    return jobs
