@@ -440,6 +440,7 @@ def _group(pieces: list[_Piece]) -> list[_Entry]:
     entries: list[_Entry] = []
     current = _Entry()
     kinds = [piece.kind for piece in pieces]
+    indeed_layout = any(piece.place_line for piece in pieces)
     degree_first = "degree" in kinds and (
         "institution" not in kinds or kinds.index("degree") < kinds.index("institution")
     )
@@ -472,7 +473,8 @@ def _group(pieces: list[_Piece]) -> list[_Entry]:
             ):
                 continue
             if (piece.place_line and words <= 8) or (
-                current.degree
+                indeed_layout
+                and current.degree
                 and not current.institutions
                 and current.period is None
                 and nxt is not None
