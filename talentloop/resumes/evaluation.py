@@ -681,7 +681,12 @@ def show_lines(report: Report, field_name: str, count: int, *, lenient: bool = T
 def load_parser(spec: str) -> Parser:
     """``module:function`` -> the function, imported now."""
     module_name, _, attribute = spec.partition(":")
-    function: Parser = getattr(importlib.import_module(module_name), attribute or "parse_text")
+    try:
+        function: Parser = getattr(importlib.import_module(module_name), attribute or "parse_text")
+    except Exception as error:  # a module being written may not import yet: say which
+        raise ImportError(
+            f"cannot load the parser {spec}: {type(error).__name__}: {error}"
+        ) from error
     return function
 
 
@@ -706,7 +711,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         dataset = read_dataset(args.path, limit=args.limit)
     except DatasetError as error:
         parser.error(str(error))
-    function = load_parser(args.parser)
+    try:
+        function = load_parser(args.parser)
+    except ImportError as error:
+        parser.error(str(error))
     report = evaluate(dataset, function)
     out = sys.stdout.write
     out(

@@ -226,3 +226,16 @@ def test_a_file_of_another_document_is_left_out_of_the_family(tmp_path: Path) ->
     assert family["other_documents"] == ["resume.rtf"]
     assert sorted(family["formats"]) == ["md", "txt"]
     assert all(field["agree"] for field in family["fields"].values())
+
+
+def test_a_parser_that_does_not_import_is_a_command_error(tmp_path: Path) -> None:
+    with pytest.raises(CommandError, match="cannot load the parser no_such_module:parse"):
+        call_command(
+            "bench",
+            "parse",
+            "--dataset",
+            str(_dotin(tmp_path)),
+            "--parser",
+            "no_such_module:parse",
+            stdout=io.StringIO(),
+        )

@@ -125,7 +125,7 @@ class Command(BaseCommand):
                 throughput_folders=throughput,
                 log=self.stdout.write,
             )
-        except DatasetError as error:
+        except (DatasetError, ImportError) as error:
             raise CommandError(str(error)) from None
         if options["json"]:
             self.stdout.write(json.dumps(report, separators=(",", ":")))
