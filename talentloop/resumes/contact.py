@@ -12,13 +12,18 @@ from dataclasses import dataclass
 
 import phonenumbers
 
+
+def _wordset(text: str) -> frozenset[str]:
+    return frozenset(text.split())
+
+
 _EMAIL_RE = re.compile(
     r"(?<![\w.+'-])([A-Za-z0-9][A-Za-z0-9._%+'-]{0,63}@[A-Za-z0-9](?:[A-Za-z0-9-]{0,62}"
     r"[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,62}[A-Za-z0-9])?)*\.[A-Za-z]{2,24})"
     r"(?![A-Za-z0-9-])"
 )
 _URL_RE = re.compile(
-    r"(?<![@\w.])((?:https?://|www\.)[^\s<>\"'|,;()]{2,200}"
+    r"(?<![@\w.-])((?:https?://|www\.)[^\s<>\"'|,;()]{2,200}"
     r"|(?:[a-z0-9-]+\.)*(?:linkedin\.com|github\.com|gitlab\.com|bitbucket\.org|behance\.net"
     r"|dribbble\.com|stackoverflow\.com|medium\.com|twitter\.com|x\.com|kaggle\.com"
     r"|indeed\.com)/[^\s<>\"'|,;()]{1,200}"
@@ -26,75 +31,82 @@ _URL_RE = re.compile(
     r"|fr)(?:/[^\s<>\"'|,;()]*)?)(?![\w@])",
     re.IGNORECASE,
 )
-_PHONE_CANDIDATE_RE = re.compile(r"(?<![\w/.-])(\+?\(?\d[\d ().\-–/]{6,22}\d)(?![\w/-])")
+_PHONE_CANDIDATE_RE = re.compile(r"(?<![\w/.-])(\+?\(?\d[\d ().\-\u2013/]{6,22}\d)(?![\w/-])")
 _DATE_LIKE_RE = re.compile(
-    r"^(?:(?:19|20)\d\d\s*[-–/]\s*(?:19|20)?\d\d|\d{1,2}[/.-]\d{1,2}[/.-]\d{2,4}"
-    r"|\d{1,2}[/.-](?:19|20)\d\d\s*[-–]\s*\d{1,2}[/.-](?:19|20)\d\d)$"
+    r"^(?:(?:19|20)\d\d\s*[-\u2013/]\s*(?:19|20)?\d\d|\d{1,2}[/.-]\d{1,2}[/.-]\d{2,4}"
+    r"|\d{1,2}[/.-](?:19|20)\d\d\s*[-\u2013]\s*\d{1,2}[/.-](?:19|20)\d\d)$"
 )
 _LABEL_RE = re.compile(
-    r"^\s*(?:full\s+)?name\s*[:\-–]\s*(?:(?:mr|mrs|ms|miss|dr)\.?\s+)?(?P<name>[^\n|,;:]{3,60})",
+    r"^\s*(?:full\s+)?name\s*[:\-\u2013]\s*(?:(?:mr|mrs|ms|miss|dr)\.?\s+)?(?P<name>[^\n|,;:]{3,60})",
     re.IGNORECASE | re.MULTILINE,
 )
 _LOCATION_LABEL_RE = re.compile(
-    r"^\s*(?:location|address|city|current\s+location|place|lives?\s+in)\s*[:\-–]\s*"
+    r"^\s*(?:location|address|city|current\s+location|place|lives?\s+in)\s*[:\-\u2013]\s*"
     r"(?P<place>[^\n|]{3,80})$",
     re.IGNORECASE | re.MULTILINE,
 )
-_NAME_TOKEN_RE = re.compile(r"^(?:[A-Z][a-zA-Z'’\-]*\.?|[A-Z]\.|[A-Z][a-z]+-[A-Z][a-z]+)$")
+_NAME_TOKEN_RE = re.compile(r"^(?:[A-Z][a-zA-Z'\u2019\-]*\.?|[A-Z]\.|[A-Z][a-z]+-[A-Z][a-z]+)$")
 _NAME_PARTICLES = {"de", "van", "von", "da", "der", "den", "bin", "al", "del", "la", "le", "di"}
 _CREDENTIALS_RE = re.compile(
     r",?\s+(?:ph\.?\s?d|m\.?\s?d|mba|cpa|pmp|p\.h\.r|sphr|rn|esq|jr|sr|ii|iii|ed\.?\s?d)\.?\s*$",
     re.IGNORECASE,
 )
-_NAME_SPLIT_RE = re.compile(r"\s{2,}|\t|[|•·~,;:(\[{<]|\s[-–—]\s|\d|\S+@|https?:|www\.")
+_NAME_SPLIT_RE = re.compile(r"\s{2,}|\t|[|•·~,;:(\[{<]|\s[-\u2013\u2014]\s|\d|\S+@|https?:|www\.")
 
 # Words that do not stand in a person's name: resume boilerplate, headings, titles, places.
-NOT_NAME_WORDS = set(
+NOT_NAME_WORDS = _wordset(
     """
-resume résumé cv curriculum vitae sample template example format page profile name your
-mr mrs ms miss dr prof street st road rd avenue ave drive dr lane ln apt suite box po city
-nagar colony sector block floor house flat building plot near opp post district phone mobile
-tel telephone cell fax email e-mail mail contact address linkedin github website web portfolio
-summary objective career experience education skills skill projects project profile personal
-details information references declaration languages certifications achievements awards
-interests hobbies qualification qualifications professional work employment history
-engineer engineering manager management developer development analyst consultant intern
-internship lead head officer executive assistant associate director specialist architect
-administrator coordinator designer tester programmer representative advisor adviser
-supervisor accountant teacher president founder owner trainee member technician clerk agent
-chef nurse student seeking looking job position company university college school institute
-department faculty senior junior sr jr principal staff chief vice general software hardware
-systems system network data sales marketing business finance financial hr human resources
-operations service services customer support technical technology information it web java
-android digital media quality assurance test testing project program product research
-science sciences arts commerce bachelor master masters diploma degree mba btech mtech
-the of and for in at with to a an on from by as our my is are was am be
-india usa united states kingdom new york california texas london bangalore bengaluru
-hyderabad pune chennai mumbai delhi karnataka maharashtra telangana
-microsoft oracle infosys accenture google amazon ibm cisco tcs wipro capgemini cognizant
-limited ltd inc pvt llc corporation corp group solutions technologies bank
-present current date year years month months total certified seeking dear sir madam
-objective overview highlights accomplishments strengths expertise competencies
-do not copy birth born font fonts styles style marital status nationality gender age
-los san santa new north south east west upper lower mountain heights
-""".split()
+resume résumé cv curriculum vitae sample template example format page profile name your mr
+mrs ms miss dr prof street st road rd avenue ave drive dr lane ln apt suite box po city
+nagar colony sector block floor house flat building plot near opp post district phone
+mobile tel telephone cell fax email e-mail mail contact address linkedin github website
+web portfolio summary objective career experience education skills skill projects project
+profile personal details information references declaration languages certifications
+achievements awards interests hobbies qualification qualifications professional work
+employment history engineer engineering manager management developer development analyst
+consultant intern internship lead head officer executive assistant associate director
+specialist architect administrator coordinator designer tester programmer representative
+advisor adviser supervisor accountant teacher president founder owner trainee member
+technician clerk agent chef nurse student seeking looking job position company university
+college school institute department faculty senior junior sr jr principal staff chief vice
+general software hardware systems system network data sales marketing business finance
+financial hr human resources operations service services customer support technical
+technology information it web java android digital media quality assurance test testing
+project program product research science sciences arts commerce bachelor master masters
+diploma degree mba btech mtech the of and for in at with to a an on from by as our my is
+are was am be india usa united states kingdom new york california texas london bangalore
+bengaluru hyderabad pune chennai mumbai delhi karnataka maharashtra telangana microsoft
+oracle infosys accenture google amazon ibm cisco tcs wipro capgemini cognizant limited ltd
+inc pvt llc corporation corp group solutions technologies bank present current date year
+years month months total certified seeking dear sir madam objective overview highlights
+accomplishments strengths expertise competencies do not copy birth born font fonts styles
+style marital status nationality gender age very proficient last updated elementary editor
+physical los san santa new north south east west upper lower mountain heights
+"""
 )
 
-_US_STATES = set(
-    "AL AK AZ AR CA CO CT DE FL GA HI ID IL IN IA KS KY LA ME MD MA MI MN MS MO MT NE NV NH "
-    "NJ NM NY NC ND OH OK OR PA RI SC SD TN TX UT VT VA WA WV WI WY DC".split()
+_US_STATES = _wordset(
+    """
+AL AK AZ AR CA CO CT DE FL GA HI ID IL IN IA KS KY LA ME MD MA MI MN MS MO MT NE NV NH NJ
+NM NY NC ND OH OK OR PA RI SC SD TN TX UT VT VA WA WV WI WY DC
+"""
 )
-_REGIONS = set(
-    """andhra pradesh arunachal assam bihar chhattisgarh goa gujarat haryana himachal
-jharkhand karnataka kerala madhya maharashtra manipur meghalaya mizoram nagaland odisha
-orissa punjab rajasthan sikkim tamil nadu telangana tripura uttar uttarakhand bengal west
-delhi chandigarh puducherry jammu kashmir alabama alaska arizona arkansas california
-colorado connecticut delaware florida georgia hawaii idaho illinois indiana iowa kansas
-kentucky louisiana maine maryland massachusetts michigan minnesota mississippi missouri
-montana nebraska nevada hampshire jersey mexico york carolina dakota ohio oklahoma oregon
-pennsylvania rhode island tennessee texas utah vermont virginia washington wisconsin wyoming
-ontario quebec alberta columbia england scotland wales ireland india usa uk canada germany
-france australia singapore uae dubai""".split()
+_REGIONS = _wordset(
+    """
+andhra pradesh arunachal assam bihar chhattisgarh goa gujarat haryana himachal jharkhand
+karnataka kerala madhya maharashtra manipur meghalaya mizoram nagaland odisha orissa
+punjab rajasthan sikkim tamil nadu telangana tripura uttar uttarakhand bengal west delhi
+chandigarh puducherry jammu kashmir alabama alaska arizona arkansas california colorado
+connecticut delaware florida georgia hawaii idaho illinois indiana iowa kansas kentucky
+louisiana maine maryland massachusetts michigan minnesota mississippi missouri montana
+nebraska nevada hampshire jersey mexico york carolina dakota ohio oklahoma oregon
+pennsylvania rhode island tennessee texas utah vermont virginia washington wisconsin
+wyoming ontario quebec alberta columbia england scotland wales ireland india usa uk canada
+germany france australia singapore uae dubai portugal spain italy
+netherlands belgium switzerland austria sweden norway denmark finland poland brazil japan
+china argentina nigeria kenya egypt pakistan bangladesh sri lanka nepal philippines malaysia
+indonesia vietnam thailand israel qatar saudi arabia africa zealand
+"""
 )
 _CITY_STATE_RE = re.compile(
     r"(?<![\w])(?P<loc>[A-Z][A-Za-z.'\-]+(?:\s[A-Z][A-Za-z.'\-]+){0,2}\s?,\s?"
@@ -175,10 +187,10 @@ def find_links(text: str, emails: list[str] | None = None) -> list[str]:
         host = bare.split("/", 1)[0].lower()
         if not host or "." not in host or host in email_domains:
             continue
-        if "/" not in bare and not (url.lower().startswith(("http", "www."))):
-            # A bare "word.com" mention is a site only when it looks like one.
-            if host.count(".") > 2 or len(host) > 40:
-                continue
+        # A bare "word.com" mention is a site only when it looks like one.
+        bare_mention = "/" not in bare and not url.lower().startswith(("http", "www."))
+        if bare_mention and (host.count(".") > 2 or len(host) > 40):
+            continue
         path = bare[len(host) :].split("?", 1)[0].rstrip("/")
         if host.endswith("indeed.com") and not path.startswith("/r/"):
             continue
@@ -194,7 +206,7 @@ def _person_like(candidate: str) -> bool:
         return False
     capitalised = 0
     for token in tokens:
-        lowered = token.lower().strip(".'’")
+        lowered = token.lower().strip(".'\u2019")
         if lowered in NOT_NAME_WORDS:
             return False
         if token in _NAME_PARTICLES:
@@ -206,7 +218,7 @@ def _person_like(candidate: str) -> bool:
 
 
 def _name_from_line(line: str, *, loose: bool = True) -> tuple[str, float]:
-    cleaned = line.strip().strip("\"'*#>•·-–— ")
+    cleaned = line.strip().strip("\"'*#>•·-\u2013\u2014 ")
     cleaned = _CREDENTIALS_RE.sub("", cleaned)
     if not cleaned or "@" in cleaned[:3]:
         return "", 0.0
@@ -225,7 +237,7 @@ def _name_from_line(line: str, *, loose: bool = True) -> tuple[str, float]:
     # "Allen Neal King ESB Integration Developer": the leading person-like words.
     run: list[str] = []
     for token in prefix.split():
-        lowered = token.lower().strip(".'’")
+        lowered = token.lower().strip(".'\u2019")
         if lowered in NOT_NAME_WORDS or not _NAME_TOKEN_RE.match(token):
             break
         if run and token.isupper() != run[-1].isupper():

@@ -1,6 +1,6 @@
 """Dates and date ranges as resumes write them, parsed with a few regular expressions.
 
-"Mar 2019 – present", "2017–19", "06/2012 to 07/2014", "Sept. 2016 - till date",
+"Mar 2019 \u2013 present", "2017\u201319", "06/2012 to 07/2014", "Sept. 2016 - till date",
 "Summer 2015", "Jan '18", "2019-03", "September 2017 onwards". Pure: nothing here reads
 the clock; callers pass `today` (dateparser was too slow: 2.8 s on its first call).
 """
@@ -41,7 +41,7 @@ _MONTH = (
 )
 _SEASON = r"(?:spring|summer|fall|autumn|winter)"
 _YEAR = r"(?:19[5-9]\d|20[0-4]\d)"
-_YEAR2 = r"(?:['’‘`]\s?\d{2})"  # Jan '18
+_YEAR2 = r"(?:['\u2019\u2018`]\s?\d{2})"  # Jan '18
 _DAY = r"(?:[0-3]?\d(?:st|nd|rd|th)?\s+)"
 
 # One point in time, most specific shapes first.
@@ -59,17 +59,17 @@ _POINT = (
 )
 _PRESENT = (
     r"(?:till\s+(?:date|now|today)|to\s+date|up\s*to\s+(?:date|now)|present(?:\s+day)?"
-    r"|current(?:ly)?|ongoing|continuing|aujourd['’]hui|heute|actualidad|presente|jetzt"
-    r"|(?<=[-–—~o]\s)(?:now|today|date))"
+    r"|current(?:ly)?|ongoing|continuing|aujourd['\u2019]hui|heute|actualidad|presente|jetzt"
+    r"|(?<=[-\u2013\u2014~o]\s)(?:now|today|date))"
 )
-_SEP = r"(?:-{1,2}|–|—|~|to|till|until|through|thru|au|à|a|bis|hasta)"
+_SEP = r"(?:-{1,2}|\u2013|\u2014|~|to|till|until|through|thru|au|à|a|bis|hasta)"
 _SHORT_POINT = r"(?:[01]?\d/\d{2})"  # 09/14, only inside a range
 
 RANGE_RE = re.compile(
     r"(?<![\w/.])(?:"
     rf"(?P<start>{_POINT})\s{{0,4}}(?:{_SEP}\s{{0,4}})?(?P<end>{_POINT}|{_PRESENT})(?![\w/])"
-    rf"|(?P<ystart>{_YEAR})\s?[-–—/]\s?(?P<yend>\d{{2}})(?![\w/.])"
-    rf"|(?P<sstart>{_SHORT_POINT})\s?(?:[-–—]|to)\s?(?P<send>{_SHORT_POINT}|{_PRESENT})(?![\w/])"
+    rf"|(?P<ystart>{_YEAR})\s?[-\u2013\u2014/]\s?(?P<yend>\d{{2}})(?![\w/.])"
+    rf"|(?P<sstart>{_SHORT_POINT})\s?(?:[-\u2013\u2014]|to)\s?(?P<send>{_SHORT_POINT}|{_PRESENT})(?![\w/])"
     rf"|(?:since|from|depuis|seit|desde)\s+(?P<since>{_POINT})(?![\w/])"
     rf"|(?P<onward>{_POINT})\s*(?:onwards?|on\s?wards|-\s*(?:$|\n))"
     rf"|(?P<single>{_POINT})(?![\w/])"
@@ -90,6 +90,7 @@ _POINT_PARTS = re.compile(
     r")",
     re.IGNORECASE,
 )
+_DIGIT_RE = re.compile(r"\d")
 _PRESENT_RE = re.compile(
     r"^(?:till|to|up|present|current|ongoing|continu|aujourd|heute|actual|jetzt|now|today|date)",
     re.IGNORECASE,
@@ -102,7 +103,7 @@ _DURATION_RE = re.compile(
 
 
 def _two_digit_year(text: str) -> int:
-    value = int(text.strip("'’‘` "))
+    value = int(text.strip("'\u2019\u2018` "))
     return 2000 + value if value < 50 else 1900 + value
 
 
@@ -176,6 +177,8 @@ def _period(match: re.Match[str]) -> Period | None:
 
 def iter_periods(text: str) -> Iterator[tuple[int, int, Period]]:
     """Every date or date range in `text`, as (start offset, end offset, Period)."""
+    if _DIGIT_RE.search(text) is None:  # every shape holds a digit; most lines have none
+        return
     for match in RANGE_RE.finditer(text):
         period = _period(match)
         if period is not None:

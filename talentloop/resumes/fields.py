@@ -20,7 +20,7 @@ from talentloop.resumes.parsed import Job, ParsedResume, School, SkillHit
 from talentloop.resumes.sections import Section, normalize_text, split_sections
 from talentloop.resumes.work import company_score, parse_work, title_score
 
-_HEADLINE_SPLIT_RE = re.compile(r"\s+[-–—|@]\s+|\s+at\s+", re.IGNORECASE)
+_HEADLINE_SPLIT_RE = re.compile(r"\s+[-\u2013\u2014|@]\s+|\s+at\s+", re.IGNORECASE)
 _NOT_FOR_WORK_FALLBACK = {"education", "skills", "languages", "certifications", "header"}
 
 
@@ -43,7 +43,7 @@ def _headline(header: list[str], name: str) -> tuple[str, str]:
     seen_name = not name
     checked = 0
     for line in header:
-        text = line.strip().strip("\"'•·*-– ")
+        text = line.strip().strip("\"'•·*-\u2013 ")
         if not text:
             continue
         if not seen_name:
@@ -80,7 +80,7 @@ def parse_text(
     text: str, *, default_region: str | None = None, today: datetime.date | None = None
 ) -> ParsedResume:
     """Fields of one resume; missing parts (skills, education) are left empty."""
-    today = today or datetime.date.today()
+    today = today or datetime.date.today()  # noqa: DTZ011 - a calendar date, no time zone needed
     clean = normalize_text(text)
     lines = clean.split("\n")
     sections = split_sections(clean)

@@ -12,6 +12,11 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
+
+def _wordset(text: str) -> frozenset[str]:
+    return frozenset(text.split())
+
+
 KINDS = (
     "header",
     "summary",
@@ -55,20 +60,22 @@ for _kind, _words in {
         _KEYWORDS.setdefault(_word, _kind)
 
 # Words that may stand in a heading beside a keyword but do not decide its kind.
-_QUALIFIERS = set(
-    "professional work relevant key core technical and of & my personal academic other "
-    "additional areas area computer it software soft hard career brief executive previous "
-    "industry selected recent total job special functional list i i've ive where have "
-    "tools domain knowledge extra online teaching leadership organizational "
-    "international military major notable summary information details the in a for "
-    "de et en y und la le les des del professionnelle professionnel professionnelles "
-    "berufliche beruflicher laboral profesional académica académique akademische "
-    "informatiques informatique techniques technique sprachliche linguistiques "
-    "main specific related early set development resume résumé curriculum vitae qualification qualifications relevant programming research academic_projects skills_summary "
-    "to date with summery employement experince educations personnel informations "
-    "others misc highlights current present prior recent full detailed short "
-    "as well interpersonal transferable certified professionnels honor "
-    "profesional complementaria complémentaire".split()
+_QUALIFIERS = _wordset(
+    """
+professional work relevant key core technical and of & my personal academic other
+additional areas area computer it software soft hard career brief executive previous
+industry selected recent total job special functional list i i've ive where have tools
+domain knowledge extra online teaching leadership organizational international military
+major notable summary information details the in a for de et en y und la le les des del
+professionnelle professionnel professionnelles berufliche beruflicher laboral profesional
+académica académique akademische informatiques informatique techniques technique
+sprachliche linguistiques main specific related early set development resume résumé
+curriculum vitae qualification qualifications background relevant programming research
+academic_projects skills_summary to date with summery employement experince educations
+personnel informations others misc highlights current present prior recent full detailed
+short as well interpersonal transferable certified professionnels honor profesional
+complementaria complémentaire
+"""
 )
 
 _PRIORITY = (
@@ -82,8 +89,10 @@ _PRIORITY = (
     "other",
 )
 
-_BULLET_RE = re.compile(r"^[\s\-–—•·*▪►●◦○■□✓✔➢➤→>|#§]*(?:(?:\d{1,2}|[ivxIVX]{1,4})[.)]\s*)?")
-_WORD_RE = re.compile(r"[a-zà-ÿ'’&/-]+")
+_BULLET_RE = re.compile(
+    r"^[\s\-\u2013\u2014•·*▪►●◦○■□✓✔➢➤→>|#§]*(?:(?:\d{1,2}|[ivxIVX]{1,4})[.)]\s*)?"
+)
+_WORD_RE = re.compile(r"[a-zà-ÿ'\u2019&/-]+")
 _ESCAPES_RE = re.compile(r"(?:\\x[0-9a-fA-F]{2})+")
 _SPACE_RUN_RE = re.compile(r"[ \t\u00a0]{2,}")
 # Small capitals extracted as "P ROFESSIONAL E XPERIENCE".
@@ -119,9 +128,9 @@ def normalize_text(text: str) -> str:
         text = _ESCAPES_RE.sub(_decode_escapes, text)
     text = _INVISIBLE_RE.sub("", text.replace("\r\n", "\n").replace("\r", "\n"))
     lines: list[str] = []
-    if _SPACED_CAPS_RE.search(text):
-        text = _SPACED_CAPS_RE.sub(r"\1\2", text)
     for line in text.split("\n"):
+        if len(_SPACED_CAPS_RE.findall(line)) >= 2:
+            line = _SPACED_CAPS_RE.sub(r"\1\2", line)
         if len(line) > 150 and len(_SPACE_RUN_RE.findall(line)) >= 3:
             lines.extend(part.strip() for part in _SPACE_RUN_RE.split(line))
         else:
@@ -145,10 +154,10 @@ def heading_kind(line: str) -> tuple[str, str] | None:
             return None
     elif stripped.endswith((".", ",", ";")):
         return None
-    head = _BULLET_RE.sub("", head).strip(" -–—:|_*=")
+    head = _BULLET_RE.sub("", head).strip(" -\u2013\u2014:|_*=")
     if not head or any(c.isdigit() for c in head):
         return None
-    lowered = head.lower().replace("’", "'")
+    lowered = head.lower().replace("\u2019", "'")
     lowered = re.sub(r"\((?:cont(?:inued|d)?\.?|contd\.?)\)", " ", lowered)
     words = _WORD_RE.findall(lowered)
     if not words or len(words) > 6:
@@ -171,7 +180,9 @@ def heading_kind(line: str) -> tuple[str, str] | None:
     if "development" in words and "professional" in words and not kinds:
         kinds.add("certifications")
     if not kinds:
-        if "career" in words or ("worked" in words and "where" in words):
+        if "academic" in words:
+            return "education", inline.strip()
+        if "career" in words or "background" in words or ("worked" in words and "where" in words):
             return "work", inline.strip()
         return None
     chosen = next(kind for kind in _PRIORITY if kind in kinds)
@@ -201,8 +212,9 @@ def split_sections(text: str) -> list[Section]:
                 if (
                     inline
                     or line.rstrip().endswith(":")
-                    or not any(w.startswith("projects") for w in head_words)
-                    and kind == "projects"
+                    or (
+                        not any(w.startswith("projects") for w in head_words) and kind == "projects"
+                    )
                 ):
                     found = None
         if found is None:

@@ -15,66 +15,82 @@ from dataclasses import dataclass
 from talentloop.resumes.dates import is_range, iter_periods
 from talentloop.resumes.parsed import Job, Period
 
-TITLE_WORDS = set(
-    """engineer engineers manager developer analyst consultant intern internship lead head
+
+def _wordset(text: str) -> frozenset[str]:
+    return frozenset(text.split())
+
+
+TITLE_WORDS = _wordset(
+    """
+engineer engineers manager developer analyst consultant intern internship lead head
 officer executive assistant associate director specialist architect administrator admin
 coordinator designer tester programmer representative rep advisor adviser supervisor
 accountant teacher lecturer professor president vp founder co-founder cofounder owner
-partner trainee member technician clerk agent chef cook nurse scientist researcher
-fellow instructor tutor trainer counselor counsellor officer secretary receptionist
-cashier auditor controller editor writer author journalist producer planner buyer
-merchandiser strategist marketer recruiter economist attorney lawyer advocate paralegal
-pharmacist physician therapist technologist operator mechanic electrician driver
-superintendent foreman inspector surveyor estimator underwriter banker broker teller
-dba sde sdet qa devops expert evangelist leader principal chairman ceo cto cfo coo cio
-apprentice apprenticeship volunteer contractor freelancer freelance student graduate
-headmaster librarian assistant staff crew worker handler guard attendant host hostess
-waiter server bartender barista stylist artist photographer illustrator animator model
-educator coach pilot steward stewardess captain sergeant lieutenant commander specialist
-programmer-analyst sme incharge in-charge""".split()
+partner trainee member technician clerk agent chef cook nurse scientist researcher fellow
+instructor tutor trainer counselor counsellor officer secretary receptionist cashier
+auditor controller editor writer author journalist producer planner buyer merchandiser
+strategist marketer recruiter economist attorney lawyer advocate paralegal pharmacist
+physician therapist technologist operator mechanic electrician driver superintendent
+foreman inspector surveyor estimator underwriter banker broker teller dba sde sdet qa
+devops expert evangelist leader principal chairman ceo cto cfo coo cio apprentice
+apprenticeship volunteer contractor freelancer freelance student graduate headmaster
+librarian assistant staff crew worker handler guard attendant host hostess waiter server
+bartender barista stylist artist photographer illustrator animator model educator coach
+pilot steward stewardess captain sergeant lieutenant commander specialist programmer-
+analyst sme incharge in-charge
+"""
 )
-TITLE_PREFIXES = set(
-    """senior sr sr. junior jr jr. lead chief head assistant associate principal staff deputy
-general regional national global vice executive trainee acting interim""".split()
+TITLE_PREFIXES = _wordset(
+    """
+senior sr sr. junior jr jr. lead chief head assistant associate principal staff deputy
+general regional national global vice executive trainee acting interim
+"""
 )
-COMPANY_WORDS = set(
-    """ltd ltd. limited inc inc. incorporated llc llp plc pvt pvt. private corp corp.
-corporation co co. company gmbh ag sa s.a. bv b.v. oy ab spa s.p.a. srl sarl kg pte pty
-technologies technology tech solutions solution systems services service software
-consulting consultants consultancy labs lab bank banking university college school
-institute academy hospital clinic group holdings industries international enterprises
-infotech infosystems infoway networks communications telecom media studios studio
-partners associates foundation trust agency ventures capital motors pharma
-pharmaceuticals healthcare insurance finance financial securities logistics retail
-stores store restaurant hotel hotels resorts airlines airways automotive energy power
-electronics global worldwide india america corporate organization organisation council
-ministry department government federal authority board club society church center centre
-infra projects constructions construction builders exports imports textiles mills""".split()
+COMPANY_WORDS = _wordset(
+    """
+ltd ltd. limited inc inc. incorporated llc llp plc pvt pvt. private corp corp. corporation
+co co. company gmbh ag sa s.a. bv b.v. oy ab spa s.p.a. srl sarl kg pte pty technologies
+technology tech solutions solution systems services service software consulting
+consultants consultancy labs lab bank banking university college school institute academy
+hospital clinic group holdings industries international enterprises infotech infosystems
+infoway networks communications telecom media studios studio partners associates
+foundation trust agency ventures capital motors pharma pharmaceuticals healthcare
+insurance finance financial securities logistics retail stores store restaurant hotel
+hotels resorts airlines airways automotive energy power electronics global worldwide india
+america corporate organization organisation council ministry department government federal
+authority board club society church center centre infra projects constructions
+construction builders exports imports textiles mills
+"""
 )
 _PLACEHOLDER_COMPANY = "company name"
 
-_SEPARATORS_RE = re.compile(r"\s+[|•·]\s+|\s[-–—]+\s|\s[-–—]+$|^[-–—]+\s|\t|\s{2,}|\s*[|•]\s*")
+_SEPARATORS_RE = re.compile(
+    r"\s+[|•·]\s+|\s[-\u2013\u2014]+\s|\s[-\u2013\u2014]+$|^[-\u2013\u2014]+\s|\t|\s{2,}|\s*[|•]\s*"
+)
 _AT_RE = re.compile(r"\s(?:at|@|chez|bei)\s", re.IGNORECASE)
-_BULLET_RE = re.compile(r"^\s*[-–—•·*▪►●◦○■□✓✔➢➤→>❖〓]+\s*")
+_BULLET_RE = re.compile(r"^\s*[-\u2013\u2014•·*▪►●◦○■□✓✔➢➤→>❖〓]+\s*")
 _LOCATION_RE = re.compile(
     r"(?:(?<=\s)|^)(?P<loc>(?:City|[A-Z][a-zA-Z.'\-]+(?:\s[A-Z][a-zA-Z.'\-]+)?)\s?,\s?"
     r"(?:State|[A-Z]{2}(?:\s\d{5})?|[A-Z][a-z]+(?:\s[A-Z][a-z]+)?))(?=\s|$|[,.)])"
 )
 _PAREN_RE = re.compile(r"\(([^()]*)\)")
 _NOISE_RE = re.compile(
-    r"^(?:duration|period|from|to|since|role|designation|title|position|company|employer|"
-    r"organi[sz]ation|client|dates?|worked|working|as|tenure|present|current)\b\s*[:\-]?\s*",
+    r"^(?:(?:duration|period|role|designation|title|position|company|employer|"
+    r"organi[sz]ation|client|dates?|tenure)\s*[:\-]\s*"
+    r"|(?:from|to|since|as|worked|working|present|current)\b\s*[:\-]?\s*)",
     re.IGNORECASE,
 )
 _LABELLED_RE = re.compile(
     r"^\s*(?P<label>company(?:\s+name)?|employer|organi[sz]ation|designation|title|role|"
-    r"position|job\s+title)\s*[:\-–]\s*(?P<value>.+)$",
+    r"position|job\s+title)\s*[:\-\u2013]\s*(?P<value>.+)$",
     re.IGNORECASE,
 )
-_REGIONS = set(
-    """andhra pradesh karnataka maharashtra telangana tamil nadu kerala gujarat punjab haryana
+_REGIONS = _wordset(
+    """
+andhra pradesh karnataka maharashtra telangana tamil nadu kerala gujarat punjab haryana
 delhi uttar bengal odisha orissa rajasthan bihar goa assam chandigarh madhya jharkhand
-india usa us uk canada germany france singapore uae dubai australia""".split()
+india usa us uk canada germany france singapore uae dubai australia
+"""
 )
 
 
@@ -196,7 +212,7 @@ def _fragments(line: str) -> list[str]:
     pieces: list[str] = []
     for part in _SEPARATORS_RE.split(line):
         for piece in _AT_RE.split(part):
-            piece = piece.strip(" ,;:-–—|/()")
+            piece = piece.strip(" ,;:-\u2013\u2014|/()")
             if piece:
                 pieces.append(piece)
     out: list[str] = []
@@ -239,7 +255,7 @@ def _comma_parts(piece: str) -> list[str]:
 
 def _strip_date(line: str, start: int, end: int) -> str:
     rest = (line[:start] + " | " + line[end:]).strip()
-    return rest.strip(" |,;:-–—()")
+    return rest.strip(" |,;:-\u2013\u2014()")
 
 
 def _find_anchor(line: str) -> tuple[Period, int, int] | None:
@@ -334,9 +350,8 @@ def _assign(fragments: list[str], job: Job) -> float:
     return min(confidence, 1.0)
 
 
-NO_DATELESS = __import__("os").environ.get("NODL") == "1"
 _TEMPLATE_YEAR_RE = re.compile(r"(?<![\w])(?:19|20)XX(?![\w])", re.IGNORECASE)
-_BULLET_ONLY_RE = re.compile(r"^\s*[-–—•·*▪►●◦○■□✓✔➢➤→>❖〓o]\s*$")
+_BULLET_ONLY_RE = re.compile(r"^\s*[-\u2013\u2014•·*▪►●◦○■□✓✔➢➤→>❖〓o]\s*$")
 
 
 @dataclass(slots=True)
@@ -378,12 +393,12 @@ def _read_lines(section_text: str) -> list[_Line]:
                 assert match is not None
                 line.period = Period(raw=match.group(0))
                 cut = re.sub(
-                    r"(?:[A-Za-z]{3,9}\.?,?\s*)?(?:19|20)XX(?:\s*(?:-|–|to)\s*(?:present|current))?",
+                    r"(?:[A-Za-z]{3,9}\.?,?\s*)?(?:19|20)XX(?:\s*(?:-|\u2013|to)\s*(?:present|current))?",
                     " | ",
                     text,
                     flags=re.IGNORECASE,
                 )
-                line.rest = cut.strip(" |,;:-–—()")
+                line.rest = cut.strip(" |,;:-\u2013\u2014()")
         lines.append(line)
     return lines
 
@@ -444,7 +459,7 @@ def parse_work(section_text: str) -> list[Job]:
         confidence = _assign(fragments, job)
         if not job.title and not job.company:
             continue
-        if dated is None and (NO_DATELESS or title_score(job.title) < 2):
+        if dated is None and title_score(job.title) < 2:
             continue
         first_desc = position[id(block[-1])] + 1
         end = len(lines)

@@ -1,0 +1,80 @@
+import pytest
+
+from talentloop.resumes.contact import (
+    find_emails,
+    find_links,
+    find_location,
+    find_name,
+    find_phones,
+)
+
+
+@pytest.mark.parametrize(
+    ("lines", "expected"),
+    [
+        (["Orla Vantreece", "orla@example.org"], "Orla Vantreece"),
+        (["CURRICULUM VITAE", "Name: Bastian Quill", "Phone: 555"], "Bastian Quill"),
+        (["Sample Resume Template", "Ines Marwood-Day"], "Ines Marwood-Day"),
+        (["Tobin Ashgrove 14 Larch Road", "Springfield, IL 62704"], "Tobin Ashgrove"),
+        (["Maren Holt, PhD", "Research Scientist"], "Maren Holt"),
+        (["JOHN QUILLAN", "Data Engineer"], "JOHN QUILLAN"),
+        (["Senior Software Engineer", "Priya Venkatesan"], "Priya Venkatesan"),
+        (["Wren Calloway Data Engineer - Larkspur Labs"], "Wren Calloway"),
+    ],
+)
+def test_finds_the_name(lines, expected):
+    name, confidence = find_name(lines)
+
+    assert name == expected
+    assert confidence > 0.5
+
+
+def test_finds_no_name_in_a_header_without_one():
+    assert find_name(["Objective", "To join a growing team.", "Springfield, IL 62704"]) == (
+        "",
+        0.0,
+    )
+
+
+def test_emails_are_validated_lowercased_and_distinct():
+    text = "Mail: Orla.Vantreece@Example.org, orla.vantreece@example.org; not@valid, x@y.z"
+
+    assert find_emails(text) == ["orla.vantreece@example.org"]
+
+
+def test_phones_are_e164_and_skip_dates_and_zip_codes():
+    text = (
+        "Mobile: +91 98450 12345 | Home: (312) 555-0187\n"
+        "Pin code: 560001 | 2015 - 2018 | 06/2012 to 07/2014"
+    )
+
+    assert find_phones(text, "US") == ["+919845012345", "+13125550187"]
+
+
+def test_phones_without_a_region_keep_written_country_codes_only_as_parsed():
+    assert find_phones("Tel: +44 20 7946 0958") == ["+442079460958"]
+
+
+def test_links_are_normalised():
+    text = (
+        "linkedin.com/in/orla-vantreece | https://github.com/ovantreece/ | "
+        "www.orla.dev | orla@orla-mail.com"
+    )
+
+    assert find_links(text) == [
+        "https://linkedin.com/in/orla-vantreece",
+        "https://github.com/ovantreece",
+        "https://orla.dev",
+    ]
+
+
+@pytest.mark.parametrize(
+    ("lines", "expected"),
+    [
+        (["Orla Vantreece", "Location: Lisbon, Portugal"], "Lisbon, Portugal"),
+        (["Ravi Menon", "Bengaluru, Karnataka - Email me on Indeed: x"], "Bengaluru, Karnataka"),
+        (["Tobin Ashgrove", "14 Larch Road", "Springfield, IL 62704"], "Springfield, IL 62704"),
+    ],
+)
+def test_finds_the_location(lines, expected):
+    assert find_location(lines)[0] == expected

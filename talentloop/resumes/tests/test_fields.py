@@ -1,0 +1,74 @@
+import datetime
+
+from talentloop.resumes.fields import parse_text
+
+RESUME = """Orla Vantreece
+Data Engineer - Fernhollow Labs
+Lisbon, Portugal
+orla.vantreece@example.org | +351 912 345 678 | linkedin.com/in/orla-vantreece
+
+SUMMARY
+Data engineer who builds batch and streaming pipelines.
+
+WORK EXPERIENCE
+Data Engineer
+Fernhollow Labs - Lisbon
+March 2019 to Present
+• Designed the event pipeline on Kafka and Spark for the analytics team.
+
+Software Developer
+Quillmark Systems Ltd
+Jan 2016 - Feb 2019
+• Maintained the billing service.
+
+EDUCATION
+BSc Computer Science, University of Lisbon, 2015
+
+SKILLS
+Python, SQL, Kafka
+"""
+
+
+def test_parses_all_fields():
+    parsed = parse_text(RESUME, default_region="PT", today=datetime.date(2021, 3, 1))
+
+    assert parsed.name == "Orla Vantreece"
+    assert parsed.emails == ["orla.vantreece@example.org"]
+    assert parsed.phones == ["+351912345678"]
+    assert parsed.links == ["https://linkedin.com/in/orla-vantreece"]
+    assert parsed.location == "Lisbon, Portugal"
+    assert parsed.headline == "Data Engineer"
+    assert parsed.summary.startswith("Data engineer who builds")
+    assert [(job.title, job.company) for job in parsed.work] == [
+        ("Data Engineer", "Fernhollow Labs"),
+        ("Software Developer", "Quillmark Systems Ltd"),
+    ]
+    assert parsed.years_experience == 5.2
+    assert parsed.sections == [
+        ("SUMMARY", "summary"),
+        ("WORK EXPERIENCE", "work"),
+        ("EDUCATION", "education"),
+        ("SKILLS", "skills"),
+    ]
+    assert parsed.confidence["name"] == 0.95
+    assert 0 < parsed.confidence["work"] <= 1
+
+
+def test_empty_fields_have_zero_confidence():
+    parsed = parse_text("just some words", today=datetime.date(2021, 3, 1))
+
+    assert parsed.name == ""
+    assert parsed.work == []
+    assert parsed.years_experience is None
+    assert parsed.confidence["name"] == 0.0
+    assert parsed.confidence["work"] == 0.0
+
+
+def test_work_falls_back_to_the_headline():
+    text = "Ravi Menon\nTeam Lead - Ambervale Technologies\nBengaluru, Karnataka\n"
+
+    parsed = parse_text(text, today=datetime.date(2021, 3, 1))
+
+    assert [(job.title, job.company) for job in parsed.work] == [
+        ("Team Lead", "Ambervale Technologies")
+    ]

@@ -1,0 +1,102 @@
+import pytest
+
+from talentloop.resumes.sections import heading_kind, normalize_text, split_sections
+
+
+@pytest.mark.parametrize(
+    ("line", "kind"),
+    [
+        ("WORK EXPERIENCE", "work"),
+        ("Professional Experience:", "work"),
+        ("Employment History", "work"),
+        ("Career", "work"),
+        ("Where I've worked", "work"),
+        ("Academic Background", "education"),
+        ("Qualifications", "education"),
+        ("Technical Skills", "skills"),
+        ("Core Competencies", "skills"),
+        ("Key Skills:", "skills"),
+        ("Programming Languages", "skills"),
+        ("Languages", "languages"),
+        ("Certifications", "certifications"),
+        ("Projects", "projects"),
+        ("Career Objective", "summary"),
+        ("About", "summary"),
+        ("Personal details", "other"),
+        ("Additional Information", "other"),
+        ("References", "other"),
+        ("Expérience professionnelle", "work"),
+        ("Formation", "education"),
+        ("Compétences", "skills"),
+        ("Berufserfahrung", "work"),
+        ("Ausbildung", "education"),
+        ("Experiencia laboral", "work"),
+    ],
+)
+def test_recognises_headings(line, kind):
+    found = heading_kind(line)
+
+    assert found is not None
+    assert found[0] == kind
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "Senior Software Engineer",
+        "Experience Design Lead at Larkspur Studio",
+        "Worked on the payments team.",
+        "2015 - 2018",
+        "",
+    ],
+)
+def test_ignores_ordinary_lines(line):
+    assert heading_kind(line) is None
+
+
+def test_inline_heading_keeps_its_content():
+    assert heading_kind("Objective: A backend role in a small team") == (
+        "summary",
+        "A backend role in a small team",
+    )
+
+
+def test_splits_a_resume_into_sections():
+    text = "\n".join(
+        [
+            "Mirela Quaystone",
+            "mirela@example.org",
+            "SUMMARY",
+            "Backend developer.",
+            "Work Experience",
+            "Developer",
+            "Fernhollow Labs - 2019 - present",
+            "Achievements:",
+            "Shipped the billing service.",
+            "EDUCATION",
+            "BSc Computer Science, 2018",
+        ]
+    )
+
+    sections = split_sections(text)
+
+    assert [(s.heading, s.kind) for s in sections] == [
+        ("", "header"),
+        ("SUMMARY", "summary"),
+        ("Work Experience", "work"),
+        ("EDUCATION", "education"),
+    ]
+    assert sections[0].lines == ["Mirela Quaystone", "mirela@example.org"]
+    assert "Achievements:" in sections[2].text  # a job's sub-heading stays with the job
+
+
+def test_normalize_repairs_escapes_and_flattened_lines():
+    flat = "Tobin Ashgrove  12 Elm Row  Springfield, IL  " + "  ".join(["x" * 40] * 5)
+    text = normalize_text('"' + flat + " \\xe2\\x80\\xa2 end" + '"')
+
+    assert text.split("\n")[:3] == ["Tobin Ashgrove", "12 Elm Row", "Springfield, IL"]
+    assert text.endswith("• end")
+
+
+def test_normalize_joins_spaced_small_capitals():
+    assert normalize_text("P ROFESSIONAL E XPERIENCE") == "PROFESSIONAL EXPERIENCE"

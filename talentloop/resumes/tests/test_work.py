@@ -1,0 +1,85 @@
+from talentloop.resumes.work import parse_work
+
+
+def _summary(text):
+    return [
+        (job.title, job.company, job.location, job.period.raw if job.period else "")
+        for job in parse_work(text)
+    ]
+
+
+def test_title_company_dates_on_separate_lines():
+    text = "\n".join(
+        [
+            "Data Analyst",
+            "",
+            "Fernhollow Technologies Pvt Ltd - Pune, Maharashtra",
+            "",
+            "June 2017 to Present",
+            "",
+            "• Built the weekly sales dashboards for the regional teams.",
+            "Support Engineer",
+            "Quillmark Systems - Chennai, Tamil Nadu",
+            "August 2014 to May 2017",
+            "• Answered escalations from enterprise customers every day.",
+        ]
+    )
+
+    assert _summary(text) == [
+        (
+            "Data Analyst",
+            "Fernhollow Technologies Pvt Ltd",
+            "Pune, Maharashtra",
+            "June 2017 to Present",
+        ),
+        ("Support Engineer", "Quillmark Systems", "Chennai, Tamil Nadu", "August 2014 to May 2017"),
+    ]
+
+
+def test_one_line_entries():
+    text = "\n".join(
+        [
+            "Larkspur Bank — Senior Risk Analyst (2019 \u2013 present)",
+            "Modelled credit exposure.",
+            "Product Manager at Ambervale Inc, Boston, MA",
+            "Mar 2015 - Dec 2018",
+            "Ran the mobile roadmap.",
+            "Java Developer | Tidewater Solutions | 2012\u201314",
+        ]
+    )
+
+    assert _summary(text) == [
+        ("Senior Risk Analyst", "Larkspur Bank", "", "2019 \u2013 present"),
+        ("Product Manager", "Ambervale Inc", "Boston, MA", "Mar 2015 - Dec 2018"),
+        ("Java Developer", "Tidewater Solutions", "", "2012\u201314"),
+    ]
+
+
+def test_livecareer_layout():
+    text = "\n".join(
+        [
+            "Company Name City , State Plant Fulfillment Leader 11/2015 to Current",
+            "Planned the master schedule.",
+            "Senior Accountant Mar 2006 - Current",
+            "Company Name City , State",
+            "Reconciled balance sheet accounts.",
+        ]
+    )
+
+    assert _summary(text) == [
+        ("Plant Fulfillment Leader", "Company Name", "City, State", "11/2015 to Current"),
+        ("Senior Accountant", "Company Name", "City, State", "Mar 2006 - Current"),
+    ]
+
+
+def test_description_and_current_flag():
+    jobs = parse_work("Backend Developer\nOakbridge Software\n2018 - Present\nWrote services.")
+
+    assert len(jobs) == 1
+    assert jobs[0].description == "Wrote services."
+    assert jobs[0].period is not None and jobs[0].period.current
+    assert 0 < jobs[0].confidence <= 1
+
+
+def test_dated_sentences_are_not_jobs():
+    assert parse_work("Led the migration of 40 services to Kubernetes in 2019 for the team.") == []
