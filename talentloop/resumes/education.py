@@ -240,12 +240,9 @@ def _split_degree(text: str) -> tuple[str, str]:
     degree = text[:degree_end]
     rest = text[degree_end:]
     # "Bachelors Degree", "Master's degree", "B.Tech (Hons)"
-    extra = re.match(
-        r"(?<=[^\W\d_]{4})-[^\W\d_]+(?=\s|,|$)|\s*(?:degree|program(?:me)?|course"
-        r"|\((?:hons?\.?|honou?rs)\))",
-        rest,
-        re.I,
-    )
+    extra = re.match(r"\s*(?:degree|program(?:me)?|course|\((?:hons?\.?|honou?rs)\))", rest, re.I)
+    if extra is None and re.fullmatch(r"[^\W\d_]{4,}", degree):  # "Diplom-Ingenieur"
+        extra = re.match(r"-[^\W\d_]+(?=\s|,|$)", rest)
     if extra:
         degree += extra.group()
         rest = rest[extra.end() :]
@@ -552,11 +549,23 @@ _STRONG_DEGREE_RE = re.compile(
 )
 
 
+def _lines_matching(pattern: re.Pattern[str], text: str) -> set[int]:
+    """Indexes of the lines of `text` (as `str.splitlines` counts them) where `pattern` hits:
+    one scan of the whole text instead of one search per line."""
+    starts = [match.start() for match in pattern.finditer(text)]
+    if not starts:
+        return set()
+    return {text.count("\n", 0, start) for start in starts}
+
+
 def _fallback_lines(full_text: str) -> str:
     """The lines of a resume without an education heading that look like schooling."""
     kept: list[str] = []
-    lines = full_text.splitlines()
+    lines = full_text.split("\n")
+    wanted = _lines_matching(_STRONG_DEGREE_RE, full_text)
     for index, line in enumerate(lines):
+        if index not in wanted:
+            continue
         for segment in _SEGMENT_SPLIT_RE.split(line):
             cue = _STRONG_DEGREE_RE.search(segment) if len(segment) <= 160 else None
             if cue is None:
@@ -693,6 +702,19 @@ def _languages_in(text: str) -> Iterator[str]:
         yield _LANGUAGES[word.lower()]
 
 
+_LANGUAGE_CUE_WORDS = (
+    "language", "fluen", "native", "mother tongue", "lingual", "conversant", "speak", "spoken",
+    "proficient in",
+)  # fmt: skip
+
+
+def _find_all(text: str, word: str) -> Iterator[int]:
+    at = text.find(word)
+    while at != -1:
+        yield at
+        at = text.find(word, at + 1)
+
+
 def find_languages(section_text: str, full_text: str) -> list[str]:
     """Human languages spoken, as canonical English names ("German"), in order found."""
     found: list[str] = []
@@ -701,7 +723,15 @@ def find_languages(section_text: str, full_text: str) -> list[str]:
         sources.extend(
             line for line in section_text.splitlines() if not _PROGRAMMING_CUE_RE.search(line)
         )
-    for line in full_text.splitlines():
+    lowered = full_text.lower()
+    wanted = {
+        lowered.count("\n", 0, at)
+        for word in _LANGUAGE_CUE_WORDS
+        for at in _find_all(lowered, word)
+    }
+    for index, line in enumerate(full_text.split("\n")):
+        if index not in wanted:
+            continue
         for segment in _SEGMENT_SPLIT_RE.split(line):
             cue = _LANGUAGE_CUE_RE.search(segment)
             if cue is None or _PROGRAMMING_CUE_RE.search(segment[: cue.end() + 20]):
@@ -718,22 +748,25 @@ def find_languages(section_text: str, full_text: str) -> list[str]:
 
 _CERT_ACRONYMS = (
     r"PMP|CAPM|PgMP|PMI-ACP|CCNA|CCNP|CCIE|CCDA|CCDP|CISSP|CISA|CISM|CRISC|CEH|OSCP|CompTIA"
-    r"\s+(?:A\+|Network\+|Security\+|Linux\+|Cloud\+|CySA\+|PenTest\+)|ITIL(?:\s+v?\d)?"
-    r"(?:\s+Foundation)?|PRINCE2(?:\s+(?:Foundation|Practitioner))?|CSM|CSPO|PSM\s*I*|SAFe"
-    r"(?:\s+\w+)?|OCP|OCA|OCJP|SCJP|MCSE|MCSA|MCSD|MCTS|MCITP|MCP|MCAD|RHCE|RHCSA|RHCA|CKA|CKAD"
-    r"|CKS|TOGAF(?:\s+\d+)?|ISTQB(?:\s+\w+)?|CPA|CFA|ACCA|CIMA|FRM|CMA|SHRM-(?:CP|SCP)|PHR|SPHR"
-    r"|CSSGB|CSSBB|Lean\s+Six\s+Sigma(?:\s+\w+\s+Belt)?|Six\s+Sigma(?:\s+\w+\s+Belt)?|VCP|CCSP"
+    r"[ \t]+(?:A\+|Network\+|Security\+|Linux\+|Cloud\+|CySA\+|PenTest\+)|ITIL(?:[ \t]+v?\d)?"
+    r"(?:[ \t]+Foundation)?|PRINCE2(?:[ \t]+(?:Foundation|Practitioner))?|CSM|CSPO|PSM[ \t]*I*|SAFe"
+    r"(?:[ \t]+\w+)?|OCP|OCA|OCJP|SCJP|MCSE|MCSA|MCSD|MCTS|MCITP|MCP|MCAD|RHCE|RHCSA|RHCA|CKA|CKAD"
+    r"|CKS|TOGAF(?:[ \t]+\d+)?|ISTQB(?:[ \t]+\w+)?|CPA|CFA|ACCA|CIMA|FRM|CMA|SHRM-(?:CP|SCP)"
+    r"|PHR|SPHR|CSSGB|CSSBB|(?:Lean[ \t]+)?Six[ \t]+Sigma(?:[ \t]+\w+[ \t]+Belt)?|VCP|CCSP"
     r"|GIAC|GCIH|GSEC|CPR|BLS|ACLS|CNA|LPN|RN"
 )
 _CERT_RE = re.compile(
-    rf"(?<![\w-])(?:(?:(?:AWS|Amazon|Microsoft|Oracle|Cisco|Google(?:\s+Cloud)?|Salesforce"
-    rf"|Red\s+Hat|IBM|SAP|VMware|Azure|Certified|Professional|Scrum\s+Alliance)\s+)+"
-    rf"Certified(?:\s+(?:[A-Z][\w+#.-]*|-|\u2013|in|of|and|&|for))*[\w+#)]"
-    rf"|Certified\s+(?:[A-Z][\w+#.-]*\s*)+(?:\([A-Z]+\))?"
+    rf"(?<![\w-])(?:(?:(?:AWS|Amazon|Microsoft|Oracle|Cisco|Google(?:[ \t]+Cloud)?|Salesforce"
+    rf"|Red[ \t]+Hat|IBM|SAP|VMware|Azure|Certified|Professional|Scrum[ \t]+Alliance)[ \t]+)+"
+    rf"Certified(?:[ \t]+(?:[A-Z][\w+#.-]*|-|\u2013|in|of|and|&|for))*[\w+#)]"
+    rf"|Certified[ \t]+(?:[A-Z][\w+#.-]*[ \t]*)+(?:\([A-Z]+\))?"
     rf"|(?:{_CERT_ACRONYMS}))(?![\w-])",
 )
+_CERT_CUE_RE = re.compile(r"certif|licen[cs]|accredit|credential|diploma|\bexam\b", re.IGNORECASE)
 _CERT_LINE_DROP_RE = re.compile(
-    r"\b(?:responsible|worked|managed|led|using|experience|team|project|client)\b", re.I
+    r"\b(?:responsible|worked|managed|led|using|experience|team|project|client|willing"
+    r"|relocate|having|expert|skills?|ability)\b|https?:|www\.",
+    re.I,
 )
 
 
@@ -759,7 +792,19 @@ def find_certifications(section_text: str, full_text: str) -> list[str]:
         for segment in _SEGMENT_SPLIT_RE.split(line):
             name = _cert_clean(segment)
             words = len(name.split())
-            if 1 <= words <= 14 and not _CERT_LINE_DROP_RE.search(name) and name[:1].isalnum():
+            if not (1 <= words <= 14 and name[:1].isupper()) or _CERT_LINE_DROP_RE.search(name):
+                continue
+            # The section may hold courses and trainings too: a line is kept when it names a
+            # credential, or is a short title-like name on its own line.
+            if (
+                _CERT_CUE_RE.search(name)
+                or _CERT_RE.search(name)
+                or (
+                    words <= 6
+                    and segment.strip() == line.strip().strip(_BULLETS).strip()
+                    and not re.search(r"[,:;%/]|https?:|\d{3,}", name)
+                )
+            ):
                 add(name)
     for match in _CERT_RE.finditer(full_text):
         name = _clean(match.group())
