@@ -622,12 +622,11 @@ def parse_education(section_text: str, full_text: str) -> list[School]:
         add(_group(_pieces(_fallback_lines(rest))), 0.6, need_both=True)
     else:
         add(_group(_pieces(_fallback_lines(full_text))), 0.7, need_both=False)
-    if DROP_SECONDARY and any(not _is_secondary(s) for s in schools):
+    if any(not _is_secondary(s) for s in schools):
         schools = [s for s in schools if not _is_secondary(s)]
     return schools
 
 
-DROP_SECONDARY = True
 _SECONDARY_RE = re.compile(
     r"high\s*school|higher\s+secondary|senior\s+secondary|secondary\s+(?:school|college|education)"
     r"|public\s+school|primary|elementary|middle\s+school|convent|junior\s+college|jr\.?\s+college"
