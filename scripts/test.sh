@@ -25,6 +25,13 @@ if [ ! -x /usr/bin/chromium ] && [ "${CI:-}" = "true" ]; then
   failures+=("chromium missing in CI")
 fi
 
+# --- catdoc for Word 97-2003 (.doc) resumes ---------------------------------------------
+if ! command -v catdoc >/dev/null && is_root && command -v apt-get >/dev/null; then
+  step "Installing catdoc (Debian package) for .doc resume tests"
+  (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq catdoc >/dev/null) \
+    || echo "warning: could not install catdoc; .doc extraction tests will be skipped" >&2
+fi
+
 # --- PostgreSQL ---------------------------------------------------------------------------
 pg_url="${TALENTLOOP_TEST_POSTGRES_URL:-}"
 if [ -z "$pg_url" ] && command -v pg_ctlcluster >/dev/null && is_root; then

@@ -377,21 +377,25 @@ def _split_words(
     gap in them (what can belong to one column)."""
     pieces = list(text)
     cuts = []
+    last = 0  # the last character that is not a space, on this line (-1: none yet)
     for index in range(1, len(text)):
-        gap = left[index] - right[index - 1]
-        if gap <= 0:
+        char = text[index]
+        if char.isspace():
+            if char == "\n":
+                last = -1
             continue
-        height = top[index] - bottom[index]
-        if (
-            gap > _WORD_GAP * height
-            and not text[index].isspace()
-            and not text[index - 1].isspace()
+        if last >= 0:
+            gap = left[index] - right[last]
+            height = top[index] - bottom[index]
             # the same line: the two glyphs overlap vertically
-            and min(top[index], top[index - 1]) > max(bottom[index], bottom[index - 1])
-        ):
-            pieces[index] = " " + pieces[index]
-            if gap > _COLUMN_GAP * height:
-                cuts.append(index)
+            if gap > _WORD_GAP * height and min(top[index], top[last]) > max(
+                bottom[index], bottom[last]
+            ):
+                if last == index - 1:
+                    pieces[index] = " " + char
+                if gap > _COLUMN_GAP * height:
+                    cuts.append(index)
+        last = index
     segments: list[tuple[int, int, bool]] = []
     start = 0
     cut_index = 0
@@ -820,7 +824,8 @@ def html_to_text(markup: str) -> str:
     parser = _HTMLText()
     parser.feed(markup)
     parser.close()
-    return "".join(parser.out)
+    # Nested blocks (<div><p>) give several breaks where one line ends.
+    return re.sub(r"\n[ \n]*\n", "\n", "".join(parser.out))
 
 
 def _html(data: bytes, max_pages: int) -> Extracted:

@@ -69,7 +69,8 @@ class Sandbox:
         if len(data) > self.max_bytes:
             raise ExtractionError(
                 "too_large",
-                f"The file is {len(data) / 1e6:.1f} MB; the limit is {self.max_bytes / 1e6:.0f} MB.",
+                f"The file is {len(data) / 1e6:.1f} MB; "
+                f"the limit is {self.max_bytes / 1e6:.0f} MB.",
             )
         request = pickle.dumps((func, data, self.cpu_seconds), protocol=pickle.HIGHEST_PROTOCOL)
         with self._lock:
@@ -106,7 +107,7 @@ class Sandbox:
     def _ensure(self) -> subprocess.Popen[bytes]:
         if self._process is not None and self._process.poll() is None:
             return self._process
-        self._process = subprocess.Popen(  # noqa: S603 - our own interpreter and module
+        self._process = subprocess.Popen(
             [sys.executable, "-c", "from talentloop.resumes.sandbox import serve; serve()"],
             stdin=subprocess.PIPE,
             stdout=subprocess.PIPE,
