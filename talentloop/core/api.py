@@ -99,7 +99,11 @@ def error_body(code: str, message: str, field: str | None = None, **extra: Any) 
 
 
 def _field_of(location: tuple[Any, ...] | list[Any]) -> str | None:
-    parts = [str(p) for p in location if p not in {"body", "query", "path", "payload", "header"}]
+    parts = [
+        str(p)
+        for p in location
+        if p not in {"body", "query", "path", "payload", "header", "file", "form"}
+    ]
     out = ""
     for part in parts:
         out += f"[{part}]" if part.isdigit() else (f".{part}" if out else part)

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.http import HttpRequest, HttpResponse
+from django.http import FileResponse, HttpRequest
 from ninja import File, Form, Router, Status
 from ninja.files import UploadedFile
 
@@ -90,7 +90,7 @@ def get_resume(request: HttpRequest, resume_id: int) -> dict[str, Any]:
 
 
 @router.get("/resumes/{resume_id}/file", response={200: bytes})
-def download_resume(request: HttpRequest, resume_id: int) -> HttpResponse:
+def download_resume(request: HttpRequest, resume_id: int) -> FileResponse:
     """The original file as it was received. Audited."""
     actor = actor_of(request)
     resume = selectors.access_resume(actor, resume_id)

@@ -23,13 +23,15 @@ class MultipleFileField(forms.FileField):
         super().__init__(*args, **kwargs)
 
     def clean(self, data: Any, initial: Any = None) -> Any:
+        if not data and self.required:
+            raise forms.ValidationError(self.error_messages["required"], code="required")
         if isinstance(data, (list, tuple)):
             return [super(MultipleFileField, self).clean(item, initial) for item in data]
         return [super().clean(data, initial)]
 
 
 class UploadForm(forms.Form):
-    files = MultipleFileField(
+    resume_files = MultipleFileField(
         label="Resumes",
         help_text="PDF, DOCX, DOC, RTF, ODT, HTML or TXT files, or zips of them",
     )

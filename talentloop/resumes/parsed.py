@@ -24,7 +24,7 @@ class Extracted:
 
 @dataclass(slots=True)
 class Period:
-    """A date range as written ("Mar 2019 – present"); months are 1–12, None when not given."""
+    """A date range as written ("Mar 2019 - present"); months are 1 to 12, None when not given."""
 
     raw: str
     start_year: int | None = None

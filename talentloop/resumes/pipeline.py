@@ -131,7 +131,7 @@ def render_pdf_page(data: bytes, page_number: int, width: int = 900) -> bytes:
     import struct
     import zlib
 
-    import pypdfium2
+    import pypdfium2  # type: ignore[import-untyped]
 
     pdf = pypdfium2.PdfDocument(data)
     try:

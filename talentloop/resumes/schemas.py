@@ -85,7 +85,7 @@ class ResumeOut(ResumeSummaryOut):
     json_resume: dict[str, Any] = Field(description="The whole parse, JSON Resume shaped")
 
     @staticmethod
-    def of(resume: Resume) -> dict[str, Any]:  # type: ignore[override]
+    def of(resume: Resume) -> dict[str, Any]:
         corrected = set(document.corrected_fields(resume.parsed))
         return {
             **ResumeSummaryOut.of(resume),

@@ -7,6 +7,7 @@ import atexit
 import datetime as dt
 import functools
 import hashlib
+import logging
 import threading
 import time
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
@@ -126,7 +127,7 @@ def _read_path(path: Path, *, name: str) -> Upload:
 ZIP_MAGIC = b"PK\x03\x04"
 
 
-def uploads_from_files(files: Iterable[UploadedFile]) -> list[Upload]:
+def uploads_from_files(files: Iterable[UploadedFile[Any]]) -> list[Upload]:
     """Read uploaded files; one over the size limit is refused without being read (a zip may
     be ten times larger: its members are checked one by one)."""
     uploads: list[Upload] = []
@@ -250,6 +251,7 @@ def parse_options(actor: Actor) -> pipeline.Options:
     )
 
 
+logger = logging.getLogger(__name__)
 _sandboxes = threading.local()
 
 
@@ -279,6 +281,13 @@ def parse_bytes(
         )
     except ExtractionError as error:
         return error
+    except Exception:
+        # A parser bug, not a bad file: this file fails with a clear error, the batch goes on.
+        logger.exception("Parsing %s failed", filename)
+        return ExtractionError(
+            "parser_error",
+            "The parser failed on this file. It is kept; parse it again after an upgrade.",
+        )
 
 
 def run_batch(
@@ -849,8 +858,8 @@ def delete_resume(*, actor: Actor, resume: Resume) -> None:
         target=resume,
         extra={"candidate_id": resume.candidate_id, "file_name": resume.file_name},
     )
-    if resume.file:
-        name = resume.file.name
+    name = resume.file.name if resume.file else None
+    if name:
         storage = resume.file.storage
         transaction.on_commit(lambda: storage.delete(name))
     resume.delete()

@@ -3,7 +3,7 @@ correct it, curate the workspace's skills."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from django.conf import settings
 from django.contrib import messages
@@ -62,17 +62,17 @@ def resume_list(request: MemberRequest) -> HttpResponse:
     if request.method == "POST":
         form = UploadForm(request.POST, request.FILES)
         if form.is_valid():
-            files = request.FILES.getlist("files")
+            files = request.FILES.getlist("resume_files")
             try:
                 batch = services.create_batch(
                     actor=actor,
                     uploads=services.uploads_from_files(files),
-                    name=files[0].name if len(files) == 1 else f"{len(files)} files",
+                    name=(files[0].name or "upload") if len(files) == 1 else f"{len(files)} files",
                     tags=form.tag_list(),
                     source=form.cleaned_data["source"],
                 )
             except InvalidInput as exc:
-                form.add_error("files" if exc.field == "files" else None, exc.message)
+                form.add_error("resume_files" if exc.field == "files" else None, exc.message)
             else:
                 return redirect("resumes:batch", batch.pk)
         status = 422
@@ -228,7 +228,8 @@ def resume_file(request: MemberRequest, resume_id: int) -> HttpResponse:
     actor = request.actor
     resume = selectors.access_resume(actor, resume_id)
     services.log_resume_view(actor=actor, resume=resume, download=True)
-    return services.file_response(resume, inline=False)
+    # A streaming response; member_required's type knows only HttpResponse.
+    return cast(HttpResponse, services.file_response(resume, inline=False))
 
 
 @require_GET

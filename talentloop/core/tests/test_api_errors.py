@@ -29,6 +29,8 @@ from talentloop.core.tests.api_helpers import (
 from talentloop.duplicates.models import DuplicateSuggestion
 from talentloop.duplicates.services import check_candidate, merge_candidates, start_scan
 from talentloop.imports.services import create_job
+from talentloop.resumes import services as resume_services
+from talentloop.resumes.models import SkillPhrase
 
 MALFORMED = error("malformed", "The request body is not valid JSON.")
 NOT_AN_OBJECT = "Input should be a valid dictionary or object to extract fields from"
@@ -393,7 +395,22 @@ def every_object(
     import_path = tmp_path / "people.csv"
     import_path.write_text("First Name,Email\nAda,ada@x.test\n", encoding="utf-8")
     job = create_job(actor=alice_actor, path=import_path)
+    batch = resume_services.create_batch(
+        actor=alice_actor,
+        uploads=[resume_services.Upload(name="ada.txt", data=b"Ada Quill\nada@quill.test\n")],
+        name="ada.txt",
+        enqueue=False,
+    )
+    resume = resume_services.run_batch(batch, alice_actor).resumes.get()
+    skill = resume_services.add_skill(actor=alice_actor, name="Zorblax")
+    phrase = SkillPhrase.objects.create(
+        workspace=alice_actor.workspace, phrase="quux", example="Quux", occurrences=1
+    )
     return {
+        "batch_id": str(batch.pk),
+        "resume_id": str(resume.pk),
+        "skill_id": str(skill.pk),
+        "phrase_id": str(phrase.pk),
         "job_id": str(job.pk),
         "suggestion_id": str(suggestion.pk),
         "merge_id": str(merge.pk),

@@ -110,6 +110,7 @@ def test_documents_the_candidate_endpoints(document: dict[str, Any]) -> None:
         "/api/v1/candidates/{candidate_id}/touchpoints": {"post"},
         "/api/v1/candidates/{candidate_id}/notes": {"get", "post"},
         "/api/v1/candidates/{candidate_id}/consent": {"get", "post"},
+        "/api/v1/candidates/{candidate_id}/resumes": {"get"},
     }
     listing = paths["/api/v1/candidates"]["get"]
     assert {p["name"] for p in listing["parameters"]} == {

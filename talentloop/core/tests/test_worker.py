@@ -129,12 +129,14 @@ def test_worker_ticks_the_schedule_before_draining(due_reminder: Note) -> None:
         "send_due_reminders",
         "purge_idempotency_keys",
         "resume_stalled_imports",
+        "resume_stalled_batches",
     }
     ran = DBTaskResult.objects.exclude(task_path__endswith="check_candidate_duplicates_task")
     assert set(ran.values_list("task_path", flat=True)) == {
         "talentloop.candidates.tasks.send_due_reminders_task",
         "talentloop.core.tasks.purge_idempotency_keys_task",
         "talentloop.imports.tasks.resume_stalled_imports_task",
+        "talentloop.resumes.tasks.resume_stalled_batches_task",
     }
     assert len(mail.outbox) == 1
 

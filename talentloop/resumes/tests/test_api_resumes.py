@@ -23,11 +23,22 @@ from talentloop.resumes.models import Resume, SkillPhrase
 from talentloop.resumes.tests.fixtures import ADA, docx_bytes
 
 
+@pytest.fixture(autouse=True)
+def _run_tasks(django_capture_on_commit_callbacks: Any) -> None:
+    global _capture
+    _capture = django_capture_on_commit_callbacks
+
+
+_capture: Any = None
+
+
 def _upload(client: Client, *files: tuple[str, bytes], **form: str) -> Any:
-    return client.post(
-        f"{API}/resumes",
-        {"files": [SimpleUploadedFile(name, data) for name, data in files], **form},
-    )
+    """Upload, then run the parse task the upload queued (tasks run at once in tests)."""
+    with _capture(execute=True):
+        return client.post(
+            f"{API}/resumes",
+            {"files": [SimpleUploadedFile(name, data) for name, data in files], **form},
+        )
 
 
 def test_upload_parses_each_file_and_reports_the_batch(alice_client: Client) -> None:
@@ -41,7 +52,6 @@ def test_upload_parses_each_file_and_reports_the_batch(alice_client: Client) -> 
     assert response.status_code == 201
     body = response.json()
     assert (body["name"], body["total_files"]) == ("2 files", 2)
-    # Tasks run at once in tests: the batch has finished by the time it is read again.
     batch = call(alice_client, "get", f"/resume-batches/{body['id']}").json()
     assert (batch["status"], batch["percent"], batch["created"], batch["failed"]) == (
         "done",
@@ -126,9 +136,13 @@ def test_another_workspaces_resume_answers_like_a_missing_one(
     batch_id = theirs.batch_id
 
     for path in ("/resumes/{}", "/resumes/{}/file"):
+
+        def get(resume_id: int, path: str = path) -> Any:
+            return call(alice_client, "get", path.format(resume_id))
+
         assert_like_missing(
-            lambda p=path: call(alice_client, "get", p.format(theirs.pk)),
-            lambda p=path: call(alice_client, "get", p.format(MISSING_ID)),
+            lambda: get(theirs.pk),
+            lambda: get(MISSING_ID),
             body=error("not_found", "No such resume."),
         )
     assert_like_missing(

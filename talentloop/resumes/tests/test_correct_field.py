@@ -110,7 +110,8 @@ def test_removing_a_wrong_email_removes_it_from_the_candidate(
             "favourite_colour",
             "blue",
             "field",
-            "Field is one of: name, headline, emails, phones, links, location, summary, work, education, skills, languages, certifications, years_experience.",
+            "Field is one of: name, headline, emails, phones, links, location, summary, work, "
+            "education, skills, languages, certifications, years_experience.",
         ),
     ],
 )

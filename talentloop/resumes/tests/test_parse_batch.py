@@ -36,7 +36,8 @@ def test_a_resume_becomes_a_candidate_with_its_fields(
         "Senior Software Engineer",
         "Lumen Analytics Ltd",
     )
-    assert candidate.years_experience == Decimal("11.8")  # Jan 2015 to Nov 2026
+    # Jan 2015 to Nov 2026, both months counted whole.
+    assert candidate.years_experience == Decimal("11.9")
     assert [t.name for t in candidate.tags.all()] == ["london"]
     assert candidate.resume["work"][0]["startDate"] == "2019-03"
     assert "Python" in [s["name"] for s in candidate.resume["skills"]]

@@ -25,18 +25,21 @@ def resume(alice_actor: Actor, parse_files: ParseFiles) -> Resume:
     return Resume.objects.get()
 
 
-def test_upload_page_parses_files_and_shows_the_batch(alice_web: Client) -> None:
-    response = alice_web.post(
-        "/resumes/",
-        {
-            "files": [
-                SimpleUploadedFile("ada.txt", ADA.encode()),
-                SimpleUploadedFile("bad.pdf", b"%PDF-1.4 nope"),
-            ],
-            "source": "referral",
-            "tags": "",
-        },
-    )
+def test_upload_page_parses_files_and_shows_the_batch(
+    alice_web: Client, django_capture_on_commit_callbacks: Any
+) -> None:
+    with django_capture_on_commit_callbacks(execute=True):
+        response = alice_web.post(
+            "/resumes/",
+            {
+                "resume_files": [
+                    SimpleUploadedFile("ada.txt", ADA.encode()),
+                    SimpleUploadedFile("bad.pdf", b"%PDF-1.4 nope"),
+                ],
+                "source": "referral",
+                "tags": "",
+            },
+        )
 
     batch = ParseBatch.objects.get()
     assert response.status_code == 302

@@ -56,7 +56,7 @@ class Command(BaseCommand):
         )
         parse.add_argument(
             "--dataset",
-            required=True,
+            default=str(settings.DATASETS_DIR / "dotin-resume-ner"),
             help="An annotated set folder laid out like ../shared/datasets/dotin-resume-ner "
             "(zips of XML) or dataturks-resume-ner-701 (JSON lines).",
         )
@@ -82,7 +82,7 @@ class Command(BaseCommand):
             default="talentloop.resumes.fields:parse_text",
             help="module:function parsing a text into a ParsedResume.",
         )
-        parse.add_argument("--json", action="store_true", help="End with one JSON line.")
+        _common(parse, data_dir="Where the SQLite database of the ingestion timing lives.")
 
     def handle(self, *args: Any, **options: Any) -> None:
         if options["bench"] == "api":
@@ -116,9 +116,19 @@ class Command(BaseCommand):
         throughput = folders(
             options["throughput"], ["livecareer-resumes/pdfs", "vacancy-resume-matching/CV"]
         )
+        database = None
+        if throughput:
+            database = _target(
+                options,
+                lambda: parse.database_target("sqlite", Path(options["data_dir"]), ""),
+                lambda: parse.database_target(
+                    "postgresql", Path(options["data_dir"]), options["postgres_url"]
+                ),
+            )
         try:
             report = parse.run(
                 dataset,
+                database=database,
                 limit=options["limit"],
                 parser=options["parser"],
                 formats=formats,
