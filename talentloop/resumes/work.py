@@ -185,6 +185,9 @@ _DESCRIPTION_START = (
 )
 
 
+_SMALL_WORDS = _wordset("of and & the for in at de du la")
+
+
 def _is_description(line: str, bullet: bool) -> bool:
     words = line.split()
     if bullet and len(words) > 6:
@@ -193,13 +196,17 @@ def _is_description(line: str, bullet: bool) -> bool:
         return True
     if line.endswith((".", ";")) and not _ABBREVIATION_END_RE.search(line):
         return True
-    if line[0].islower() and len(words) >= 2:
+    if words[0].islower() and len(words) >= 2:
         return True
     lowered = line.lower()
     if lowered.startswith(_DESCRIPTION_START):
         return True
     first = words[0].lower()
-    return len(words) >= 3 and first.endswith(("ing", "ed")) and title_score(line) < 2
+    if len(words) < 3 or not first.endswith(("ing", "ed")) or title_score(line) >= 2:
+        return False
+    # "Developed the billing module" is a sentence; "Bowling Green Motorsports" a name.
+    lower = sum(1 for word in words[1:] if word[0].islower() and word not in _SMALL_WORDS)
+    return lower > 0 and location_score(line) == 0
 
 
 _PLACEHOLDER_PLACE_RE = re.compile(r"\bCity\s?,\s?State\b")
@@ -433,9 +440,66 @@ def _blocks(lines: list[_Line]) -> list[list[_Line]]:
     return blocks
 
 
+_INDEED_COMPANY_RE = re.compile(r"^(?P<company>.+?)\s+-(?:\s+(?P<place>.*?)\s+-)?$")
+
+
+def _date_only(line: str) -> Period | None:
+    """The period when `line` is nothing but a date or a date range."""
+    if len(line) > 60 or not any(c.isdigit() for c in line):
+        return None
+    for start, end, period in iter_periods(line):
+        rest = (line[:start] + line[end:]).strip(" ,;:()[]|-\u2013\u2014")
+        return period if not rest else None
+    return None
+
+
+def _indeed_jobs(raw_lines: list[str]) -> list[Job] | None:
+    """The job-board layout ("Title" / "Company - City, ST -" / "Month YYYY to Present"), or
+    None when the section is not written that way (no company line ending in " -" right
+    above a line holding only dates)."""
+    lines = [line.strip() for line in raw_lines if line.strip()]
+    dated = [(index, period) for index, line in enumerate(lines) if (period := _date_only(line))]
+    cued = sum(1 for index, _ in dated if index > 0 and lines[index - 1].endswith(" -"))
+    if not cued or cued * 2 < len(dated):
+        return None
+    jobs: list[Job] = []
+    starts: list[int] = []
+    for index, period in dated:
+        job = Job(period=period)
+        first = index
+        above = lines[index - 1] if index > 0 else ""
+        if above.endswith(" -") and (match := _INDEED_COMPANY_RE.match(above)):
+            job.company = match.group("company").strip(" -,")
+            job.location = (match.group("place") or "").strip(" -,")
+            first = index - 1
+            if index > 1 and not _is_description(lines[index - 2], False):
+                job.title = lines[index - 2].strip(" -,")
+                first = index - 2
+        elif above and not _is_description(above, False) and title_score(above) > 0:
+            job.title = above.strip(" -,")
+            first = index - 1
+        if not job.title and not job.company:
+            continue
+        if starts and first <= starts[-1]:
+            continue
+        job.confidence = 0.85 if job.title and job.company else 0.6
+        jobs.append(job)
+        starts.append(first)
+    bounds = [*starts[1:], len(lines)]
+    for job, start, end in zip(jobs, starts, bounds, strict=True):
+        body = lines[start:end]
+        skip = 3 if job.title and job.company else 2
+        job.description = "\n".join(_BULLET_RE.sub("", line) for line in body[skip:])
+    return jobs
+
+
 def parse_work(section_text: str) -> list[Job]:
     """Jobs in the order written, each from a block of short header lines between
     descriptions; a block needs a date or a title-like line to count as a job."""
+    raw_lines = section_text.split("\n")
+    indeed = _indeed_jobs(raw_lines)
+    if indeed is not None:
+        return indeed
     lines = _read_lines(section_text)
     jobs: list[Job] = []
     position = {id(line): index for index, line in enumerate(lines)}

@@ -83,3 +83,64 @@ def test_description_and_current_flag():
 
 def test_dated_sentences_are_not_jobs():
     assert parse_work("Led the migration of 40 services to Kubernetes in 2019 for the team.") == []
+
+
+def test_job_board_layout_company_lines_end_with_a_dash():
+    text = "\n".join(
+        [
+            "Regional Sales Lead -Enterprises",
+            "",
+            "vTelloria Networks Pvt Ltd -",
+            "",
+            "October 2012 to Present",
+            "",
+            "title as Key Account Lead for the western region.",
+            "Sales Executive",
+            "",
+            "Brightwater Telecom (M) Ltd - Nagpur, Maharashtra -",
+            "",
+            "August 2008 to September 2012",
+            "",
+            "* Opened forty new corporate accounts.",
+        ]
+    )
+
+    jobs = parse_work(text)
+
+    assert [(j.title, j.company, j.location, j.period.raw if j.period else "") for j in jobs] == [
+        (
+            "Regional Sales Lead -Enterprises",
+            "vTelloria Networks Pvt Ltd",
+            "",
+            "October 2012 to Present",
+        ),
+        (
+            "Sales Executive",
+            "Brightwater Telecom (M) Ltd",
+            "Nagpur, Maharashtra",
+            "August 2008 to September 2012",
+        ),
+    ]
+    assert jobs[0].description == "title as Key Account Lead for the western region."
+    assert jobs[1].description == "Opened forty new corporate accounts."
+
+
+def test_employer_names_ending_in_ing_are_headers():
+    text = "\n".join(
+        [
+            "Rolling Meadow Motorsports",
+            "Bowling Green, Kentucky",
+            "Pit Crew Lead",
+            "April 2009-June 2011",
+            "Prepared the cars before every race weekend",
+        ]
+    )
+
+    assert _summary(text) == [
+        (
+            "Pit Crew Lead",
+            "Rolling Meadow Motorsports",
+            "Bowling Green, Kentucky",
+            "April 2009-June 2011",
+        )
+    ]
