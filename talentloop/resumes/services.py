@@ -32,6 +32,7 @@ from talentloop.candidates.normalize import (
     normalize_url,
 )
 from talentloop.candidates.services import (
+    MAX_CONTACTS,
     clean_tag_names,
     create_candidate,
     record_activity,
@@ -39,7 +40,7 @@ from talentloop.candidates.services import (
 )
 from talentloop.compliance import audit
 from talentloop.core.actor import Actor
-from talentloop.core.errors import Conflict, InvalidInput, NotFound
+from talentloop.core.errors import Conflict, InvalidInput, NotFound, TalentloopError
 from talentloop.duplicates.selectors import find_identity_match
 from talentloop.resumes import archive, document, pipeline, sandbox
 from talentloop.resumes.extract import ExtractionError, detect_format
@@ -314,7 +315,14 @@ def run_batch(
         if resume is None:
             break
         started = time.perf_counter()
-        parse_resume(actor=actor, resume=resume, options=options)
+        try:
+            parse_resume(actor=actor, resume=resume, options=options)
+        except Exception:
+            # A bug of ours on this file: it fails alone, with a clear error, and the batch
+            # goes on. (If the database itself is down, marking it fails too: the task stops
+            # and the stalled batch is resumed later.)
+            logger.exception("Resume %s could not be parsed", resume.pk)
+            _fail_unexpectedly(resume)
         spent = time.perf_counter() - started
         ParseBatch.objects.filter(pk=batch.pk).update(
             seconds=F("seconds") + spent, heartbeat_at=timezone.now()
@@ -354,6 +362,21 @@ def parse_resume(
         resume = locked
         resume.parse_ms = (time.perf_counter() - started) * 1000
         resume.parsed_at = timezone.now()
+        if not isinstance(result, ExtractionError):
+            extracted, parsed = result
+            resume.text = extracted.text
+            resume.format = extracted.format
+            resume.pages = extracted.pages
+            resume.is_ocr = extracted.ocr
+            try:
+                with transaction.atomic():
+                    created = _apply(actor, resume, parsed)
+            except TalentloopError as error:
+                # The parse is sound but the candidate refused a value: say which and why.
+                where = f" ({error.field})" if error.field else ""
+                result = ExtractionError(
+                    "not_stored", f"The candidate could not be saved: {error.message}{where}"
+                )
         if isinstance(result, ExtractionError):
             resume.status = Resume.Status.FAILED
             resume.error_code = result.code[:20]
@@ -361,18 +384,24 @@ def parse_resume(
             resume.save()
             _count(resume, failed=1)
             return resume
-        extracted, parsed = result
-        resume.text = extracted.text
-        resume.format = extracted.format
-        resume.pages = extracted.pages
-        resume.is_ocr = extracted.ocr
-        created = _apply(actor, resume, parsed)
         resume.status = Resume.Status.PARSED
         resume.error_code = resume.error = ""
         resume.save()
         _count_phrases(actor, parsed)
         _count(resume, created=int(created), updated=int(not created))
     return resume
+
+
+def _fail_unexpectedly(resume: Resume) -> None:
+    with transaction.atomic():
+        updated = Resume.objects.filter(pk=resume.pk, status=Resume.Status.QUEUED).update(
+            status=Resume.Status.FAILED,
+            error_code="parser_error",
+            error="Talentloop failed on this file. It is kept; parse it again after an upgrade.",
+            parsed_at=timezone.now(),
+        )
+        if updated:
+            _count(resume, failed=1)
 
 
 def _count(resume: Resume, *, created: int = 0, updated: int = 0, failed: int = 0) -> None:
@@ -487,7 +516,10 @@ def _apply(actor: Actor, resume: Resume, parsed: ParsedResume) -> bool:
     """Create the resume's candidate or update the one its e-mail, phone or profile names.
     Returns True when a candidate was created."""
     data = pipeline.candidate_data(parsed, filename=resume.file_name)
-    emails, phones, links = _clean_contacts(actor, data["emails"], data["phones"], data["links"])
+    emails, phones, links = (
+        values[:MAX_CONTACTS]
+        for values in _clean_contacts(actor, data["emails"], data["phones"], data["links"])
+    )
     existing = find_identity_match(actor.workspace, emails=emails, phones=phones, links=links)
     if existing is None and resume.candidate_id is not None:
         existing = Candidate.objects.filter(pk=resume.candidate_id, deleted_at=None).first()
@@ -537,9 +569,13 @@ def _apply(actor: Actor, resume: Resume, parsed: ParsedResume) -> bool:
     current_emails = [e.email for e in existing.emails.all()]
     current_phones = [p.number for p in existing.phones.all()]
     current_links = [(link.url, link.kind) for link in existing.links.all()]
+    room = MAX_CONTACTS  # a candidate holds at most this many of each; the first ones win
     new_emails = [e for e in emails if e not in taken and e not in current_emails]
+    new_emails = new_emails[: max(0, room - len(current_emails))]
     new_phones = [p for p in phones if p not in current_phones]
+    new_phones = new_phones[: max(0, room - len(current_phones))]
     new_links = [u for u in links if u not in {url for url, _ in current_links}]
+    new_links = new_links[: max(0, room - len(current_links))]
     if "emails" not in corrections and new_emails:
         patch["emails"] = [*current_emails, *new_emails]
     if "phones" not in corrections and new_phones:

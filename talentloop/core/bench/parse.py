@@ -29,6 +29,8 @@ import json
 import re
 import shutil
 import statistics
+import subprocess
+import sys
 import time
 from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
@@ -39,7 +41,7 @@ from urllib.parse import urlsplit, urlunsplit
 from anyascii import anyascii
 
 from talentloop.core.bench.api import Target
-from talentloop.core.bench.imports import _talentloop
+from talentloop.core.bench.imports import _env, _talentloop
 from talentloop.resumes import evaluation
 from talentloop.resumes.parsed import Extracted, ParsedResume
 
@@ -556,6 +558,63 @@ def database_target(kind: str, data_dir: Path, postgres_url: str) -> Target:
         conn.execute(f'CREATE DATABASE "{PG_DATABASE}"')
     url = urlunsplit((parts.scheme, parts.netloc, f"/{PG_DATABASE}", "", ""))
     return Target("postgresql", 0, {"DATABASE_URL": url, **files})
+
+
+def bad_input(target: Target, sources: Path, *, count: int, log: Log) -> dict[str, Any]:
+    """`count` mutated files (truncated, bit-flipped, renamed, empty, encrypted, zip and DOCX
+    bombs, 100 MB) uploaded as one batch and parsed by a real `talentloop worker --batch`:
+    the worker must exit cleanly, every file must end parsed or failed with a clear error,
+    and every stored original and the candidate stored before must be intact."""
+    shutil.rmtree(Path(target.env["TALENTLOOP_DATA_DIR"]), ignore_errors=True)
+    _talentloop(target, "migrate", "-v", "0")
+    _talentloop(target, "seed", "--candidates", "0")
+    log(f"bad input: {count} mutated files from {sources} → one batch → talentloop worker …")
+    queued = json.loads(
+        _talentloop(target, "bench_parse_probe", str(sources), "--bad-input", str(count))
+        .strip()
+        .splitlines()[-1]
+    )
+    started = time.perf_counter()
+    worker = subprocess.run(
+        [sys.executable, "-m", "talentloop", "worker", "--batch"],
+        env=_env(target),
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
+        check=False,
+    )
+    seconds = time.perf_counter() - started
+    report: dict[str, Any] = json.loads(
+        _talentloop(target, "bench_parse_probe", "--report", str(queued["batch"]))
+        .strip()
+        .splitlines()[-1]
+    )
+    report.update(
+        mutants=count,
+        worker_exit_code=worker.returncode,
+        worker_crashes=int(worker.returncode != 0) + report["failed_tasks"],
+        seconds=round(seconds, 1),
+    )
+    clean = (
+        report["worker_crashes"] == 0
+        and report["not_done"] == 0
+        and report["failed_without_message"] == 0
+        and report["stored_changed"] == 0
+        and report["stored_before_kept"]
+    )
+    report["met"] = clean
+    codes = ", ".join(f"{code} {n}" for code, n in report["error_codes"].items())
+    log(
+        f"  {report['files']} files (zips expanded): {report['parsed']} parsed, "
+        f"{report['failed']} failed with a clear error ({codes}); worker crashes "
+        f"{report['worker_crashes']} (exit code {worker.returncode}); stored originals intact "
+        f"{report['stored_intact']}, changed {report['stored_changed']}; the candidate stored "
+        f"before {'kept' if report['stored_before_kept'] else 'LOST'}; {seconds:.1f} s "
+        f"→ {'met' if clean else 'UNMET'}"
+    )
+    if worker.returncode != 0:
+        log(worker.stderr[-2000:])
+    return report
 
 
 def _with_database(

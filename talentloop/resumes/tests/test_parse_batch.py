@@ -4,12 +4,15 @@ bad files fail alone, and running a batch again never parses a file twice."""
 from __future__ import annotations
 
 from decimal import Decimal
+from typing import Any
 
+import pytest
 import time_machine
 from django.test import override_settings
 
 from talentloop.candidates.models import Activity, Candidate
 from talentloop.core.actor import Actor
+from talentloop.core.errors import InvalidInput
 from talentloop.resumes import services
 from talentloop.resumes.models import ParseBatch, Resume
 from talentloop.resumes.tests.fixtures import ADA, ParseFiles, docx_bytes, zip_bytes
@@ -174,3 +177,61 @@ def test_a_candidate_of_another_workspace_is_never_updated(
     assert batch.created == 1
     assert Candidate.objects.filter(workspace=alice_actor.workspace).count() == 1
     assert Candidate.objects.filter(workspace=charlie_actor.workspace).count() == 1
+
+
+def test_a_candidate_that_cannot_be_saved_fails_that_file_only(
+    alice_actor: Actor, parse_files: ParseFiles, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    real_apply = services._apply
+
+    def refuse_ada(actor: Actor, resume: Resume, parsed: Any) -> bool:
+        if resume.file_name == "ada.txt":
+            raise InvalidInput("At most 100 characters.", field="city")
+        return real_apply(actor, resume, parsed)
+
+    monkeypatch.setattr(services, "_apply", refuse_ada)
+
+    batch = parse_files(
+        alice_actor, {"ada.txt": ADA.encode(), "ben.txt": b"Ben Marlow\nben@example.test\n"}
+    )
+
+    assert (batch.status, batch.created, batch.failed) == ("done", 1, 1)
+    ada = Resume.objects.get(file_name="ada.txt")
+    assert (ada.status, ada.error_code, ada.error) == (
+        "failed",
+        "not_stored",
+        "The candidate could not be saved: At most 100 characters. (city)",
+    )
+    assert list(Candidate.objects.values_list("first_name", flat=True)) == ["Ben"]
+
+
+def test_an_unexpected_error_fails_that_file_and_the_batch_goes_on(
+    alice_actor: Actor, parse_files: ParseFiles, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    real_count = services._count_phrases
+
+    def explode(actor: Actor, parsed: Any) -> None:
+        if parsed.name == "Ada Quill":
+            raise RuntimeError("a bug")
+        real_count(actor, parsed)
+
+    monkeypatch.setattr(services, "_count_phrases", explode)
+
+    batch = parse_files(
+        alice_actor, {"ada.txt": ADA.encode(), "ben.txt": b"Ben Marlow\nben@example.test\n"}
+    )
+
+    assert (batch.status, batch.processed_files, batch.created, batch.failed) == ("done", 2, 1, 1)
+    ada = Resume.objects.get(file_name="ada.txt")
+    assert (ada.status, ada.error_code) == ("failed", "parser_error")
+    assert list(Candidate.objects.values_list("first_name", flat=True)) == ["Ben"]
+
+
+def test_a_resume_listing_many_links_keeps_the_first_twenty(
+    alice_actor: Actor, parse_files: ParseFiles
+) -> None:
+    links = "\n".join(f"https://site{i}.example.test/me" for i in range(30))
+    parse_files(alice_actor, {"ada.txt": (ADA + links).encode()})
+    parse_files(alice_actor, {"ada-again.txt": (ADA + links.replace("/me", "/you")).encode()})
+
+    assert Candidate.objects.get().links.count() == 20

@@ -82,6 +82,15 @@ class Command(BaseCommand):
             default="talentloop.resumes.fields:parse_text",
             help="module:function parsing a text into a ParsedResume.",
         )
+        parse.add_argument(
+            "--bad-input",
+            type=int,
+            nargs="?",
+            const=200,
+            default=None,
+            metavar="N",
+            help="Parse N (200) mutated files through a real worker: crashes, errors, losses.",
+        )
         _common(parse, data_dir="Where the SQLite database of the ingestion timing lives.")
 
     def handle(self, *args: Any, **options: Any) -> None:
@@ -117,7 +126,7 @@ class Command(BaseCommand):
             options["throughput"], ["livecareer-resumes/pdfs", "vacancy-resume-matching/CV"]
         )
         database = None
-        if throughput:
+        if throughput or options["bad_input"]:
             database = _target(
                 options,
                 lambda: parse.database_target("sqlite", Path(options["data_dir"]), ""),
@@ -137,6 +146,15 @@ class Command(BaseCommand):
             )
         except (DatasetError, ImportError) as error:
             raise CommandError(str(error)) from None
+        if options["bad_input"] and database is not None:
+            if options["bad_input"] < 1:
+                raise CommandError("--bad-input must be at least 1.")
+            report["bad_input"] = parse.bad_input(
+                database,
+                beside / "resume-format-samples",
+                count=options["bad_input"],
+                log=self.stdout.write,
+            )
         if options["json"]:
             self.stdout.write(json.dumps(report, separators=(",", ":")))
 
