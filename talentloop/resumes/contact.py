@@ -82,6 +82,15 @@ years month months total certified seeking dear sir madam objective overview hig
 accomplishments strengths expertise competencies do not copy birth born font fonts styles
 style marital status nationality gender age very proficient last updated elementary editor
 physical los san santa new north south east west upper lower mountain heights
+magna cum laude summa honors honours children state teaching licenses license
+licensed expected graduation graduate active directory tours tour volunteer contestant
+sample samples guidelines tips example examples copy font size margins margin document
+address addresses permanent present correspondence residence home office birth place
+job seeker candidate applicant areas area strengths hands windows server network
+networks security cloud support admin services solutions consulting training trainer
+sales operations account accounts retail store stores district county public schools high
+elementary middle primary secondary club society association team teams committee board
+department faculty lab laboratory center centre hospital clinic services
 """
 )
 
@@ -200,9 +209,9 @@ def find_links(text: str, emails: list[str] | None = None) -> list[str]:
     return found
 
 
-def _person_like(candidate: str) -> bool:
+def _person_like(candidate: str, longest: int = 4) -> bool:
     tokens = candidate.split()
-    if not 2 <= len(tokens) <= 4 or len(candidate) > 40:
+    if not 2 <= len(tokens) <= longest or len(candidate) > 10 * longest:
         return False
     capitalised = 0
     for token in tokens:
@@ -217,20 +226,24 @@ def _person_like(candidate: str) -> bool:
     return capitalised >= 2
 
 
-def _name_from_line(line: str, *, loose: bool = True) -> tuple[str, float]:
+def _name_from_line(line: str, *, loose: bool = True, first: bool = False) -> tuple[str, float]:
     cleaned = line.strip().strip("\"'*#>•·-\u2013\u2014 ")
+    cleaned = _RESUME_OF_RE.sub("", cleaned)
     cleaned = _CREDENTIALS_RE.sub("", cleaned)
     if not cleaned or "@" in cleaned[:3]:
         return "", 0.0
-    whole = cleaned if _person_like(cleaned) else ""
+    longest = 15 if first else 4
+    whole = cleaned if _person_like(cleaned, longest) else ""
     if whole:
         return whole, 0.95 if len(whole.split()) <= 3 else 0.85
     prefix = _NAME_SPLIT_RE.split(cleaned, maxsplit=1)[0].strip().strip(".")
     prefix = _CREDENTIALS_RE.sub("", prefix)
-    after = cleaned[len(prefix) :].lstrip(" ,").split(" ")[0].strip(",.").lower()
-    if after.upper() in _US_STATES or after in _REGIONS:
+    after_words = cleaned[len(prefix) :].lstrip(" ,").split()
+    after = after_words[0].strip(",.").lower() if after_words else ""
+    closes = len(after_words) == 1 or (len(after_words) > 1 and after_words[1][:1].isdigit())
+    if (after.upper() in _US_STATES and closes) or after in _REGIONS:
         return "", 0.0  # "Stone Mountain, Georgia 30083" is a place
-    if prefix != cleaned and _person_like(prefix):
+    if prefix != cleaned and _person_like(prefix, longest):
         return prefix, 0.8
     if not loose:
         return "", 0.0
@@ -248,14 +261,50 @@ def _name_from_line(line: str, *, loose: bool = True) -> tuple[str, float]:
     return "", 0.0
 
 
+_RESUME_OF_RE = re.compile(
+    r"^(?:(?:resume|résumé|cv|curriculum\s+vitae|bio[- ]?data)\s+of|name\s*[:\-\u2013])\s+",
+    re.IGNORECASE,
+)
+_HANDLE_RE = re.compile(
+    r"(?:indeed\.com/r/|linkedin\.com/in/|github\.com/)(?P<handle>[A-Za-z][\w.\-]{2,60})",
+    re.IGNORECASE,
+)
+
+
+def _handle_words(text: str) -> frozenset[str]:
+    """The words of profile handles ("indeed.com/r/Asha-Verma/...") in `text`."""
+    words: set[str] = set()
+    for match in _HANDLE_RE.finditer(text):
+        words.update(w for w in re.split(r"[\W_]+", match.group("handle").lower()) if len(w) > 1)
+    return frozenset(words)
+
+
+def _name_in_handle(line: str, handles: frozenset[str]) -> tuple[str, float]:
+    """A line written in any case ("asha verma") whose words the profile handle repeats."""
+    words = line.strip().split()
+    if not 2 <= len(words) <= 5 or not all(w.isalpha() for w in words):
+        return "", 0.0
+    lowered = [w.lower() for w in words]
+    if any(w in NOT_NAME_WORDS for w in lowered):
+        return "", 0.0
+    if sum(1 for w in lowered if w in handles) >= 2:
+        return line.strip(), 0.9
+    return "", 0.0
+
+
 def find_name(lines: list[str], *, limit: int = 15) -> tuple[str, float]:
     """(name, confidence) from the first lines of a resume; ("", 0.0) when none is seen."""
     head = "\n".join(lines[:60])
-    label = _LABEL_RE.search(head)
-    if label is not None:
+    for label in _LABEL_RE.finditer(head):
         name = _CREDENTIALS_RE.sub("", label.group("name").strip().strip("."))
-        if 1 <= len(name.split()) <= 5 and not any(c.isdigit() for c in name):
-            return name, 0.95
+        name = _NAME_SPLIT_RE.split(name, maxsplit=1)[0].strip().strip(".")
+        words = name.split()
+        if not 1 <= len(words) <= 5 or any(c.isdigit() for c in name):
+            continue
+        if any(w.lower().strip(".'\u2019") in NOT_NAME_WORDS for w in words):
+            continue  # "Name:  Date of Birth:" is an empty form field
+        return name, 0.95
+    handles = _handle_words(head)
     seen = 0
     for line in lines:
         if not line.strip():
@@ -263,7 +312,9 @@ def find_name(lines: list[str], *, limit: int = 15) -> tuple[str, float]:
         seen += 1
         if seen > limit:
             break
-        name, confidence = _name_from_line(line, loose=seen == 1)
+        name, confidence = _name_from_line(line, loose=seen == 1, first=seen == 1)
+        if not name and handles:
+            name, confidence = _name_in_handle(line, handles)
         if name:
             return name, confidence if seen <= 5 else confidence - 0.2
     return "", 0.0

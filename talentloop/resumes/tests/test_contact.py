@@ -20,6 +20,20 @@ from talentloop.resumes.contact import (
         (["JOHN QUILLAN", "Data Engineer"], "JOHN QUILLAN"),
         (["Senior Software Engineer", "Priya Venkatesan"], "Priya Venkatesan"),
         (["Wren Calloway Data Engineer - Larkspur Labs"], "Wren Calloway"),
+        (
+            [
+                "tavi ronsard",
+                "Pune, Maharashtra - Email me on Indeed: indeed.com/r/tavi-ronsard/a1b2",
+            ],
+            "tavi ronsard",
+        ),
+        (["PERSONAL DETAILS", "Name:  Date of Birth:", "Odile Perrault"], "Odile Perrault"),
+        (["RESUME OF Caspian Mordue", "LOS ANGELES"], "Caspian Mordue"),
+        (["Hollis Brandt, MS (CS), CSM", "12 Elm Ave, Toronto"], "Hollis Brandt"),
+        (
+            ["Ysolde Amaral Quennell Darrow Feliks Onwuka", "12 Elm Ave"],
+            "Ysolde Amaral Quennell Darrow Feliks Onwuka",
+        ),
     ],
 )
 def test_finds_the_name(lines, expected):
@@ -29,11 +43,19 @@ def test_finds_the_name(lines, expected):
     assert confidence > 0.5
 
 
-def test_finds_no_name_in_a_header_without_one():
-    assert find_name(["Objective", "To join a growing team.", "Springfield, IL 62704"]) == (
-        "",
-        0.0,
-    )
+@pytest.mark.parametrize(
+    "lines",
+    [
+        ["SAMPLE TEACHING RESUME", "Magna Cum Laude", "Expected Graduation May 2020"],
+        ["Objective", "To join a growing team.", "Springfield, IL 62704"],
+    ],
+)
+def test_finds_no_name_in_a_header_without_one(lines):
+    assert find_name(lines) == ("", 0.0)
+
+
+def test_a_lowercase_line_needs_its_handle():
+    assert find_name(["tavi ronsard", "Pune, Maharashtra"]) == ("", 0.0)
 
 
 def test_emails_are_validated_lowercased_and_distinct():
