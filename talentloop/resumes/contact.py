@@ -31,6 +31,9 @@ _URL_RE = re.compile(
     r"|fr)(?:/[^\s<>\"'|,;()]*)?)(?![\w@])",
     re.IGNORECASE,
 )
+_URL_HINT_RE = re.compile(
+    r"://|www\.|\.(?:com|net|org|io|dev|me|info|co|in|uk|de|fr)(?!\w)", re.IGNORECASE
+)
 _PHONE_CANDIDATE_RE = re.compile(r"(?<![\w/.-])(\+?\(?\d[\d ().\-\u2013/]{6,22}\d)(?![\w/-])")
 _DATE_LIKE_RE = re.compile(
     r"^(?:(?:19|20)\d\d\s*[-\u2013/]\s*(?:19|20)?\d\d|\d{1,2}[/.-]\d{1,2}[/.-]\d{2,4}"
@@ -138,7 +141,10 @@ class Contact:
 def find_emails(text: str) -> list[str]:
     """Distinct e-mail addresses, lower-cased, in order of appearance."""
     found: list[str] = []
-    for match in _EMAIL_RE.finditer(text):
+    if "@" not in text:
+        return found
+    lines = "\n".join(line for line in text.split("\n") if "@" in line)
+    for match in _EMAIL_RE.finditer(lines):
         email = match.group(1).lower().strip(".'")
         local, _, domain = email.partition("@")
         if ".." in email or not local or domain.startswith("-"):
@@ -190,7 +196,9 @@ def find_links(text: str, emails: list[str] | None = None) -> list[str]:
     """Distinct profile and site URLs, normalised to "https://host/path" (no trailing "/")."""
     email_domains = {email.partition("@")[2] for email in emails or find_emails(text)}
     found: list[str] = []
-    for match in _URL_RE.finditer(text):
+    # Only lines that can hold an address go through the (slow) URL pattern.
+    lines = "\n".join(line for line in text.split("\n") if _URL_HINT_RE.search(line))
+    for match in _URL_RE.finditer(lines):
         url = match.group(1).rstrip(".,;:!?)]}'\"")
         bare = re.sub(r"^(?:https?://)?(?:www\.)?", "", url, flags=re.IGNORECASE)
         host = bare.split("/", 1)[0].lower()

@@ -90,7 +90,7 @@ _POINT_PARTS = re.compile(
     r")",
     re.IGNORECASE,
 )
-_DIGIT_RE = re.compile(r"\d")
+_DIGIT_RE = re.compile(r"\d\d")  # every shape holds a two-digit run (a year at least)
 _PRESENT_RE = re.compile(
     r"^(?:till|to|up|present|current|ongoing|continu|aujourd|heute|actual|jetzt|now|today|date)",
     re.IGNORECASE,
@@ -177,7 +177,7 @@ def _period(match: re.Match[str]) -> Period | None:
 
 def iter_periods(text: str) -> Iterator[tuple[int, int, Period]]:
     """Every date or date range in `text`, as (start offset, end offset, Period)."""
-    if _DIGIT_RE.search(text) is None:  # every shape holds a digit; most lines have none
+    if _DIGIT_RE.search(text) is None:  # most lines have no date at all
         return
     for match in RANGE_RE.finditer(text):
         period = _period(match)

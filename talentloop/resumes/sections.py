@@ -97,6 +97,8 @@ _ESCAPES_RE = re.compile(r"(?:\\x[0-9a-fA-F]{2})+")
 _SPACE_RUN_RE = re.compile(r"[ \t\u00a0]{2,}")
 # Small capitals extracted as "P ROFESSIONAL E XPERIENCE".
 _SPACED_CAPS_RE = re.compile(r"(?<![\w])([A-Z]) ([A-Z]{2,})(?![a-z])")
+_DIGIT_RE = re.compile(r"\d")
+_CONTINUED_RE = re.compile(r"\((?:cont(?:inued|d)?\.?|contd\.?)\)")
 _INVISIBLE_RE = re.compile(r"[\u200b\u200c\u200d\u2060\ufeff\u00ad]")
 
 
@@ -154,11 +156,14 @@ def heading_kind(line: str) -> tuple[str, str] | None:
             return None
     elif stripped.endswith((".", ",", ";")):
         return None
+    if head.count(" ") > 12:
+        return None
     head = _BULLET_RE.sub("", head).strip(" -\u2013\u2014:|_*=")
-    if not head or any(c.isdigit() for c in head):
+    if not head or _DIGIT_RE.search(head):
         return None
     lowered = head.lower().replace("\u2019", "'")
-    lowered = re.sub(r"\((?:cont(?:inued|d)?\.?|contd\.?)\)", " ", lowered)
+    if "(" in lowered:
+        lowered = _CONTINUED_RE.sub(" ", lowered)
     words = _WORD_RE.findall(lowered)
     if not words or len(words) > 6:
         return None

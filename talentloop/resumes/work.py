@@ -440,12 +440,13 @@ def _blocks(lines: list[_Line]) -> list[list[_Line]]:
     return blocks
 
 
+_YEARISH_RE = re.compile(r"\d\d")
 _INDEED_COMPANY_RE = re.compile(r"^(?P<company>.+?)\s+-(?:\s+(?P<place>.*?)\s+-)?$")
 
 
 def _date_only(line: str) -> Period | None:
     """The period when `line` is nothing but a date or a date range."""
-    if len(line) > 60 or not any(c.isdigit() for c in line):
+    if len(line) > 60 or _YEARISH_RE.search(line) is None:
         return None
     for start, end, period in iter_periods(line):
         rest = (line[:start] + line[end:]).strip(" ,;:()[]|-\u2013\u2014")
@@ -458,6 +459,8 @@ def _indeed_jobs(raw_lines: list[str]) -> list[Job] | None:
     None when the section is not written that way (no company line ending in " -" right
     above a line holding only dates)."""
     lines = [line.strip() for line in raw_lines if line.strip()]
+    if not any(line.endswith(" -") for line in lines):
+        return None
     dated = [(index, period) for index, line in enumerate(lines) if (period := _date_only(line))]
     cued = sum(1 for index, _ in dated if index > 0 and lines[index - 1].endswith(" -"))
     if not cued or cued * 2 < len(dated):
