@@ -16,7 +16,9 @@ from talentloop.accounts.models import User, Workspace
 from talentloop.accounts.selectors import member_actor
 from talentloop.candidates.models import Candidate, Note
 from talentloop.candidates.services import add_note
-from talentloop.core import seeding
+from talentloop.core import demo_resumes, seeding
+from talentloop.resumes import services as resume_services
+from talentloop.resumes.models import ParseBatch
 
 
 class Command(BaseCommand):
@@ -37,6 +39,7 @@ class Command(BaseCommand):
         call_command("migrate", verbosity=0)
         call_command("seed", candidates=options["candidates"])
         self._reminders_for_alice()
+        self._sample_resumes()
         if options["no_serve"]:
             return
         url = f"http://127.0.0.1:{options['port']}/"
@@ -64,6 +67,23 @@ class Command(BaseCommand):
                 process.terminate()
             for process in (web, worker):
                 process.wait(timeout=20)
+
+    def _sample_resumes(self) -> None:
+        """A first batch of fictional resumes (PDF, DOCX, text), parsed by the worker once it
+        starts, so the Resumes pages and the review screen have something to show."""
+        workspace = Workspace.objects.get(slug="acme")
+        if ParseBatch.objects.filter(workspace=workspace).exists():
+            return
+        actor = member_actor(User.objects.get(email="alice@acme.test"), workspace)
+        resume_services.create_batch(
+            actor=actor,
+            uploads=[
+                resume_services.Upload(name=name, data=data, size=len(data))
+                for name, data in demo_resumes.demo_files()
+            ],
+            name="Demo resumes",
+            tags=["demo-resumes"],
+        )
 
     def _reminders_for_alice(self) -> None:
         """Give alice's home page something to show: reminders made through the service."""
