@@ -196,7 +196,7 @@ def _is_description(line: str, bullet: bool) -> bool:
         return True
     if line.endswith((".", ";")) and not _ABBREVIATION_END_RE.search(line):
         return True
-    if words[0].islower() and len(words) >= 2:
+    if words[0][0].islower() and words[0].islower() and len(words) >= 2:
         return True
     lowered = line.lower()
     if lowered.startswith(_DESCRIPTION_START):

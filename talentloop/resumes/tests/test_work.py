@@ -144,3 +144,9 @@ def test_employer_names_ending_in_ing_are_headers():
             "April 2009-June 2011",
         )
     ]
+
+
+def test_titles_opening_with_an_ordinal_are_headers():
+    text = "2nd Grade Replacement Teacher\nJanuary 2013 to August 2013\nTaught reading daily."
+
+    assert _summary(text)[0][0] == "2nd Grade Replacement Teacher"
