@@ -4,6 +4,7 @@ candidate, and let recruiters correct what the parser got wrong."""
 from __future__ import annotations
 
 import atexit
+import contextlib
 import datetime as dt
 import functools
 import hashlib
@@ -269,6 +270,8 @@ def _sandbox() -> sandbox.Sandbox:
         )
         _sandboxes.box = box
         atexit.register(box.close)
+        with contextlib.suppress(ExtractionError):
+            box.run(pipeline.warm_up, b"")
     return box
 
 
