@@ -25,11 +25,18 @@ if [ ! -x /usr/bin/chromium ] && [ "${CI:-}" = "true" ]; then
   failures+=("chromium missing in CI")
 fi
 
-# --- catdoc for Word 97-2003 (.doc) resumes ---------------------------------------------
-if ! command -v catdoc >/dev/null && is_root && command -v apt-get >/dev/null; then
-  step "Installing catdoc (Debian package) for .doc resume tests"
-  (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq catdoc >/dev/null) \
-    || echo "warning: could not install catdoc; .doc extraction tests will be skipped" >&2
+# --- catdoc (.doc resumes) and Tesseract (scanned resumes) -------------------------------
+missing_tools=()
+command -v catdoc >/dev/null || missing_tools+=(catdoc)
+command -v tesseract >/dev/null || missing_tools+=(tesseract-ocr tesseract-ocr-eng)
+if [ ${#missing_tools[@]} -gt 0 ] && is_root && command -v apt-get >/dev/null; then
+  step "Installing ${missing_tools[*]} (Debian packages) for .doc and OCR resume tests"
+  (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing_tools[@]}" >/dev/null) \
+    || echo "warning: could not install ${missing_tools[*]}; those resume tests will be skipped" >&2
+fi
+if [ "${CI:-}" = "true" ]; then
+  command -v catdoc >/dev/null || failures+=("catdoc missing in CI")
+  command -v tesseract >/dev/null || failures+=("tesseract missing in CI")
 fi
 
 # --- PostgreSQL ---------------------------------------------------------------------------
