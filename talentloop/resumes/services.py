@@ -371,6 +371,12 @@ def parse_resume(
             resume.format = extracted.format
             resume.pages = extracted.pages
             resume.is_ocr = extracted.ocr
+            if not (parsed.name or parsed.emails or parsed.phones or parsed.links):
+                result = ExtractionError(
+                    "no_person",
+                    "No name or contact details were found: this does not look like a resume.",
+                )
+        if not isinstance(result, ExtractionError):
             try:
                 with transaction.atomic():
                     created = _apply(actor, resume, parsed)

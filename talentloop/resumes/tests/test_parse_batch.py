@@ -235,3 +235,14 @@ def test_a_resume_listing_many_links_keeps_the_first_twenty(
     parse_files(alice_actor, {"ada-again.txt": (ADA + links.replace("/me", "/you")).encode()})
 
     assert Candidate.objects.get().links.count() == 20
+
+
+def test_a_file_with_no_person_in_it_creates_no_candidate(
+    alice_actor: Actor, parse_files: ParseFiles
+) -> None:
+    batch = parse_files(alice_actor, {"notes.txt": b"meeting notes: 3 apples, 2 pears\n"})
+
+    assert (batch.created, batch.failed) == (0, 1)
+    resume = Resume.objects.get()
+    assert (resume.status, resume.error_code) == ("failed", "no_person")
+    assert not Candidate.objects.exists()
