@@ -94,6 +94,11 @@ def _key(text: str) -> str:
     return " ".join(_tokens(text))
 
 
+def _keys(phrases: str) -> frozenset[str]:
+    """Matching keys of comma-separated phrases."""
+    return frozenset(_key(p) for p in phrases.split(","))
+
+
 def normalize_skill(name: str) -> str:
     """The catalogue's canonical name for `name` when known, else `name` tidied."""
     skill = default_catalogue().lookup(name)
@@ -125,7 +130,10 @@ class Catalogue:
         key = _key(written)
         if not key or len(key.split()) > _MAX_WORDS:
             return
-        flags = _CONTEXT if skill.weak else 0
+        workspace = skill.source == "workspace"
+        if key in _GENERIC and not workspace:
+            return
+        flags = _CONTEXT if skill.weak or (key in _PLAIN and not workspace) else 0
         if " " not in key and skill.source != "workspace":
             bare = key.strip(".+#")
             if len(bare) <= 2 or key in self._lexicon or key in _AMBIGUOUS:
@@ -216,6 +224,26 @@ _AMBIGUOUS = _words(
     "crystal pascal logo ruby pig hive storm jest mocha chai karma jasmine cypress react apex "
     "box slack zoom teams office outlook word access project paint windows spring struts flash "
     "shell bash basic scheme pure red ring tea clean less now present links assistant"
+)
+
+
+# Catalogue entries that name no skill a resume means (ESCO's "International", simple-icons'
+# "Framework", pygments' "D"): never a hit, and never kept as an unknown list item either.
+_GENERIC = _keys(
+    "international, european, national, source, scratch, framework, rich, amp, d, less, set up, "
+    "legal department, education administration, bugs, general, various, other, others, basic, "
+    "advanced, intermediate, expert, beginner, fluent, native, proficient, good, excellent, "
+    "strong, skills, skill, tools, tool, technologies, technology, languages, language, "
+    "software, hardware, environment, environments, platforms, platform, systems, system, "
+    "domain, domains, areas, area, knowledge, experience, familiar, exposure, etc, present, "
+    "current, version"
+)
+
+# Entries that are skills in a list ("Skills: Sales, Marketing") but mostly plain words in a
+# sentence ("sales team", "customer service desk", "on the Internet").
+_PLAIN = _keys(
+    "internet, sales, marketing, mentoring, accounting, budgeting, customer service, "
+    "operating systems, social media, e-learning, web services"
 )
 
 
@@ -618,6 +646,28 @@ def default_catalogue() -> Catalogue:
 
 # --------------------------------------------------------------------------- finding skills
 
+_DURATION = re.compile(
+    r"(?i)\(\s*(?:(?:less than|more than|over|under|about|approx\.?|~)?\s*\d+(?:\.\d+)?\+?\s*"
+    r"(?:years?|yrs?|months?|mos?)|expert|advanced|intermediate|beginner|basic|"
+    r"less than (?:a|one) year)\s*\)"
+)
+_LIST_PUNCT = re.compile(r"[,;|•·▪●/]")
+# A label that announces a list of skills: "Tools:", "Environment:", "Skill Set:", "Tech stack:".
+_SKILL_LABEL = re.compile(
+    r"(?i)\b(?:skills?|skill set|tools?|technolog(?:y|ies)|environments?|languages?|"
+    r"frameworks?|databases?|software|platforms?|stack|packages?|applications|"
+    r"proficienc(?:y|ies)|operating systems?|methodolog(?:y|ies)|ides?|servers?|libraries|"
+    r"os|utilities|competenc(?:y|ies|es)|expertise|scripting|programming|web|cloud|"
+    r"testing|erp|crm|bi|reporting|version control|include|includes|including)\b"
+)
+# Words before a skill in a list item that are not part of its name.
+_QUALIFIER = re.compile(
+    r"(?i)\s*(?:(?:very |extremely )?(?:good|excellent|strong|solid|sound|basic|advanced|"
+    r"working|in-depth|thorough|deep|extensive|hands-on|proven|exceptional|outstanding)\s+)?"
+    r"(?:(?:knowledge|understanding|command|experience|expertise|proficiency|skills?)\s+"
+    r"(?:of|in|with|on)\s+|(?:proficient|expert|experienced|skilled|versed|fluent)\s+"
+    r"(?:in|with|at)\s+|familiar(?:ity)? with\s+)"
+)
 _ITEM_SPLIT = re.compile(r"\s*(?:[,;|•·▪●■◦▸►❖✓✔➢➤*\t]|\n|\s[-\u2013]\s|\band\b|&|/)\s*")
 _LABEL = re.compile(r"^\s*[A-Za-z][\w /&+-]{0,38}:\s*")
 _PARENS = re.compile(r"\([^)]*\)|\[[^\]]*\]")
@@ -648,8 +698,9 @@ def find_skills(
     hits: list[SkillHit] = []
     seen: dict[str, int] = {}
 
-    def add(hit: SkillHit) -> None:
-        key = "k:" + hit.canonical if hit.canonical else "u:" + _key(hit.name)
+    def add(hit: SkillHit, whole: str = "") -> None:
+        # A whole list item around a known skill ("Spring MVC" around "Spring") is its own hit.
+        key = "k:" + hit.canonical if hit.canonical and not whole else "u:" + _key(hit.name)
         if key in seen:
             old = hits[seen[key]]
             if hit.confidence > old.confidence:
@@ -664,17 +715,24 @@ def find_skills(
             continue
         in_skills = kind == "skills"
         in_list = in_skills or kind == "languages"  # "Languages: C, Java" is a list too
-        for line in body.splitlines():
-            if not line.strip():
+        for raw in body.splitlines():
+            if not raw.strip():
                 continue
+            # "Java (3 years)", "SQL (Less than 1 year)": blanked, offsets kept.
+            line = _DURATION.sub(lambda m: " " * len(m.group()), raw)
             label = _LABEL.match(line)
             label_end = label.end() if label and len(label.group().split()) <= 4 else 0
+            labelled = bool(label_end) and bool(_SKILL_LABEL.search(line[:label_end]))
             matches = [m for m in cat.match(line) if m[0] >= label_end]
             strong = sum(1 for m in matches if not m[3] & _CONTEXT)
-            listy = strong >= 1 and bool(re.search(r"[,;|•·▪●/]", line)) and len(matches) >= 2
+            listy = labelled or (
+                strong >= 1 and bool(_LIST_PUNCT.search(line)) and len(matches) >= 2
+            )
+            context = in_list or listy
+            items = _item_spans(line, label_end) if context else []
+            list_like = _list_like(items)
             covered: list[tuple[int, int]] = []
             for start, end, skill, flags in matches:
-                context = in_list or listy
                 if flags & _CONTEXT and not context:
                     continue
                 if flags & _CASE and not context and _sentence_initial(line, start):
@@ -683,26 +741,40 @@ def find_skills(
                 if skill.category == LANGUAGE:
                     continue
                 conf = CONF_SKILLS_SECTION if in_skills else CONF_LIST if listy else CONF_FREE_TEXT
+                name = _as_written(line, start, end)
+                whole = _whole_item(line, items, start, end, matches) if context else ""
                 add(
                     SkillHit(
-                        name=_as_written(line, start, end),
+                        name=whole or name,
                         canonical=skill.name,
                         category=skill.category,
                         section=kind,
                         confidence=conf,
-                    )
+                    ),
+                    whole,
                 )
-            if in_skills:
-                for item in _unknown_items(line[label_end:], covered, label_end):
+            if (in_skills or labelled) and (list_like or not _continues(line)):
+                for item in _unknown_items(line, items, covered):
+                    if item[0].islower() and not labelled:
+                        continue  # "meaningful", "costs are being met": prose, not a named skill
                     if cat.lookup(item) is None:
                         add(SkillHit(name=item, section=kind, confidence=CONF_UNKNOWN))
     return hits
 
 
 # Section kinds that hold no skills (names, schools, references, spoken languages).
-_NO_SKILLS = frozenset({"contact", "education", "references", "personal", "header"})
+_NO_SKILLS = frozenset({"contact", "references", "personal"})
 _VERSION = re.compile(r"\s?(?:v?\d+(?:\.\d+)*(?:\s?R2)?|XP|NT|Vista|SP\d)\b")
 _SKILLS_WORD = re.compile(r"(?i)\s+(?:skills?|abilities)$")
+
+
+_LEAD = re.compile(r"^[\s\W_]*")
+
+
+def _continues(line: str) -> bool:
+    """A line that opens in lower case carries on the sentence of the line before."""
+    rest = line[_LEAD.match(line).end() :]  # type: ignore[union-attr]
+    return rest[:1].islower()
 
 
 def _sentence_initial(line: str, start: int) -> bool:
@@ -721,24 +793,77 @@ def _as_written(line: str, start: int, end: int) -> str:
     return trimmed or written
 
 
-def _unknown_items(line: str, covered: list[tuple[int, int]], shift: int = 0) -> list[str]:
-    """List items of one to four words in a skills line that no catalogue phrase touches.
-    `covered` spans are offsets in the full line, of which `line` starts at `shift`."""
-    out: list[str] = []
+def _item_spans(line: str, start: int) -> list[tuple[int, int]]:
+    """(start, end) of the list items of `line` after offset `start`, parentheses blanked."""
     cleaned = _PARENS.sub(lambda m: " " * len(m.group()), line)
-    covered = [(s - shift, e - shift) for s, e in covered]
-    pos = 0
-    for piece in [*_ITEM_SPLIT.split(cleaned), ""]:
-        start = cleaned.find(piece, pos) if piece else -1
-        if start < 0:
-            continue
-        end = start + len(piece)
-        pos = end
-        item = piece.strip(" .-\u2013:")
+    out: list[tuple[int, int]] = []
+    pos = start
+    for sep in _ITEM_SPLIT.finditer(cleaned, start):
+        out.append((pos, sep.start()))
+        pos = sep.end()
+    out.append((pos, len(cleaned)))
+    spans: list[tuple[int, int]] = []
+    for s, e in out:
+        piece = cleaned[s:e]
+        lead = len(piece) - len(piece.lstrip(" .-\u2013:"))
+        trail = len(piece) - len(piece.rstrip(" .-\u2013:"))
+        if e - trail > s + lead:
+            spans.append((s + lead, e - trail))
+    return spans
+
+
+def _list_like(items: list[tuple[int, int]]) -> bool:
+    """Three or more short items: a list, not a sentence."""
+    return len(items) >= 3 and sum(1 for s, e in items if e - s <= 30) >= 0.75 * len(items)
+
+
+def _whole_item(
+    line: str,
+    items: list[tuple[int, int]],
+    start: int,
+    end: int,
+    matches: list[tuple[int, int, Skill, int]],
+) -> str:
+    """The list item around a match when it says more than the match ("Spring MVC",
+    "Checkpoint Firewall"); "" when the item is the match, holds another match, or is long."""
+    for s, e in items:
+        if s <= start and end <= e:
+            break
+    else:
+        return ""
+    lead = _QUALIFIER.match(line, s)
+    if lead and lead.end() <= start:
+        s = lead.end()
+    if (s, e) == (start, end) or any(m[0] != start and s <= m[0] < e for m in matches):
+        return ""
+    item = " ".join(line[s:e].split())
+    words = item.split()
+    if not 2 <= len(words) <= 4 or not _ITEM_OK.match(item):
+        return ""
+    extra = _key(line[s:start] + " " + line[end:e]).split()
+    if not extra or all(w in _STOP or w in _GENERIC or w.isdigit() for w in extra):
+        return ""
+    if _VERSION.fullmatch(line[end:e]):
+        return ""
+    return item
+
+
+def _unknown_items(
+    line: str, items: list[tuple[int, int]], covered: list[tuple[int, int]]
+) -> list[str]:
+    """List items of one to four words that no catalogue phrase touches."""
+    out: list[str] = []
+    for start, end in items:
+        lead = _QUALIFIER.match(line, start)
+        if lead and lead.end() < end:
+            start = lead.end()
+        item = line[start:end].strip(" .-\u2013:")
         words = item.split()
         if not 1 <= len(words) <= 4 or len(item) > 40 or not _ITEM_OK.match(item):
             continue
         if _NOT_SKILL.match(item) or all(w.lower() in _STOP for w in words):
+            continue
+        if _key(item) in _GENERIC:
             continue
         if any(s < end and start < e for s, e in covered):
             continue
