@@ -134,7 +134,14 @@ class Catalogue:
         if key in _GENERIC and not workspace:
             return
         flags = _CONTEXT if skill.weak or (key in _PLAIN and not workspace) else 0
-        if " " not in key and skill.source != "workspace":
+        # The supplement's soft skills and fields are ordinary words on purpose ("leadership"),
+        # but their looser aliases ("creative", "presentation") keep the case rule.
+        plain_word = (
+            skill.source == "supplement"
+            and skill.category in (SOFT, KNOWLEDGE)
+            and written == skill.name
+        )
+        if " " not in key and not workspace and not plain_word:
             bare = key.strip(".+#")
             if len(bare) <= 2 or key in self._lexicon or key in _AMBIGUOUS:
                 if written.islower():
@@ -177,36 +184,52 @@ class Catalogue:
     def match(self, text: str) -> list[tuple[int, int, Skill, int]]:
         """Longest catalogue phrases in `text`: (start, end, skill, flags), left to right.
         Case rules (`_CASE`) are applied here; context rules are the caller's."""
-        toks = list(_TOKEN.finditer(text))
-        lows = [t.group().lower().rstrip("'") for t in toks]
+        low = text.lower()
+        same = len(low) == len(text)  # lower() keeps offsets (it does but for a few letters)
+        toks = list(_TOKEN.finditer(low if same else text))
         out: list[tuple[int, int, Skill, int]] = []
-        i, n = 0, len(toks)
-        index, prefixes = self._index, self._prefixes
+        n = len(toks)
+        if not n:
+            return out
+        lows = [t.group() for t in toks]
+        if not same:
+            lows = [w.lower() for w in lows]
+        if "'" in low:
+            lows = [w.rstrip("'") for w in lows]
+        index, prefixes, breaks = self._index, self._prefixes, _BREAKS
+        i = 0
         while i < n:
-            best: tuple[int, int, int] | None = None  # (j, skill index, flags)
             key = lows[i]
+            entries = index.get(key)
+            if entries is None and key not in prefixes:
+                i += 1
+                continue
+            best: tuple[int, int, int] | None = None  # (j, skill index, flags)
+            start = toks[i].start()
             j = i
             while True:
-                entries = index.get(key)
                 if entries:
-                    hit = _pick(entries, text[toks[i].start() : toks[j].end()])
+                    hit = _pick(entries, text[start : toks[j].end()])
                     if hit is not None:
                         best = (j, hit[0], hit[1])
                 if key not in prefixes or j + 1 >= n or j - i + 1 >= _MAX_WORDS:
                     break
                 # A phrase does not run over a line break or list punctuation.
-                gap = text[toks[j].end() : toks[j + 1].start()]
-                if "\n" in gap or any(c in gap for c in ",;|•()[]:"):
+                if not breaks.isdisjoint(text[toks[j].end() : toks[j + 1].start()]):
                     break
                 j += 1
                 key = key + " " + lows[j]
+                entries = index.get(key)
             if best is None:
                 i += 1
                 continue
             j, si, flags = best
-            out.append((toks[i].start(), toks[j].end(), self.skills[si], flags))
+            out.append((start, toks[j].end(), self.skills[si], flags))
             i = j + 1
         return out
+
+
+_BREAKS = frozenset("\n,;|•()[]:")
 
 
 def _pick(entries: list[tuple[str, int, int]], written: str) -> tuple[int, int] | None:
@@ -651,6 +674,11 @@ _DURATION = re.compile(
     r"(?:years?|yrs?|months?|mos?)|expert|advanced|intermediate|beginner|basic|"
     r"less than (?:a|one) year)\s*\)"
 )
+_SUB_HEADING = re.compile(
+    r"(?i)^[^\w]*(?:[a-z]+\s+){0,3}(?:skills?|skill set|technologies|expertise|competenc(?:ies|es)|"
+    r"proficienc(?:y|ies))\s*:?\s*$"
+)
+_OTHER_HEADING = re.compile(r"^[^\w]*(?:[A-Z][A-Z&/ -]{2,40}|(?:[A-Z][a-z]+ ?){1,3}:)\s*$")
 _LIST_PUNCT = re.compile(r"[,;|•·▪●/]")
 # A label that announces a list of skills: "Tools:", "Environment:", "Skill Set:", "Tech stack:".
 _SKILL_LABEL = re.compile(
@@ -713,11 +741,20 @@ def find_skills(
     for kind, body in parts:
         if kind in _NO_SKILLS:
             continue
-        in_skills = kind == "skills"
-        in_list = in_skills or kind == "languages"  # "Languages: C, Java" is a list too
+        section_skills = kind == "skills"
+        in_skills = section_skills
         for raw in body.splitlines():
             if not raw.strip():
                 continue
+            if not section_skills and len(raw) < 60:
+                # A skills heading the section split missed ("TECHINAL SKILLS", "Primary
+                # Skills") opens a skills block, which lasts to the next heading-like line.
+                if _SUB_HEADING.match(raw):
+                    in_skills = True
+                    continue
+                if in_skills and _OTHER_HEADING.match(raw):
+                    in_skills = False
+            in_list = in_skills or kind == "languages"  # "Languages: C, Java" is a list too
             # "Java (3 years)", "SQL (Less than 1 year)": blanked, offsets kept.
             line = _DURATION.sub(lambda m: " " * len(m.group()), raw)
             label = _LABEL.match(line)
