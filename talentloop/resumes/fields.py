@@ -15,7 +15,7 @@ from functools import cache
 from typing import Any
 
 from talentloop.resumes.contact import find_contact
-from talentloop.resumes.dates import years_of_experience
+from talentloop.resumes.dates import is_range, parse_period, years_of_experience
 from talentloop.resumes.parsed import Job, ParsedResume, School, SkillHit
 from talentloop.resumes.sections import Section, normalize_text, split_sections
 from talentloop.resumes.work import company_score, parse_work, title_score
@@ -32,6 +32,74 @@ def _optional(module: str, name: str) -> Callable[..., Any] | None:
     except (ImportError, AttributeError):
         return None
     return function
+
+
+_STRAY_JOB_KINDS = {"skills", "education", "summary", "other", "projects"}
+_SCHOOL_WORDS = frozenset(
+    [
+        "university",
+        "college",
+        "school",
+        "institute",
+        "academy",
+        "universidad",
+        "universität",
+        "polytechnic",
+        "bachelor",
+        "master",
+        "masters",
+        "diploma",
+        "degree",
+        "b.tech",
+        "b.e.",
+        "m.tech",
+        "mba",
+    ]
+)
+
+
+_NOT_TITLES = ("certified", "graduate", "student", "honors", "honours")
+# A year followed by a second year or "present" on the same line: a date range, maybe.
+_RANGE_HINT_RE = re.compile(
+    r"(?:19|20)\d\d\b.{0,40}?(?:\b(?:19|20)?\d\d\b|present|current|till|date|now|ongoing)",
+    re.IGNORECASE,
+)
+
+
+def _has_dated_title(lines: list[str]) -> bool:
+    """A line with a date range and a title-like short line near it (a cheap pre-check)."""
+    lines = [line for line in lines if line.strip()]
+    for index, line in enumerate(lines):
+        if len(line) > 140 or _RANGE_HINT_RE.search(line) is None:
+            continue
+        period = parse_period(line)
+        if period is None or not is_range(period):
+            continue
+        for near in lines[max(0, index - 3) : index + 4]:
+            if len(near) < 100 and title_score(near) > 0:
+                return True
+    return False
+
+
+def _stray_jobs(section: Section) -> list[Job]:
+    """Jobs filed under another heading (a mislabelled "Skills" or "Education" holding the
+    work history): only entries with a date, a title cue and an employer count."""
+    if not _has_dated_title(section.lines):
+        return []
+    jobs = []
+    for job in parse_work(section.text):
+        if job.period is None or not is_range(job.period) or not job.company:
+            continue
+        if title_score(job.title) < 2 or job.title.lower().startswith(_NOT_TITLES):
+            continue
+        if ":" in job.company or (company_score(job.company) <= 0 and not job.location):
+            continue
+        words = set(f"{job.title} {job.company}".lower().replace(",", " ").split())
+        if section.kind == "education" and words & _SCHOOL_WORDS:
+            continue
+        job.confidence = round(job.confidence * 0.7, 2)
+        jobs.append(job)
+    return jobs
 
 
 def _joined(sections: list[Section], kind: str) -> str:
@@ -91,6 +159,8 @@ def parse_text(
     for section in sections:
         if section.kind == "work":
             work.extend(parse_work(section.text))
+        elif section.kind in _STRAY_JOB_KINDS:
+            work.extend(_stray_jobs(section))
     if not work:
         # No work heading (or one glued to other text): look for dated entries elsewhere.
         rest = "\n".join(s.text for s in sections if s.kind not in _NOT_FOR_WORK_FALLBACK)

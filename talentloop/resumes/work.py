@@ -139,6 +139,10 @@ def location_score(fragment: str) -> float:
     if not text:
         return 0.0
     if _LOCATION_RE.fullmatch(text):
+        # "Seamless Technologies, San Jose" is an employer and its city, not a place.
+        head = _words(text.partition(",")[0])
+        if head and head[-1].rstrip(".") in COMPANY_WORDS and head[-1] not in _REGIONS:
+            return 0.0
         return 2.0
     words = _words(text)
     if words and all(w.strip(",.") in _REGIONS for w in words):

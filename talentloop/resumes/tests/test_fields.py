@@ -72,3 +72,54 @@ def test_work_falls_back_to_the_headline():
     assert [(job.title, job.company) for job in parsed.work] == [
         ("Team Lead", "Ambervale Technologies")
     ]
+
+
+def test_jobs_filed_under_a_skills_heading_are_found():
+    text = """Tamsin Okafor
+tamsin.okafor@example.org
+
+SKILLS
+Python, SQL, Kafka
+
+SUMMARY OF QUALIFICATIONS
+Fifteen years of building machines and shops.
+2011 to Present
+Quarrystone Fabrication, Santa Rosa, CA
+Shop Supervisor
+Set up the machine shop and trained its staff.
+
+EDUCATION
+BSc Mechanical Engineering, Elmwood University, 2008 - 2011
+
+WORK EXPERIENCE
+Machinist
+Copperleaf Tooling Ltd
+2008 - 2011
+Ran the lathes.
+"""
+
+    parsed = parse_text(text, today=datetime.date(2024, 1, 1))
+
+    assert [(job.title, job.company) for job in parsed.work] == [
+        ("Shop Supervisor", "Quarrystone Fabrication"),
+        ("Machinist", "Copperleaf Tooling Ltd"),
+    ]
+
+
+def test_degrees_in_education_are_not_stray_jobs():
+    text = """Tamsin Okafor
+
+EDUCATION
+Graduate Teaching Assistant
+Elmwood University, Boston, MA
+2008 - 2011
+
+WORK EXPERIENCE
+Machinist
+Copperleaf Tooling Ltd
+2012 - 2015
+"""
+
+    parsed = parse_text(text, today=datetime.date(2024, 1, 1))
+
+    assert [job.company for job in parsed.work] == ["Copperleaf Tooling Ltd"]

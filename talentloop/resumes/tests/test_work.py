@@ -150,3 +150,18 @@ def test_titles_opening_with_an_ordinal_are_headers():
     text = "2nd Grade Replacement Teacher\nJanuary 2013 to August 2013\nTaught reading daily."
 
     assert _summary(text)[0][0] == "2nd Grade Replacement Teacher"
+
+
+def test_employer_with_a_company_word_before_its_city_is_not_a_place():
+    text = "\n".join(
+        [
+            "Core Java Developer",
+            "Brightwater Technologies, San Jose",
+            "April 2013 - Present",
+            "Built the batch import service for the billing team.",
+        ]
+    )
+
+    assert _summary(text) == [
+        ("Core Java Developer", "Brightwater Technologies", "", "April 2013 - Present")
+    ]
