@@ -26,9 +26,12 @@ import re
 import shutil
 import subprocess
 import tempfile
+import threading
 import unicodedata
 import zipfile
 from array import array
+from bisect import bisect_left
+from collections.abc import Sequence
 from html.parser import HTMLParser
 from itertools import repeat
 from pathlib import Path
@@ -283,9 +286,9 @@ def normalize(text: str) -> str:
 
 # --- PDF ----------------------------------------------------------------------------------------
 
-# Called through a prototype without argtypes: the generated binding's argument checks cost
-# more than the call itself, and a page has thousands of characters.
-_loose_char_box = ctypes.CFUNCTYPE(ctypes.c_int)(
+# Called through a prototype without argtypes and with no result: the generated binding's
+# argument checks cost more than the call itself, and a page has thousands of characters.
+_loose_char_box = ctypes.CFUNCTYPE(None)(
     ctypes.cast(pdfium_c.FPDFText_GetLooseCharBox, ctypes.c_void_p).value or 0
 )
 # A gap between two glyphs wider than this share of the line height separates words: some
@@ -296,6 +299,11 @@ _WORD_GAP = 0.08
 _MIN_GUTTER = 0.025
 # A gap this many line heights wide inside a line may be a column gutter.
 _COLUMN_GAP = 1.0
+# Past this many characters a page is not a resume page: its text is PDFium's as it is, with
+# no per-character geometry (a resume page has 2,000 to 6,000).
+MAX_PAGE_CHARS = 20_000
+# What str.isspace() calls a space, as a set: a lookup costs less than the method call.
+_SPACE_CHARS = frozenset(chr(code) for code in range(0x3000 + 1) if chr(code).isspace())
 
 
 def _pdf(data: bytes, max_pages: int) -> Extracted:
@@ -340,6 +348,27 @@ def _pdf(data: bytes, max_pages: int) -> Extracted:
         pdf.close()
 
 
+class _BoxBuffer(threading.local):
+    """Per thread, one float buffer for the character boxes of a page and a ready pointer to
+    each box in it: making the pointers costs as much as the PDFium calls."""
+
+    def __init__(self) -> None:
+        self.size = 0
+        self.boxes: Any = None
+        self.refs: list[Any] = []
+
+    def get(self, count: int) -> tuple[Any, list[Any]]:
+        if count > self.size:
+            size = max(count, 4096, 2 * self.size)
+            self.boxes = (ctypes.c_float * (4 * size))()
+            self.refs = list(map(ctypes.byref, repeat(self.boxes, size), range(0, 16 * size, 16)))
+            self.size = size
+        return self.boxes, self.refs
+
+
+_box_buffer = _BoxBuffer()
+
+
 def _page_text(textpage: Any, page_width: float) -> str:
     """A page's text in reading order: PDFium's (content-stream) order with missing word
     spaces put back, and a two-column page read left column first."""
@@ -347,55 +376,60 @@ def _page_text(textpage: Any, page_width: float) -> str:
     if count <= 0:
         return ""
     text = textpage.get_text_range(0, count)
-    if len(text) != count:  # characters outside the BMP: no index alignment, keep PDFium's
+    # Characters outside the BMP (no index alignment) or a page too big to be a resume page:
+    # PDFium's text as it is.
+    if len(text) != count or count > MAX_PAGE_CHARS:
         return str(text)
-    boxes = (ctypes.c_float * (4 * count))()
-    handle = ctypes.cast(textpage.raw, ctypes.c_void_p)
+    boxes, refs = _box_buffer.get(count)
     # map() keeps the per-character loop in C; a Python for loop costs twice as much here.
-    all(
+    any(
         map(
             _loose_char_box,
-            repeat(handle, count),
+            repeat(ctypes.cast(textpage.raw, ctypes.c_void_p), count),
             range(count),
-            map(ctypes.byref, repeat(boxes, count), range(0, 16 * count, 16)),
+            refs,
         )
     )
-    values = array("f", bytes(boxes))  # far faster than list(boxes)
+    values = array("f", ctypes.string_at(boxes, 16 * count))
     left, top, right, bottom = values[0::4], values[1::4], values[2::4], values[3::4]
-    pieces, segments = _split_words(text, left, top, right, bottom)
+    inserts, segments = _split_words(text, left, top, right, bottom)
+    spaced = _with_spaces(text, inserts)
     gutter = _gutter(segments, left, right, page_width)
     if gutter is None:
-        return "".join(pieces)
-    return _two_columns(pieces, segments, left, right, gutter)
+        return spaced
+    return _two_columns(spaced, inserts, segments, right, gutter)
 
 
 def _split_words(
     text: str, left: array[float], top: array[float], right: array[float], bottom: array[float]
-) -> tuple[list[str], list[tuple[int, int, bool]]]:
-    """Per character, the character itself or " " + it when a word gap precedes it; and the
-    segments of the page: (start, end, ends_line) runs of characters on one line with no wide
-    gap in them (what can belong to one column)."""
-    pieces = list(text)
-    cuts = []
-    last = 0  # the last character that is not a space, on this line (-1: none yet)
-    for index in range(1, len(text)):
-        char = text[index]
-        if char.isspace():
+) -> tuple[list[int], list[tuple[int, int, bool]]]:
+    """Where a word gap with no space character in the text precedes a character (the indexes
+    of those characters); and the segments of the page: (start, end, ends_line) runs of
+    characters on one line with no wide gap in them (what can belong to one column)."""
+    inserts: list[int] = []
+    cuts: list[int] = []
+    last = -1  # the last character that is not a space, on this line (-1: none yet)
+    last_right = 0.0
+    spaces = _SPACE_CHARS
+    for index, char, lo, hi in zip(range(len(text)), text, left, right, strict=True):
+        if char in spaces:
             if char == "\n":
                 last = -1
             continue
-        if last >= 0:
-            gap = left[index] - right[last]
-            height = top[index] - bottom[index]
+        # Inside a word the loose boxes overlap: only a gap (lo > last_right) needs a closer
+        # look, and a glyph with a negative height never shares a line with another.
+        if lo > last_right and last >= 0:
+            gap = lo - last_right
+            up, down = top[index], bottom[index]
+            height = up - down
             # the same line: the two glyphs overlap vertically
-            if gap > _WORD_GAP * height and min(top[index], top[last]) > max(
-                bottom[index], bottom[last]
-            ):
+            if gap > _WORD_GAP * height and min(up, top[last]) > max(down, bottom[last]):
                 if last == index - 1:
-                    pieces[index] = " " + char
+                    inserts.append(index)
                 if gap > _COLUMN_GAP * height:
                     cuts.append(index)
         last = index
+        last_right = hi
     segments: list[tuple[int, int, bool]] = []
     start = 0
     cut_index = 0
@@ -409,7 +443,14 @@ def _split_words(
             cut_index += 1
         segments.append((start, line_end, True))
         start = line_end
-    return pieces, segments
+    return inserts, segments
+
+
+def _with_spaces(text: str, inserts: list[int]) -> str:
+    """`text` with a space put before each character at the (ascending) `inserts`."""
+    if not inserts:
+        return text
+    return " ".join(map(text.__getitem__, map(slice, [0, *inserts], [*inserts, len(text)])))
 
 
 def _gutter(
@@ -422,19 +463,49 @@ def _gutter(
     """
     if width <= 0 or len(segments) < 10:
         return None
-    bins = 200
-    scale = bins / width
-    covered = bytearray(bins)
+    scale = _BINS / width
+    # A first look spans each segment from its first character's left to its last one's
+    # right, never more than the whole segment spans: no band free then (most pages), none.
+    rough = [(left[start], right[_stop(start, end) - 1], 0) for start, end, _ in segments]
+    if _free_band(rough, scale)[1] < _MIN_GUTTER * _BINS:
+        return None
     extents = []
     for start, end, _ in segments:
-        stop = end - 1 if end - start > 1 else end  # not the line end's zero-width box
-        lo, hi = min(left[start:stop]), max(right[start:stop])
-        first, last = max(int(lo * scale), 0), min(int(hi * scale), bins - 1)
+        stop = _stop(start, end)
+        extents.append((min(left[start:stop]), max(right[start:stop]), end - start))
+    best_start, best_length, on_page = _free_band(extents, scale)
+    if best_length < _MIN_GUTTER * _BINS:
+        return None
+    gutter = (best_start + best_length / 2) / scale
+    total = sum(extents[i][2] for i in on_page)
+    on_left = sum(extents[i][2] for i in on_page if extents[i][1] < gutter)
+    if min(on_left, total - on_left) < 0.15 * total:
+        return None
+    return gutter
+
+
+_BINS = 200
+
+
+def _stop(start: int, end: int) -> int:
+    """Where a segment's characters end, leaving out the line end's zero-width box."""
+    return end - 1 if end - start > 1 else end
+
+
+def _free_band(
+    extents: Sequence[tuple[float, float, int]], scale: float
+) -> tuple[int, int, list[int]]:
+    """The widest run of bins in the middle half of the page that no (lo, hi, size) extent
+    covers, as (first bin, number of bins, the indexes of the extents on the page)."""
+    covered = bytearray(_BINS)
+    on_page = []
+    for index, (lo, hi, _) in enumerate(extents):
+        first, last = max(int(lo * scale), 0), min(int(hi * scale), _BINS - 1)
         if last >= first:
             covered[first : last + 1] = b"\x01" * (last - first + 1)
-            extents.append((lo, hi, end - start))
+            on_page.append(index)
     best_start, best_length, run_start = 0, 0, -1
-    for position in range(bins // 4, 3 * bins // 4):
+    for position in range(_BINS // 4, 3 * _BINS // 4):
         if covered[position]:
             run_start = -1
             continue
@@ -442,29 +513,24 @@ def _gutter(
             run_start = position
         if position - run_start + 1 > best_length:
             best_start, best_length = run_start, position - run_start + 1
-    if best_length < _MIN_GUTTER * bins:
-        return None
-    gutter = (best_start + best_length / 2) / scale
-    total = sum(size for _, _, size in extents)
-    on_left = sum(size for _, hi, size in extents if hi < gutter)
-    if min(on_left, total - on_left) < 0.15 * total:
-        return None
-    return gutter
+    return best_start, best_length, on_page
 
 
 def _two_columns(
-    pieces: list[str],
+    spaced: str,
+    inserts: list[int],
     segments: list[tuple[int, int, bool]],
-    left: array[float],
     right: array[float],
     gutter: float,
 ) -> str:
-    """The left column's text, then the right column's, each in content-stream order."""
+    """The left column's text, then the right column's, each in content-stream order.
+
+    `spaced` is the page's text with spaces put in at `inserts`; `segments` index the text
+    without them."""
     columns: tuple[list[str], list[str]] = ([], [])
     for start, end, ends_line in segments:
-        stop = end - 1 if end - start > 1 else end
-        side = 0 if max(right[start:stop]) < gutter else 1
-        text = "".join(pieces[start:end])
+        side = 0 if max(right[start : _stop(start, end)]) < gutter else 1
+        text = spaced[start + bisect_left(inserts, start) : end + bisect_left(inserts, end)]
         columns[side].append(text if ends_line else text + "\n")
     return "".join(columns[0]) + "\n" + "".join(columns[1])
 

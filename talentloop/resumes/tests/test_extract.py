@@ -224,6 +224,38 @@ def test_pdf_word_gaps_become_spaces():
     assert extract_text(pdf([glyphs], font="Courier")).text == sentence
 
 
+def test_pdf_huge_page_keeps_pdfium_text(monkeypatch):
+    # Past MAX_PAGE_CHARS a page is not a resume page: no per-character geometry for it.
+    from talentloop.resumes import extract
+
+    # Word gaps of 1.5 pt between Courier glyphs: too narrow for PDFium to see a space.
+    sentence = "Experienced developer of Python services"
+    glyphs = []
+    x = 72.0
+    for ch in sentence:
+        if ch == " ":
+            x += 1.5
+            continue
+        glyphs.append((round(x, 2), 700, ch))
+        x += 6.6
+    data = pdf([glyphs], font="Courier")
+    assert extract_text(data).text == sentence
+    monkeypatch.setattr(extract, "MAX_PAGE_CHARS", 10)
+    assert extract_text(data).text == sentence.replace(" ", "")
+
+
+def test_pdf_pages_of_growing_size_reuse_the_box_buffer():
+    # The per-thread box buffer grows for a bigger page and still serves a smaller one.
+    from talentloop.resumes import extract
+
+    words = [f"word{i}" for i in range(1200)]
+    lines = [(40, 760 - 12 * row, " ".join(words[row * 20 : row * 20 + 20])) for row in range(60)]
+    big = extract_text(pdf([lines])).text
+    assert big.split() == words
+    assert extract._box_buffer.size >= len(" ".join(words))
+    assert extract_text(text_pdf("\n".join(RESUME))).text.splitlines() == RESUME
+
+
 def test_pdf_page_limit():
     data = pdf([[(72, 700, f"page {i}")] for i in range(5)])
     with pytest.raises(ExtractionError) as caught:
