@@ -135,11 +135,11 @@ class Catalogue:
             return
         flags = _CONTEXT if skill.weak or (key in _PLAIN and not workspace) else 0
         # The supplement's soft skills and fields are ordinary words on purpose ("leadership"),
-        # but their looser aliases ("creative", "presentation") keep the case rule.
+        # but the aliases marked "=" there ("creative", "presentation") keep the case rule.
         plain_word = (
             skill.source == "supplement"
             and skill.category in (SOFT, KNOWLEDGE)
-            and written == skill.name
+            and key not in _CASED_ALIASES
         )
         if " " not in key and not workspace and not plain_word:
             bare = key.strip(".+#")
@@ -452,7 +452,8 @@ def _with_brand_aliases(skills: list[Skill]) -> list[Skill]:
 
 # Hand-kept supplement: abbreviations and spellings resumes use that the sources lack, and soft
 # skills (ESCO's transversal skills are worded as actions, "demonstrate willingness to learn").
-# "Name|alias|alias" per line; a line under "# category" takes that category.
+# "Name|alias|alias" per line ("|alias|alias" goes on); a line under "# category" takes that
+# category. An alias marked "=" is an ordinary word that keeps the case rule (see `_add`).
 _SUPPLEMENT = """
 # technology
 JavaScript|JS|Java Script|ECMAScript
@@ -543,30 +544,61 @@ Scrum
 DevOps
 TCP/IP
 # soft skill
-Communication|communication skills|communications|communicator|written communication
-Leadership|leadership skills|leader
-Teamwork|team player|team work|team spirit
+Communication|communication skills|=communications|communicator|written communication
+|verbal communication|oral communication|communicate effectively
+Leadership|leadership skills|leader|team leader|team lead|leading teams
+Teamwork|team player|team work|team spirit|team building|team-building|team builder
 Problem solving|problem-solving|problem solver|problem solving skills
+|solving problems|solve problems
 Time management
-Analytical skills|analytical|analytical thinking
+Analytical skills|analytical|analytical thinking|analytically
 Interpersonal skills|interpersonal|inter personal skills
-Negotiation|negotiation skills|negotiating
-Presentation skills|presentation|presentations|public speaking
+Negotiation|negotiation skills|negotiating|negotiator|negotiations
+Presentation skills|=presentation|=presentations|public speaking
+|public speaker|public speaking skills
 Critical thinking
-Adaptability|adaptable|flexibility|flexible
-Creativity|creative
-Attention to detail|detail oriented|detail-oriented
+Adaptability|adaptable|=flexibility|=flexible|versatile|versatility
+Creativity|=creative|creatively|creative thinking
+Attention to detail|detail oriented|detail-oriented|attention for detail|meticulous
 Work ethic|strong work ethic
-Self-motivated|self motivated|self-starter|self starter
-Quick learner|fast learner|quick learning
-Organizational skills|organizational|organisational|organisational skills
+Self-motivated|self motivated|self-starter|self starter|highly motivated|motivated
+Quick learner|fast learner|quick learning|lifelong learner|eager to learn
+Organizational skills|=organizational|=organisational|organisational skills
+|well organized|well organised|organised
 Conflict resolution
 Decision making|decision-making
-Multitasking|multi-tasking
-Collaboration|collaborative
-Mentoring|coaching
-Hard working|hardworking|hard-working
-Customer service
+Multitasking|multi-tasking|multi tasking
+Collaboration|=collaborative
+Mentoring|coaching|mentored|coached
+Hard working|hardworking|hard-working|hard worker
+Customer service|customer relations|customer relationships|client relationships
+Results-oriented|result-oriented|results oriented|result oriented|results-driven|results driven
+Goal-oriented|goal oriented|goal-driven|target-oriented
+Solution-oriented|solution oriented|solutions-oriented
+Innovative|=innovation|innovator
+Proactive|pro-active
+Energetic|high-energy|enthusiastic
+Honest|honesty|integrity
+Persuasive|persuasion|influencing
+Approachable|personable
+Assertive|assertiveness
+Diplomatic|diplomacy|tactful
+Patience|patient
+Punctual|punctuality
+Resourceful|resourcefulness
+Empathy|empathetic|empathic
+Active listening|listening skills|good listener
+Positive attitude
+Open-minded|open minded|open mind
+Emotional intelligence
+Self-confident|self confidence|self-confidence
+Strategic thinking|strategic thinker|strategic vision
+Work under pressure|working under pressure|stress management
+Relationship building|building relationships|developing relationships
+Bilingual|multilingual
+Entrepreneurship|entrepreneurial
+Perfectionist
+Observant
 # knowledge
 Project management
 Sales
@@ -575,6 +607,13 @@ Accounting
 Budgeting
 Recruitment|recruiting
 """
+
+
+def _cased_aliases() -> frozenset[str]:
+    """Supplement aliases marked "=": ordinary words that keep the case rule ("=creative")."""
+    return frozenset(
+        _key(part[1:]) for part in re.split(r"[|\n]", _SUPPLEMENT) if part.startswith("=")
+    )
 
 
 def _supplement_entries() -> list[Skill]:
@@ -587,9 +626,15 @@ def _supplement_entries() -> list[Skill]:
         if line.startswith("#"):
             category = line[1:].strip()
             continue
-        name, *aliases = (part.strip() for part in line.split("|"))
+        name, *aliases = (part.strip().lstrip("=") for part in line.split("|"))
+        if not name and out:  # "|more|aliases" carries on the entry above
+            last = out.pop()
+            name, aliases = last.name, [*last.aliases, *aliases]
         out.append(Skill(name, tuple(aliases), category, "supplement"))
     return out
+
+
+_CASED_ALIASES = _cased_aliases()
 
 
 @lru_cache(maxsize=1)
@@ -774,6 +819,8 @@ def find_skills(
                     continue
                 if flags & _CASE and not context and _sentence_initial(line, start):
                     continue  # "Access to ..." opens a sentence; "used Access" names a tool
+                if skill.category == SOFT and not context and kind in _DUTIES:
+                    continue  # "responsible", "innovative" in a job's duties describe the job
                 covered.append((start, end))
                 if skill.category == LANGUAGE:
                     continue
@@ -801,6 +848,8 @@ def find_skills(
 
 # Section kinds that hold no skills (names, schools, references, spoken languages).
 _NO_SKILLS = frozenset({"contact", "references", "personal"})
+# Sections that describe duties: soft skills there count only in a list.
+_DUTIES = frozenset({"work", "projects", "certifications"})
 _VERSION = re.compile(r"\s?(?:v?\d+(?:\.\d+)*(?:\s?R2)?|XP|NT|Vista|SP\d)\b")
 _SKILLS_WORD = re.compile(r"(?i)\s+(?:skills?|abilities)$")
 
