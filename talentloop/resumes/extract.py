@@ -264,22 +264,29 @@ _TRANSLATE = {
 }
 # Symbol / Wingdings glyphs Word uses for list bullets live in the private use area.
 _TRANSLATE.update(dict.fromkeys(range(0xF000, 0xF100), "•"))
-_SPECIAL = re.compile("[" + re.escape("".join(chr(code) for code in _TRANSLATE)) + "]")
+# Runs of the characters _TRANSLATE maps: most text has few or none of them, and translating
+# just those runs costs far less than str.translate over the whole text.
+_SPECIAL_CHARS = "[" + re.escape("".join(chr(code) for code in _TRANSLATE)) + "]"
+_SPECIAL = re.compile(_SPECIAL_CHARS + _SPECIAL_CHARS + "*")
 _CONTROL = re.compile(r"[\x01-\x08\x0e-\x1f\x7f]")
-_SPACES = re.compile(r"[ \u2000-\u200a\u3000]+")
-_BLANK_RUNS = re.compile(r"\n{4,}")
+# Only what changes: a run of spaces with an odd space in it, then two or more plain spaces.
+# (Patterns that open with one character class or a literal are scanned for fast.)
+_ODD_SPACES = re.compile(r"[\u2000-\u200a\u3000][ \u2000-\u200a\u3000]*")
+_SPACES = re.compile(r"  +")
+_BLANK_RUNS = re.compile(r"\n\n\n\n+")
+
+
+def _translate_run(match: re.Match[str]) -> str:
+    return match.group().translate(_TRANSLATE)
 
 
 def normalize(text: str) -> str:
     """NFC, bullets as "•", no soft hyphens or odd spaces, collapsed spaces, stripped lines,
     at most two empty lines in a row; line breaks are kept."""
-    text = text.replace("\r\n", "\n")
-    # Most text has none of the odd characters: find them rather than translate every one.
-    if _SPECIAL.search(text):
-        text = text.translate(_TRANSLATE)
+    text = _SPECIAL.sub(_translate_run, text.replace("\r\n", "\n"))
     text = unicodedata.normalize("NFC", text)
     text = _CONTROL.sub("", text)
-    text = _SPACES.sub(" ", text)
+    text = _SPACES.sub(" ", _ODD_SPACES.sub(" ", text))
     lines = [line.strip() for line in text.split("\n")]
     return _BLANK_RUNS.sub("\n\n\n", "\n".join(lines)).strip()
 
