@@ -66,12 +66,20 @@ _RANGE_HINT_RE = re.compile(
 )
 
 
+_YEAR_END_RE = re.compile(r"(?:19|20)\d\d\s*$")
+
+
 def _has_dated_title(lines: list[str]) -> bool:
     """A line with a date range and a title-like short line near it (a cheap pre-check)."""
     lines = [line for line in lines if line.strip()]
     for index, line in enumerate(lines):
-        if len(line) > 140 or _RANGE_HINT_RE.search(line) is None:
+        if len(line) > 140:
             continue
+        if _RANGE_HINT_RE.search(line) is None:
+            # "January 2008" / "Present" on two lines.
+            if index + 1 == len(lines) or not _YEAR_END_RE.search(line):
+                continue
+            line = f"{line} - {lines[index + 1]}"
         period = parse_period(line)
         if period is None or not is_range(period):
             continue

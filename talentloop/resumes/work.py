@@ -90,6 +90,11 @@ _REGIONS = _wordset(
 andhra pradesh karnataka maharashtra telangana tamil nadu kerala gujarat punjab haryana
 delhi uttar bengal odisha orissa rajasthan bihar goa assam chandigarh madhya jharkhand
 india usa us uk canada germany france singapore uae dubai australia
+alabama alaska arizona arkansas california colorado connecticut delaware florida georgia
+hawaii idaho illinois indiana iowa kansas kentucky louisiana maine maryland massachusetts
+michigan minnesota mississippi missouri montana nebraska nevada hampshire jersey mexico york
+carolina dakota ohio oklahoma oregon pennsylvania rhode island tennessee texas utah vermont
+virginia washington wisconsin wyoming ontario quebec
 """
 )
 
@@ -236,6 +241,20 @@ def _fragments(line: str) -> list[str]:
     return [p for p in cleaned if p]
 
 
+_REGION_QUALIFIERS = _wordset("new north south west east")
+
+
+def _is_region(part: str) -> bool:
+    """ "California", "New Jersey", "Tamil Nadu" (a state or country name, capitalised)."""
+    words = part.split()
+    if not words or len(words) > 3 or not part[:1].isupper():
+        return False
+    lowered = [word.lower() for word in words]
+    if lowered[-1] not in _REGIONS:
+        return False
+    return all(word in _REGIONS or word in _REGION_QUALIFIERS for word in lowered)
+
+
 def _comma_parts(piece: str) -> list[str]:
     """ "AMD, Inc., San Angelo, TX" -> ["AMD, Inc.", "San Angelo, TX"]."""
     parts = [p.strip() for p in piece.split(",") if p.strip()]
@@ -243,11 +262,13 @@ def _comma_parts(piece: str) -> list[str]:
     for part in parts:
         lowered = part.lower().rstrip(".")
         is_suffix = lowered in COMPANY_WORDS and len(part.split()) <= 2 and merged
-        is_region = (
-            merged
-            and (part in _REGIONS or (len(part) == 2 and part.isupper()))
-            and location_score(merged[-1]) == 0
-        )
+        is_region = merged and len(part) == 2 and part.isupper() and location_score(merged[-1]) == 0
+        if merged and not is_region and _is_region(part) and location_score(merged[-1]) == 0:
+            # "Santa Rosa, California" is one place; "Acme Labs, Texas" an employer and one.
+            previous = merged[-1]
+            city_like = len(merged) > 1 and len(previous.split()) <= 3
+            titled = len(previous.split()) > 3 and title_score(previous) > 0
+            is_region = (city_like or titled) and company_score(previous) == 0
         if is_region:
             # "CME Group-Chicago, IL": the place is the last word(s) before the region.
             head, _, city = merged[-1].rpartition("-")
@@ -304,10 +325,18 @@ def _merge_split_dates(lines: list[str]) -> list[str]:
     return merged
 
 
+_DOMAIN_RE = re.compile(r"(?:https?://)?(?:www\.)?[\w-]+(?:\.[\w-]+)*\.[a-z]{2,10}(?:/\S*)?")
+
+
 def _assign(fragments: list[str], job: Job) -> float:
     """Fill title, company and location of `job` from header fragments; returns a confidence."""
     candidates = []
+    domains: list[str] = []
     for index, fragment in enumerate(fragments):
+        if _DOMAIN_RE.fullmatch(fragment):
+            # "acme.com" under "Acme": the employer's site, a name only when nothing else is.
+            domains.append(fragment)
+            continue
         if len(fragment) > 80 or len(fragment) < 2 or len(fragment.split()) > 9:
             continue
         digits = sum(c.isdigit() for c in fragment)
@@ -358,6 +387,8 @@ def _assign(fragments: list[str], job: Job) -> float:
         job.title = rest[0][1]
         if len(rest) > 1:
             job.company = rest[1][1]
+    if domains and not job.company:
+        job.company = domains[0]
     return min(confidence, 1.0)
 
 
@@ -543,4 +574,39 @@ def parse_work(section_text: str) -> list[Job]:
             confidence -= 0.2
         job.confidence = round(max(0.05, min(confidence, 1.0)), 2)
         jobs.append(job)
-    return jobs
+    return _nest_roles(jobs)
+
+
+def _within(job: Job, parent: Job) -> bool:
+    """The years of `job` lie inside those of `parent`."""
+    inner, outer = job.period, parent.period
+    if inner is None or outer is None or inner.start_year is None or outer.start_year is None:
+        return False
+    if inner.start_year < outer.start_year:
+        return False
+    if outer.current:
+        return True
+    return outer.end_year is not None and (inner.end_year or inner.start_year) <= outer.end_year
+
+
+def _nest_roles(jobs: list[Job]) -> list[Job]:
+    """An employer line with its dates, then roles with their own dates and no employer: the
+    roles were held there ("Acme Bank, 2000 to 2012" / "Manager, 2005 to 2012" / ...)."""
+    out: list[Job] = []
+    parent: Job | None = None
+    for job in jobs:
+        if job.company and not job.title and job.period is not None:
+            parent = job if company_score(job.company) > 0 and is_range(job.period) else None
+            out.append(job)
+            continue
+        if parent is not None and job.title and not job.company and _within(job, parent):
+            job.company = parent.company
+            job.location = job.location or parent.location
+            if out and out[-1] is parent:
+                out.pop()
+                job.description = "\n".join(filter(None, [parent.description, job.description]))
+            out.append(job)
+            continue
+        parent = None
+        out.append(job)
+    return out

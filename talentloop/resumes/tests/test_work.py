@@ -165,3 +165,62 @@ def test_employer_with_a_company_word_before_its_city_is_not_a_place():
     assert _summary(text) == [
         ("Core Java Developer", "Brightwater Technologies", "", "April 2013 - Present")
     ]
+
+
+def test_roles_under_an_employer_line_take_its_name():
+    text = "\n".join(
+        [
+            "MARBLEGATE BANK CORPORATION, Fairview, Illinois",
+            "1995 to 2004",
+            "Chief Administrative Officer",
+            "2000 to 2004",
+            "Ran the administration of the international division.",
+            "Regional Finance Manager",
+            "1995 to 1999",
+            "Kept the books of the southern branches.",
+        ]
+    )
+
+    assert _summary(text) == [
+        (
+            "Chief Administrative Officer",
+            "MARBLEGATE BANK CORPORATION",
+            "Fairview, Illinois",
+            "2000 to 2004",
+        ),
+        (
+            "Regional Finance Manager",
+            "MARBLEGATE BANK CORPORATION",
+            "Fairview, Illinois",
+            "1995 to 1999",
+        ),
+    ]
+
+
+def test_a_state_name_after_a_city_is_part_of_the_place():
+    text = "\n".join(
+        [
+            "2011 to Present",
+            "Pinecrest Fabrication, Santa Rosa, California",
+            "Shop Supervisor",
+            "Set up the machine shop.",
+        ]
+    )
+
+    assert _summary(text) == [
+        ("Shop Supervisor", "Pinecrest Fabrication", "Santa Rosa, California", "2011 to Present")
+    ]
+
+
+def test_the_employer_site_is_not_the_employer_name():
+    text = "\n".join(
+        [
+            "Lead Android Engineer,",
+            "Tealbird Dating",
+            "09/14-Present",
+            "tealbirddating.com",
+            "● Built the Android application.",
+        ]
+    )
+
+    assert _summary(text) == [("Lead Android Engineer", "Tealbird Dating", "", "09/14-Present")]
