@@ -19,6 +19,20 @@ vendored here and nothing is downloaded at run time):
 On top sits `_SUPPLEMENT`, a short hand-kept list of abbreviations and soft skills that none of
 the three spells the way resumes do ("JS", "k8s", "MS Office", "team player").
 
+How `find_skills` reads a resume (general rules, no data-set lists):
+
+- Catalogue phrases count in every section but contact, references and personal ones (a
+  summary under the name, or a skills list the section split filed under education, still
+  counts). `_GENERIC` entries ("International", "Framework") never count; `_PLAIN` ones
+  ("sales", "Internet") and soft skills in job duties count only in a list.
+- A list is a skills section, a line with a skill-like label anywhere ("Tools:",
+  "Environment:", "Tech stack:"), a block under a skills heading the split missed, or a line
+  of several catalogue hits. In a skills list, items the catalogue does not know are kept
+  (unless the line reads as prose: lower-case continuation, long pieces), and a known skill
+  with more words around it is kept whole ("Redis Cache"). Durations in parentheses ("(Less
+  than 1 year)") are blanked first.
+- The objects of "experience in", "expertise in", "knowledge of" ... are kept as skills.
+
 `Catalogue.with_extra(entries)` layers a workspace's own skills on top (they win). The compiled
 index of the built-in catalogue is cached as JSON (keyed by the package versions) under
 `$TALENTLOOP_DATA_DIR/cache`, else the system temp dir, and in memory (`lru_cache`).
@@ -150,9 +164,13 @@ class Catalogue:
                 if len(bare) <= 2:
                     flags |= _CONTEXT
         entries = self._index.setdefault(key, [])
-        # Earlier entries win: a later entry may only add a different case form.
-        if any(e[0] == written for e in entries):
-            return
+        # Earlier entries win: a later entry may only add a different case form, or vouch for
+        # a weak one (ESCO's "Python" lets pygments' "Python" count outside skills lists).
+        for n, (alias, si, old) in enumerate(entries):
+            if alias == written:
+                if old & _CONTEXT and not flags & _CONTEXT:
+                    entries[n] = (alias, si, old & ~_CONTEXT | flags)
+                return
         entries.append((written, i, flags))
         words = key.split()
         for n in range(1, len(words)):
@@ -253,7 +271,7 @@ _AMBIGUOUS = _words(
 # Catalogue entries that name no skill a resume means (ESCO's "International", simple-icons'
 # "Framework", pygments' "D"): never a hit, and never kept as an unknown list item either.
 _GENERIC = _keys(
-    "international, european, national, source, scratch, framework, rich, amp, d, less, set up, "
+    "international, european, national, source, scratch, framework, rich, amp, d, set up, "
     "legal department, education administration, bugs, general, various, other, others, basic, "
     "advanced, intermediate, expert, beginner, fluent, native, proficient, good, excellent, "
     "strong, skills, skill, tools, tool, technologies, technology, languages, language, "
@@ -434,12 +452,15 @@ def _simple_icons_entries() -> list[Skill]:
 
 def _with_brand_aliases(skills: list[Skill]) -> list[Skill]:
     """ "Microsoft Excel" is also "Excel" and "MS Excel"; "Adobe Photoshop" is "Photoshop"."""
+    lexicon = _common_words() | _AMBIGUOUS
     out: list[Skill] = []
     for skill in skills:
         extra: list[str] = []
         m = _BRAND_PREFIX.match(skill.name)
         if m:
-            extra.append(m.group(2))
+            # "Google Cloud" is not "Cloud", nor "Amazon Web Services" "web services".
+            if not all(w in lexicon for w in _key(m.group(2)).split()):
+                extra.append(m.group(2))
             if m.group(1) == "Microsoft":
                 extra.append("MS " + m.group(2))
         if extra:
@@ -472,7 +493,7 @@ Objective-C|ObjC
 Go|Golang
 Microsoft Office|MS Office|MS-Office|Office 365|Microsoft 365
 Microsoft Excel|MS Excel|Excel
-Microsoft Word|MS Word
+Microsoft Word|MS Word|Word
 Microsoft PowerPoint|MS PowerPoint|PowerPoint|Power Point
 Microsoft Outlook|MS Outlook|Outlook
 Microsoft SQL Server|MS SQL Server|MSSQL|MS SQL|SQL Server
@@ -724,6 +745,19 @@ _SUB_HEADING = re.compile(
     r"proficienc(?:y|ies))\s*:?\s*$"
 )
 _OTHER_HEADING = re.compile(r"^[^\w]*(?:[A-Z][A-Z&/ -]{2,40}|(?:[A-Z][a-z]+ ?){1,3}:)\s*$")
+# "experience in X, Y and Z": the cue, and where its list ends.
+_CUE = re.compile(
+    r"(?i)\b(?:experience|expertise|knowledge|proficien(?:t|cy)|skilled|skills|familiar(?:ity)?|"
+    r"speciali[sz](?:ed|ing|ation)|background|exposure|understanding|versed|competen(?:t|ce)|"
+    r"trained)\s+(?:in|with|of|on|to|at)\s+(?:the\s+|all\s+|various\s+|different\s+)?"
+)
+_CUE_STEM = re.compile(
+    "experien|expert|knowledge|proficien|skill|familiar|speciali|backgr|exposure|understanding|"
+    "versed|competen|trained"
+)  # on lower-cased text: a cheap test before `_CUE`
+_CUE_END = re.compile(r"[.;:()!?]\s|[.;:()!?]$|\s(?:to|for|that|which|where|while|in order)\s")
+_SEASON_WORDS = frozenset({"Spring"})  # catalogue names that are also seasons
+_SEASON = re.compile(r"(?i)(?:spring|summer|fall|autumn|winter)\s*'?(?:19|20)?\d\d\b")
 _LIST_PUNCT = re.compile(r"[,;|•·▪●/]")
 # A label that announces a list of skills: "Tools:", "Environment:", "Skill Set:", "Tech stack:".
 _SKILL_LABEL = re.compile(
@@ -801,7 +835,7 @@ def find_skills(
                     in_skills = False
             in_list = in_skills or kind == "languages"  # "Languages: C, Java" is a list too
             # "Java (3 years)", "SQL (Less than 1 year)": blanked, offsets kept.
-            line = _DURATION.sub(lambda m: " " * len(m.group()), raw)
+            line = _DURATION.sub(_blank, raw) if "(" in raw else raw
             label = _LABEL.match(line)
             label_end = label.end() if label and len(label.group().split()) <= 4 else 0
             labelled = bool(label_end) and bool(_SKILL_LABEL.search(line[:label_end]))
@@ -819,6 +853,8 @@ def find_skills(
                     continue
                 if flags & _CASE and not context and _sentence_initial(line, start):
                     continue  # "Access to ..." opens a sentence; "used Access" names a tool
+                if skill.name in _SEASON_WORDS and _SEASON.match(line, start):
+                    continue  # "Spring 2023" is a term, not the framework
                 if skill.category == SOFT and not context and kind in _DUTIES:
                     continue  # "responsible", "innovative" in a job's duties describe the job
                 covered.append((start, end))
@@ -826,7 +862,9 @@ def find_skills(
                     continue
                 conf = CONF_SKILLS_SECTION if in_skills else CONF_LIST if listy else CONF_FREE_TEXT
                 name = _as_written(line, start, end)
-                whole = _whole_item(line, items, start, end, matches) if context else ""
+                whole = (
+                    _whole_item(line, items, start, end, matches) if in_skills or labelled else ""
+                )
                 add(
                     SkillHit(
                         name=whole or name,
@@ -837,7 +875,15 @@ def find_skills(
                     ),
                     whole,
                 )
-            if (in_skills or labelled) and (list_like or not _continues(line)):
+            if not in_skills and not labelled:
+                for item in _cued_items(line, covered):
+                    if cat.lookup(item) is None:
+                        add(SkillHit(name=item, section=kind, confidence=CONF_UNKNOWN))
+            if (
+                (in_skills or labelled)
+                and (list_like or not _continues(line))
+                and not _prose(line, label_end, items)
+            ):
                 for item in _unknown_items(line, items, covered):
                     if item[0].islower() and not labelled:
                         continue  # "meaningful", "costs are being met": prose, not a named skill
@@ -881,7 +927,7 @@ def _as_written(line: str, start: int, end: int) -> str:
 
 def _item_spans(line: str, start: int) -> list[tuple[int, int]]:
     """(start, end) of the list items of `line` after offset `start`, parentheses blanked."""
-    cleaned = _PARENS.sub(lambda m: " " * len(m.group()), line)
+    cleaned = _PARENS.sub(_blank, line) if "(" in line or "[" in line else line
     out: list[tuple[int, int]] = []
     pos = start
     for sep in _ITEM_SPLIT.finditer(cleaned, start):
@@ -896,6 +942,16 @@ def _item_spans(line: str, start: int) -> list[tuple[int, int]]:
         if e - trail > s + lead:
             spans.append((s + lead, e - trail))
     return spans
+
+
+def _blank(m: re.Match[str]) -> str:
+    return " " * len(m.group())
+
+
+def _prose(line: str, start: int, items: list[tuple[int, int]]) -> bool:
+    """A sentence rather than a list: long items, or one or two pieces of five words or more."""
+    words = len(line[start:].split())
+    return words >= 5 * max(1, len(items)) or (len(items) <= 2 and words >= 5)
 
 
 def _list_like(items: list[tuple[int, int]]) -> bool:
@@ -932,6 +988,19 @@ def _whole_item(
     if _VERSION.fullmatch(line[end:e]):
         return ""
     return item
+
+
+def _cued_items(line: str, covered: list[tuple[int, int]]) -> list[str]:
+    """The objects of "experience in", "expertise in", "knowledge of" ... in running text:
+    "Expertise in analysis, design and testing" -> analysis, design, testing."""
+    if not _CUE_STEM.search(line.lower()):
+        return []
+    cue = _CUE.search(line)
+    if cue is None:
+        return []
+    stop = _CUE_END.search(line, cue.end())
+    end = stop.start() if stop else len(line)
+    return _unknown_items(line, _item_spans(line[:end], cue.end()), covered)
 
 
 def _unknown_items(

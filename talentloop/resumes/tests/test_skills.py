@@ -139,3 +139,72 @@ def test_speed(catalogue):
     for _ in range(20):
         find_skills(text, sections=sections, catalogue=catalogue)
     assert (time.perf_counter() - start) / 20 < 0.05  # generous; about 3 ms on a dev machine
+
+
+def test_generic_catalogue_entries_are_not_skills():
+    text = "International sales, built from scratch on a European framework."
+    assert find_skills(text, sections=[("summary", text)]) == []
+    listed = "International, Framework, Python"
+    assert [h.name for h in find_skills(listed, sections=[("skills", listed)])] == ["Python"]
+
+
+def test_durations_in_parentheses_are_ignored():
+    text = "Java (3 years), Less (Less than 1 year), Oracle (10+ years)"
+    hits = find_skills(text, sections=[("skills", text)])
+    assert [h.name for h in hits] == ["Java", "Less", "Oracle"]
+
+
+def test_whole_list_items_around_a_known_skill():
+    text = "Databases: Redis, Redis Cache, Good knowledge of MySQL"
+    hits = find_skills(text, sections=[("skills", text)])
+    assert [(h.name, h.canonical) for h in hits] == [
+        ("Redis", "Redis"),
+        ("Redis Cache", "Redis"),
+        ("MySQL", "MySQL"),
+    ]
+
+
+def test_skill_labelled_lists_count_anywhere():
+    line = "Environment: Java, Quux Broker, Zeta Cache"
+    hits = find_skills(line, sections=[("work", "Built the order service.\n" + line)])
+    assert [h.name for h in hits] == ["Java", "Quux Broker", "Zeta Cache"]
+
+
+def test_skills_heading_inside_another_section():
+    body = "B.Sc. Physics, Some University\nTECHNICAL SKILLS\nQuux Broker, Zeta Cache, Java"
+    hits = find_skills(body, sections=[("education", body)])
+    assert [(h.name, h.section) for h in hits] == [
+        ("Java", "education"),
+        ("Quux Broker", "education"),
+        ("Zeta Cache", "education"),
+    ]
+    assert hits[0].confidence > 0.8  # a skills block, not free text
+
+
+def test_prose_in_a_skills_section_gives_no_unknown_phrases():
+    text = (
+        "Greeted visitors at the front desk every morning and answered calls\n"
+        "and kept the meeting rooms clean, stocked and ready."
+    )
+    assert [h.name for h in find_skills(text, sections=[("skills", text)])] == []
+
+
+def test_objects_of_experience_cues():
+    text = "Over 5 years of experience in quux modelling, Zeta Cache and Python."
+    hits = find_skills(text, sections=[("summary", text)])
+    assert [h.name for h in hits] == ["Python", "quux modelling", "Zeta Cache"]
+    assert find_skills("Worked with the team on quux modelling.") == []
+
+
+def test_soft_skill_traits_in_a_profile_not_in_duties():
+    profile = "Versatile, results-oriented analyst and a strong team leader."
+    hits = find_skills(profile, sections=[("summary", profile)])
+    assert [h.canonical for h in hits] == ["Adaptability", "Results-oriented", "Leadership"]
+    duty = "Kept an innovative and versatile test rig running."
+    assert find_skills(duty, sections=[("work", duty)]) == []
+
+
+def test_seasons_are_not_spring():
+    text = "Exchange term, Spring 2023; services built with Spring and Java."
+    hits = find_skills(text, sections=[("education", text)])
+    assert [h.name for h in hits if h.canonical == "Spring"] == ["Spring"]
