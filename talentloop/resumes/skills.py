@@ -949,9 +949,12 @@ def _blank(m: re.Match[str]) -> str:
 
 
 def _prose(line: str, start: int, items: list[tuple[int, int]]) -> bool:
-    """A sentence rather than a list: long items, or one or two pieces of five words or more."""
+    """A sentence rather than a list: long items on average, or one or two pieces of which one
+    runs to four words or more ("Greeted customers and assisted in their shopping")."""
     words = len(line[start:].split())
-    return words >= 5 * max(1, len(items)) or (len(items) <= 2 and words >= 5)
+    if words >= 5 * max(1, len(items)):
+        return True
+    return len(items) <= 2 and max((len(line[s:e].split()) for s, e in items), default=0) >= 4
 
 
 def _list_like(items: list[tuple[int, int]]) -> bool:
