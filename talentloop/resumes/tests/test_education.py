@@ -142,3 +142,20 @@ def test_certifications_from_section_and_whole_text() -> None:
     ]
     assert "CCNA" in found
     assert "Certified ScrumMaster (CSM)" in found
+
+
+def test_certification_scan_matches_a_plain_regex_scan() -> None:
+    from talentloop.resumes.education import _CERT_RE, _cert_matches
+
+    text = (
+        "PMP certified; AWS Certified Solutions Architect - Associate, xPMP, PMP-ish, "
+        "Certified Scrum Master (CSM) and CompTIA Security+.\nITIL v3 Foundation, RN, BLS"
+    )
+    assert [m.span() for m in _cert_matches(text)] == [m.span() for m in _CERT_RE.finditer(text)]
+    assert _cert_matches("") == []
+
+
+def test_languages_when_lower_case_changes_the_text_length() -> None:
+    # "İ" lower-cases to two characters: the scan falls back to the original text.
+    assert find_languages("Languages: German, French (İstanbul)", "") == ["German", "French"]
+    assert find_languages("Languages: German, French", "") == ["German", "French"]
