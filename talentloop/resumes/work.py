@@ -68,7 +68,7 @@ _SEPARATORS_RE = re.compile(
     r"\s+[|•·]\s+|\s[-\u2013\u2014]+\s|\s[-\u2013\u2014]+$|^[-\u2013\u2014]+\s|\t|\s{2,}|\s*[|•]\s*"
 )
 _AT_RE = re.compile(r"\s(?:at|@|chez|bei)\s", re.IGNORECASE)
-_BULLET_RE = re.compile(r"^\s*[-\u2013\u2014•·*▪►●◦○■□✓✔➢➤→>❖〓]+\s*")
+_BULLET_RE = re.compile(r"^\s*[-\u2013\u2014•·*▪►●◦○■□✓✔➢➤→>❖〓\uf020-\uf0ff]+\s*")
 _LOCATION_RE = re.compile(
     r"(?:(?<=\s)|^)(?P<loc>(?:City|[A-Z][a-zA-Z.'\-]+(?:\s[A-Z][a-zA-Z.'\-]+)?)\s?,\s?"
     r"(?:State|[A-Z]{2}(?:\s\d{5})?|[A-Z][a-z]+(?:\s[A-Z][a-z]+)?))(?=\s|$|[,.)])"
@@ -197,6 +197,12 @@ _DESCRIPTION_START = (
 _SMALL_WORDS = _wordset("of and & the for in at de du la")
 
 
+_LIST_LINE_RE = re.compile(
+    r"^(?!(?:present|current|till|to date|now|since)\b)[A-Z][a-zA-Z /&+.-]{1,30}:\s*[^,]+,[^,]+,",
+    re.IGNORECASE,
+)
+
+
 def _is_description(line: str, bullet: bool) -> bool:
     words = line.split()
     if bullet and len(words) > 6:
@@ -210,6 +216,8 @@ def _is_description(line: str, bullet: bool) -> bool:
     lowered = line.lower()
     if lowered.startswith(_DESCRIPTION_START):
         return True
+    if line.count(",") >= 2 and _LIST_LINE_RE.match(line) and not _LABELLED_RE.match(line):
+        return True  # "Databases: SQL Server, MySQL, Oracle"
     first = words[0].lower()
     if len(words) < 3 or not first.endswith(("ing", "ed")) or title_score(line) >= 2:
         return False
@@ -328,6 +336,11 @@ def _merge_split_dates(lines: list[str]) -> list[str]:
 _DOMAIN_RE = re.compile(r"(?:https?://)?(?:www\.)?[\w-]+(?:\.[\w-]+)*\.[a-z]{2,10}(?:/\S*)?")
 
 
+_OPENING_QUOTES = "\"'\u201c\u2018\u00ab"
+_CLOSING_QUOTES = "\u201d\u2019\u00bb"
+_LEGAL_ONLY = _wordset("inc ltd llc llp plc corp co pvt gmbh limited")
+
+
 def _assign(fragments: list[str], job: Job) -> float:
     """Fill title, company and location of `job` from header fragments; returns a confidence."""
     candidates = []
@@ -344,6 +357,10 @@ def _assign(fragments: list[str], job: Job) -> float:
             continue
         if fragment.split()[0] in ("in", "as", "a", "and", "of", "for", "with", "to", "the"):
             continue
+        if fragment.lower().rstrip(".") in _LEGAL_ONLY or fragment[0] in _CLOSING_QUOTES:
+            continue
+        if fragment[0] in _OPENING_QUOTES and len(fragment.split()) >= 5:
+            continue  # the quoted title of a paper or a talk
         candidates.append(
             (
                 index,
@@ -393,7 +410,7 @@ def _assign(fragments: list[str], job: Job) -> float:
 
 
 _TEMPLATE_YEAR_RE = re.compile(r"(?<![\w])(?:19|20)XX(?![\w])", re.IGNORECASE)
-_BULLET_ONLY_RE = re.compile(r"^\s*[-\u2013\u2014•·*▪►●◦○■□✓✔➢➤→>❖〓o]\s*$")
+_BULLET_ONLY_RE = re.compile(r"^\s*[-\u2013\u2014•·*▪►●◦○■□✓✔➢➤→>❖〓o\uf020-\uf0ff]\s*$")
 
 
 @dataclass(slots=True)

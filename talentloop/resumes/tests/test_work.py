@@ -224,3 +224,32 @@ def test_the_employer_site_is_not_the_employer_name():
     )
 
     assert _summary(text) == [("Lead Android Engineer", "Tealbird Dating", "", "09/14-Present")]
+
+
+def test_skill_list_lines_above_an_entry_are_not_its_header():
+    text = "\n".join(
+        [
+            "Databases: SQL Server, MySQL, Oracle",
+            "Applications: Visual Studio, Flash, Visio",
+            "Larkspur Media Group January 2008 - Present",
+            "Sr. Web Developer",
+            "Built the localisation tools for the web team.",
+        ]
+    )
+
+    assert _summary(text) == [
+        ("Sr. Web Developer", "Larkspur Media Group", "", "January 2008 - Present")
+    ]
+
+
+def test_quoted_paper_titles_and_bare_suffixes_are_no_employers():
+    text = "\n".join(
+        [
+            "\u201cA Study of Storage Engines for Small Archives\u201d",
+            "Inc.",
+            "2014 - 2016",
+            "\uf0a7 Wrote the storage benchmarks for the research group.",
+        ]
+    )
+
+    assert [job.company for job in parse_work(text)] == []
