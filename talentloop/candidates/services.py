@@ -615,6 +615,19 @@ def export_candidate(*, actor: Actor, candidate: Candidate) -> dict[str, Any]:
             }
             for c in ConsentRecord.objects.filter(candidate=candidate).order_by("occurred_at")
         ],
+        # Every resume file received for the person: what it was and what parsing read.
+        "resume_files": [
+            {
+                "file_name": r.file_name,
+                "format": r.format,
+                "size": r.size,
+                "sha256": r.sha256,
+                "status": r.status,
+                "received_at": r.created_at.isoformat(),
+                "parsed": r.parsed,
+            }
+            for r in candidate.resumes.order_by("created_at", "id")
+        ],
         "exported_at": timezone.now().isoformat(),
     }
     audit.record(actor=actor, action=audit.Action.CANDIDATE_EXPORTED, target=candidate)

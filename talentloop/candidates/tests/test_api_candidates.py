@@ -809,6 +809,7 @@ def test_exports_everything_stored_about_the_candidate(
             }
         ],
         "consent": [],
+        "resume_files": [],
         "exported_at": "2026-03-02T09:00:00+00:00",
     }
 

@@ -135,6 +135,7 @@ def test_downloads_everything_as_json_and_audits_it(
                 "occurred_at": STAMP,
             },
         ],
+        "resume_files": [],
         "exported_at": STAMP,
     }
     assert _exports() == [("alice@acme.test", candidate.pk, "127.0.0.1")]
