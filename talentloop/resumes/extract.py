@@ -366,7 +366,7 @@ class _BoxBuffer(threading.local):
 
     def get(self, count: int) -> tuple[Any, list[Any]]:
         if count > self.size:
-            size = max(count, 4096, 2 * self.size)
+            size = max(count, min(max(4096, 2 * self.size), MAX_PAGE_CHARS))
             self.boxes = (ctypes.c_float * (4 * size))()
             self.refs = list(map(ctypes.byref, repeat(self.boxes, size), range(0, 16 * size, 16)))
             self.size = size
