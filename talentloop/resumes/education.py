@@ -276,7 +276,10 @@ def _institution_span(text: str) -> str:
         and not lowercase_start
         and not any(w.lower() in _STOP_LEFT - {"in"} for w in words)
     ):
-        return _clean(re.split(r"\s+(?:at|in)\s+(?=[A-Z])", text, maxsplit=1)[0])
+        head, *tail = re.split(r"\s+(?:at|in)\s+(?=[A-Z])", text, maxsplit=1)
+        if tail and not _INSTITUTION_RE.search(head):  # "Spent one year in X University"
+            return _clean(tail[0])
+        return _clean(head)
     cue = _INSTITUTION_RE.search(text)
     if cue is None:
         return ""
@@ -356,7 +359,7 @@ def _classify(part: str, line: int, place_line: bool, first: bool) -> Iterator[_
         if _NOISE_RE.search(part) and len(part.split()) > 6:
             return
         name = _institution_span(part)
-        if _GENERIC_RE.fullmatch(name):
+        if _GENERIC_RE.fullmatch(name) or _NOT_SCHOOL_RE.search(name):
             return
         yield _Piece("institution", name, line=line, place_line=place_line)
         return
@@ -519,6 +522,12 @@ def _group(pieces: list[_Piece]) -> list[_Entry]:
                 and bool(current.degree)
                 and piece.line == current.last_line + 1
                 and pieces[index - 1].kind in ("institution", "other")
+                # a high school under a university is the next school, not the same one
+                and not (
+                    current.institutions
+                    and _SECONDARY_RE.search(piece.text)
+                    and not _SECONDARY_RE.search(current.institutions[-1])
+                )
             )
             if current.institutions and not (same_place or next_line):
                 if _BOARD_RE.search(piece.text):
@@ -569,17 +578,77 @@ def _lines_matching(pattern: re.Pattern[str], text: str) -> set[int]:
     return {text.count("\n", 0, start) for start in starts}
 
 
-def _fallback_lines(full_text: str) -> str:
-    """The lines of a resume without an education heading that look like schooling."""
+# A line (or a run between wide gaps) that is only a school's name: "Lakeside College",
+# "University of Northfield, Springfield" — the name first, at most a place after a comma.
+_NAME_CUE_RE = re.compile(
+    r"(?<![\w])(?:universit(?:y|ies|ät|é|e|a|à|ario)|universidad|universidade|college"
+    r"|insti?tute\s+of|polytechnic|academy|school\s+of)(?![\w])|(?<=\w\s)(?:institute|school)$",
+    re.IGNORECASE,
+)
+# Bodies named after a school that are not one: "University Career Services", "Alumni
+# Relations Association", "Member of College Debating Society".
+_NOT_SCHOOL_RE = re.compile(
+    r"\b(?:society|association|club|council|committee|services?|communications|relations"
+    r"|alumni|senate|union|league|district|office|library|hospital|press|members?|president"
+    r"|scholarships?|fellowships?|awards?|foundation|chapter)\b",
+    re.IGNORECASE,
+)
+_NAME_CUE_LOWER_RE = re.compile(r"universit|college|institut|polytechnic|academy|school")
+
+
+def _name_line(segment: str) -> str:
+    """The school named by a segment that holds nothing else, or ""."""
+    name = _clean(_PART_SPLIT_RE.split(segment, maxsplit=1)[0])
+    words = name.split()
+    if not 2 <= len(words) <= 8 or not name[:1].isupper() or _NAME_CUE_RE.search(name) is None:
+        return ""
+    if any(not (w[:1].isupper() or w[:1] in "(&" or w.lower() in _CONNECTORS) for w in words):
+        return ""
+    if (
+        _GENERIC_RE.fullmatch(name)
+        or _NOISE_RE.search(name)
+        or _DEGREE_RE.search(name)
+        or _NOT_SCHOOL_RE.search(name)
+    ):
+        return ""
+    return name
+
+
+def _fallback_lines(full_text: str, loose: bool = False) -> str:
+    """The lines of a resume without an education heading that look like schooling.
+
+    A line needs a full degree cue ("Bachelor of", "MBA", "B.Tech"); `loose` (the resume has no
+    education section at all) also keeps a line that opens with any degree ("BA (Hons)",
+    "Diploma in Business Studies") and one that is only a school's name ("Lakeside College").
+    """
     kept: list[str] = []
     lines = full_text.split("\n")
     # lower() may change a few letters' lengths, never the line breaks: the line indexes hold.
-    wanted = _lines_matching(_STRONG_DEGREE_LOWER_RE, full_text.lower())
+    lowered = full_text.lower()
+    wanted = _lines_matching(_STRONG_DEGREE_LOWER_RE, lowered)
+    names: set[int] = set()
+    if loose:
+        names = _lines_matching(_NAME_CUE_LOWER_RE, lowered)
+        wanted |= names
+        wanted.update(  # an anchored try per line: far cheaper than a scan of the text
+            i
+            for i, line in enumerate(lines)
+            if line and _DEGREE_RE.match(line.strip().strip(_BULLETS).strip())
+        )
     for index, line in enumerate(lines):
         if index not in wanted:
             continue
         for segment in _SEGMENT_SPLIT_RE.split(line):
             cue = _STRONG_DEGREE_RE.search(segment) if len(segment) <= 160 else None
+            if cue is None and loose:
+                segment = segment.strip().strip(_BULLETS).strip()
+                opening = _degree_match(segment) if len(segment.split()) <= 12 else None
+                if opening is not None and opening.start() == 0:
+                    cue = opening
+                elif index in names and _name_line(segment):
+                    if segment not in kept[-2:]:
+                        kept.append(segment)
+                    continue
             if cue is None:
                 continue
             head = segment[: cue.start()]
@@ -633,7 +702,7 @@ def parse_education(section_text: str, full_text: str) -> list[School]:
         rest = full_text.replace(section_text.strip(), "\n") if full_text else ""
         add(_group(_pieces(_fallback_lines(rest))), 0.6, need_both=True)
     else:
-        add(_group(_pieces(_fallback_lines(full_text))), 0.7, need_both=False)
+        add(_group(_pieces(_fallback_lines(full_text, loose=True))), 0.7, need_both=False)
     if any(not _is_secondary(s) for s in schools):
         schools = [s for s in schools if not _is_secondary(s)]
     return schools

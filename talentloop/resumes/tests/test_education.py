@@ -159,3 +159,58 @@ def test_languages_when_lower_case_changes_the_text_length() -> None:
     # "İ" lower-cases to two characters: the scan falls back to the original text.
     assert find_languages("Languages: German, French (İstanbul)", "") == ["German", "French"]
     assert find_languages("Languages: German, French", "") == ["German", "French"]
+
+
+NO_HEADING_RESUME = """\
+Jordan Example
+Sales lead with ten years in retail.
+
+Store Manager, Brightside Stores
+2015 - 2020
+
+Member of College Debating and Art Society
+
+Northfield University,
+BA (Hons)
+Business Studies
+2008 - 2011
+Lakeview Central College
+Diploma in Retail Management
+2006 - 2008
+"""
+
+
+def test_no_section_keeps_bare_degrees_and_school_name_lines() -> None:
+    schools = parse_education("", NO_HEADING_RESUME)
+
+    assert [(s.degree, s.institution) for s in schools] == [
+        ("BA (Hons)", "Northfield University"),
+        ("Diploma", "Lakeview Central College"),
+    ]
+
+
+def test_school_offices_and_sentences_around_a_school_name() -> None:
+    section = (
+        "Bachelor of Science in Biology, 2014\n"
+        "Riverside University, Springfield\n"
+        "Riverside University Alumni Relations Association\n"
+        "Spent one year in University of Eastmoor\n"
+    )
+    institutions = [s.institution for s in parse_education(section, section)]
+
+    assert "Riverside University" in institutions
+    assert "University of Eastmoor" in institutions
+    assert not any("Association" in i or "Spent" in i for i in institutions)
+
+
+def test_a_high_school_on_the_next_line_is_not_the_same_school() -> None:
+    section = (
+        "Bachelor of Arts in History\n"
+        "Hillcrest University, Lakeview\n"
+        "Oakwood High School, Lakeview\n"
+    )
+    schools = parse_education(section, section)
+
+    assert [(s.degree, s.institution) for s in schools] == [
+        ("Bachelor of Arts", "Hillcrest University")
+    ]
