@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime
 import re
 from collections.abc import Iterable, Iterator
+from typing import Any
 
 from talentloop.resumes.parsed import Period
 
@@ -36,9 +37,29 @@ for _number, _names in enumerate(
 
 SEASONS = {"spring": 3, "summer": 6, "fall": 9, "autumn": 9, "winter": 12}
 
-_MONTH = (
-    r"(?:" + "|".join(sorted((re.escape(name) for name in MONTHS), key=len, reverse=True)) + r")\.?"
-)
+
+def _trie(words: list[str]) -> str:
+    """An alternation of `words` as a prefix tree ("jan(?:uar(?:y)?|v(?:ier)?)?"): it matches
+    what the flat longest-first alternation matches, in the same order (the longer first),
+    without trying each word in turn at every position."""
+    root: dict[str, dict[str, Any]] = {}
+    for word in words:
+        node = root
+        for char in word:
+            node = node.setdefault(char, {})
+        node[""] = {}
+
+    def emit(node: dict[str, dict[str, Any]]) -> str:
+        kids = [re.escape(char) + emit(sub) for char, sub in sorted(node.items()) if char]
+        if not kids:
+            return ""
+        body = kids[0] if len(kids) == 1 else "(?:" + "|".join(kids) + ")"
+        return f"(?:{body})?" if "" in node else body
+
+    return emit(root)
+
+
+_MONTH = r"(?:" + _trie(list(MONTHS)) + r")\.?"
 _SEASON = r"(?:spring|summer|fall|autumn|winter)"
 _YEAR = r"(?:19[5-9]\d|20[0-4]\d)"
 _YEAR2 = r"(?:['\u2019\u2018`]\s?\d{2})"  # Jan '18
@@ -65,12 +86,17 @@ _PRESENT = (
 _SEP = r"(?:-{1,2}|\u2013|\u2014|~|to|till|until|through|thru|au|à|a|bis|hasta)"
 _SHORT_POINT = r"(?:[01]?\d/\d{2})"  # 09/14, only inside a range
 
+_SINCE = r"(?:since|from|depuis|seit|desde)"
+# What a match can open with: a digit, a month, a season or "since". A cheap test at each
+# word start before the branches below, which would each try the months again.
+_OPENING = rf"(?=\d|{_MONTH}|{_SEASON}|{_SINCE})"
+
 RANGE_RE = re.compile(
-    r"(?<![\w/.])(?:"
+    rf"(?<![\w/.]){_OPENING}(?:"
     rf"(?P<start>{_POINT})\s{{0,4}}(?:{_SEP}\s{{0,4}})?(?P<end>{_POINT}|{_PRESENT})(?![\w/])"
     rf"|(?P<ystart>{_YEAR})\s?[-\u2013\u2014/]\s?(?P<yend>\d{{2}})(?![\w/.])"
     rf"|(?P<sstart>{_SHORT_POINT})\s?(?:[-\u2013\u2014]|to)\s?(?P<send>{_SHORT_POINT}|{_PRESENT})(?![\w/])"
-    rf"|(?:since|from|depuis|seit|desde)\s+(?P<since>{_POINT})(?![\w/])"
+    rf"|{_SINCE}\s+(?P<since>{_POINT})(?![\w/])"
     rf"|(?P<onward>{_POINT})\s*(?:onwards?|on\s?wards|-\s*(?:$|\n))"
     rf"|(?P<single>{_POINT})(?![\w/])"
     r")",

@@ -70,3 +70,17 @@ def test_years_of_experience_merges_overlaps_and_ends_current_jobs_today():
 
 def test_years_of_experience_of_nothing_is_zero():
     assert years_of_experience([], datetime.date(2020, 1, 1)) == 0.0
+
+
+def test_month_tree_matches_every_month_name_longest_first():
+    import re
+
+    from talentloop.resumes.dates import _MONTH, MONTHS
+
+    flat = "|".join(sorted((re.escape(name) for name in MONTHS), key=len, reverse=True))
+    for name in MONTHS:
+        for text in (name, name.upper(), f"{name}. 2019", f"{name}uary"):
+            tree = re.match(_MONTH, text, re.IGNORECASE)
+            plain = re.match(rf"(?:{flat})\.?", text, re.IGNORECASE)
+            assert tree is not None and plain is not None
+            assert tree.group() == plain.group()
