@@ -110,7 +110,8 @@ _ABBREVIATION_RE = "|".join(
 )
 _S = r"(?:\\?['\u2019]?s)?"  # "Master's", "Masters", "Master\\'s" (an escaped quote)
 _DEGREE_WORDS = (
-    rf"bachelor{_S}|master{_S}|doctor(?:ate)?|associate{_S}(?=\s+(?:of|in|degree))"
+    rf"(?:bachelor|master){_S}(?!\s+(?:research|project|thesis|dissertation|course|level"
+    rf"|work|seminar|class)\b)|doctor(?:ate)?|associate{_S}(?=\s+(?:of|in|degree))"
     r"|(?:post[\s-]?)?graduat(?:e|ion)(?=\s+(?:in|diploma|degree|of|program))"
     r"|under[\s-]?graduate(?=\s+(?:in|degree))|diploma|advanced\s+diploma|certificate(?=\s+in)"
     r"|high(?:er)?\s+secondary(?:\s+(?:school\s+)?certificate)?|senior\s+secondary"
@@ -218,12 +219,19 @@ def _clean(text: str) -> str:
     return text.strip(" ,;:-\u2013\u2014").strip()
 
 
+_DEGREE_FOLLOW_RE = re.compile(r"\s*(?:$|in\b|\(|,|-|\u2013)", re.IGNORECASE)
+# Letter groups run together that spell a word: "March" is no "M.Arch", "Bed" no "B.Ed".
+_WORD_LIKE = {"march", "bed", "med"}
+
+
 def _is_risky_false(match: re.Match[str], part: str, first: bool) -> bool:
     letters = _NOT_LETTER_RE.sub("", match.group())
+    if letters.lower() in _WORD_LIKE and not letters[1:2].isupper():
+        return True
     if letters.upper() not in _RISKY:
         return False
-    if " " in match.group().strip():  # "M S Ramaiah Institute"
-        return True
+    if " " in match.group().strip():  # "M S Ramaiah Institute"; "B. E. in CSE" is a degree
+        return not (match.group().count(".") >= 2 and _DEGREE_FOLLOW_RE.match(part, match.end()))
     if "." in match.group():
         return False
     if letters != letters.upper() or match.start() > 0 or not first:
@@ -506,7 +514,15 @@ def _group(pieces: list[_Piece]) -> list[_Entry]:
             else:
                 continue
         if kind == "degree":
-            if current.degree:
+            following = pieces[index + 1] if index + 1 < len(pieces) else None
+            if current.degree or (
+                # "School, 2012" done, then "B.Tech" above its own "X University"
+                current.institutions
+                and current.period is not None
+                and following is not None
+                and following.kind == "institution"
+                and following.line > piece.line > current.last_line
+            ):
                 flush()
             current.degree, current.area = _split_degree(piece.text)
             if piece.area:

@@ -214,3 +214,27 @@ def test_a_high_school_on_the_next_line_is_not_the_same_school() -> None:
     assert [(s.degree, s.institution) for s in schools] == [
         ("Bachelor of Arts", "Hillcrest University")
     ]
+
+
+def test_spaced_dotted_abbreviations_words_and_degree_adjectives() -> None:
+    section = (
+        "B. E. in Mechanical Engineering\n"
+        "Hillcrest University\n"
+        "2014 to 2018\n"
+        "Masters Research Project: cooling of small engines\n"
+        "March of Pennies volunteer\n"
+    )
+    schools = parse_education(section, section)
+
+    assert [(s.degree, s.field_of_study, s.institution) for s in schools] == [
+        ("B. E.", "Mechanical Engineering", "Hillcrest University")
+    ]
+
+
+def test_a_degree_after_a_finished_school_opens_the_next_one() -> None:
+    section = (
+        "Greenfield Public School\n\n2012\n\nB.Tech in Civil Engineering\n\nRiverbank University\n"
+    )
+    schools = parse_education(section, section)
+
+    assert [(s.degree, s.institution) for s in schools] == [("B.Tech", "Riverbank University")]
