@@ -21,7 +21,8 @@ Fields and what is predicted for them from a `ParsedResume` (`predict`):
   in the resume (the candidate's, each employer's), not only the candidate's.
 * companies: ``work[].company``; titles: ``work[].title`` plus ``headline`` (the sets label
   the designation written under the name too).
-* degrees: ``education[].degree``; institutions: ``education[].institution``.
+* degrees: ``education[].degree`` (with " in <field of study>" when there is one);
+  institutions: ``education[].institution``.
 * graduation_year: ``str(end_year or start_year)`` of each education period.
 * years_of_experience: the period of each job as written (``work[].period.raw``): most gold
   spans are such ranges ("2009 - 2012", "Aug 2012 - present"); the computed
@@ -379,7 +380,13 @@ def predict(parsed: ParsedResume) -> dict[str, list[Item]]:
         "location": items([parsed.location, *(job.location for job in work)]),
         "companies": items(job.company for job in work),
         "titles": items([*(job.title for job in work), parsed.headline]),
-        "degrees": items(school.degree for school in education),
+        # As a resume writes it, and as annotators mark it: "B.Sc. in Computer Science".
+        "degrees": items(
+            f"{school.degree} in {school.field_of_study}"
+            if school.degree and school.field_of_study
+            else school.degree
+            for school in education
+        ),
         "institutions": items(school.institution for school in education),
         "graduation_year": items(years),
         "years_of_experience": items(job.period.raw for job in work if job.period),
