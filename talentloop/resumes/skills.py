@@ -85,7 +85,10 @@ class Skill:
 
 # --------------------------------------------------------------------------- normalising
 
-_TOKEN = re.compile(r"[.]?[A-Za-z0-9²](?:[A-Za-z0-9²+#']|\.(?=[A-Za-z0-9]))*[+#]*")
+# A word, with the dots inside it ("node.js") and "+"/"#" ("c++"). The loop over the inner
+# characters is unrolled ("[...]*(?:\.[...]*)*", same matches) so sre runs each stretch of
+# letters as one step.
+_TOKEN = re.compile(r"[.]?[A-Za-z0-9²][A-Za-z0-9²+#']*(?:\.(?=[A-Za-z0-9])[A-Za-z0-9²+#']*)*[+#]*")
 
 
 def _words(text: str) -> frozenset[str]:
@@ -102,6 +105,7 @@ def _tokens(text: str) -> list[str]:
     return [m.group().lower().rstrip("'") for m in _TOKEN.finditer(text)]
 
 
+@lru_cache(maxsize=8192)
 def _key(text: str) -> str:
     """The matching key of a phrase: lower-case tokens joined by one space ("PL/SQL" -> "pl sql",
     "Node.js" -> "node.js", "C++" -> "c++")."""
@@ -139,6 +143,8 @@ class Catalogue:
             self._add(skill.name, i, skill)
             for alias in skill.aliases:
                 self._add(alias, i, skill)
+        # The words a phrase can open with: a cheap test before any dictionary work.
+        self._openers = frozenset(w for w in (*self._index, *self._prefixes) if " " not in w)
 
     def _add(self, written: str, i: int, skill: Skill) -> None:
         key = _key(written)
@@ -209,27 +215,29 @@ class Catalogue:
         n = len(toks)
         if not n:
             return out
-        lows = [t.group() for t in toks]
-        if not same:
-            lows = [w.lower() for w in lows]
+        lows = [t.group() for t in toks] if same else [t.group().lower() for t in toks]
         if "'" in low:
             lows = [w.rstrip("'") for w in lows]
-        index, prefixes, breaks = self._index, self._prefixes, _BREAKS
+        index, prefixes, openers, breaks = self._index, self._prefixes, self._openers, _BREAKS
         i = 0
         while i < n:
             key = lows[i]
-            entries = index.get(key)
-            if entries is None and key not in prefixes:
+            if key not in openers:  # most words open no phrase
                 i += 1
                 continue
+            entries = index.get(key)
             best: tuple[int, int, int] | None = None  # (j, skill index, flags)
             start = toks[i].start()
             j = i
             while True:
                 if entries:
-                    hit = _pick(entries, text[start : toks[j].end()])
-                    if hit is not None:
-                        best = (j, hit[0], hit[1])
+                    _, si, flags = entries[0]
+                    if not flags & _CASE:  # `_pick`'s answer, without the slice
+                        best = (j, si, flags)
+                    else:
+                        hit = _pick(entries, text[start : toks[j].end()])
+                        if hit is not None:
+                            best = (j, hit[0], hit[1])
                 if key not in prefixes or j + 1 >= n or j - i + 1 >= _MAX_WORDS:
                     break
                 # A phrase does not run over a line break or list punctuation.
@@ -840,13 +848,14 @@ def find_skills(
             label_end = label.end() if label and len(label.group().split()) <= 4 else 0
             labelled = bool(label_end) and bool(_SKILL_LABEL.search(line[:label_end]))
             matches = [m for m in cat.match(line) if m[0] >= label_end]
-            strong = sum(1 for m in matches if not m[3] & _CONTEXT)
             listy = labelled or (
-                strong >= 1 and bool(_LIST_PUNCT.search(line)) and len(matches) >= 2
+                len(matches) >= 2
+                and any(not m[3] & _CONTEXT for m in matches)
+                and bool(_LIST_PUNCT.search(line))
             )
             context = in_list or listy
             items = _item_spans(line, label_end) if context else []
-            list_like = _list_like(items)
+            list_like = bool(items) and _list_like(items)
             covered: list[tuple[int, int]] = []
             for start, end, skill, flags in matches:
                 if flags & _CONTEXT and not context:
@@ -1019,13 +1028,13 @@ def _unknown_items(
         words = item.split()
         if not 1 <= len(words) <= 4 or len(item) > 40 or not _ITEM_OK.match(item):
             continue
-        if _NOT_SKILL.match(item) or all(w.lower() in _STOP for w in words):
+        if _NOT_SKILL.match(item) or _STOP.issuperset(item.lower().split()):
             continue
         if _key(item) in _GENERIC:
             continue
-        if any(s < end and start < e for s, e in covered):
+        if covered and any(s < end and start < e for s, e in covered):
             continue
-        if sum(c.isdigit() for c in item) > len(item) // 3:
+        if sum(map(str.isdigit, item)) > len(item) // 3:
             continue
         out.append(item)
     return out
