@@ -8,6 +8,7 @@ dates, year ranges and postal codes out.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 import phonenumbers
@@ -31,10 +32,16 @@ _URL_RE = re.compile(
     r"|fr)(?:/[^\s<>\"'|,;()]*)?)(?![\w@])",
     re.IGNORECASE,
 )
+# "://", "www." or ".com" in any case. Each branch opens with a literal character (the case
+# rule only inside), so sre skips ahead to ":", "w", "W" or "." instead of trying every spot.
 _URL_HINT_RE = re.compile(
-    r"://|www\.|\.(?:com|net|org|io|dev|me|info|co|in|uk|de|fr)(?!\w)", re.IGNORECASE
+    r":(?=//)|w(?=[wW]{2}\.)|W(?=[wW]{2}\.)"
+    r"|\.(?=(?i:com|net|org|io|dev|me|info|co|in|uk|de|fr)(?!\w))"
 )
 _PHONE_CANDIDATE_RE = re.compile(r"(?<![\w/.-])(\+?\(?\d[\d ().\-\u2013/]{6,22}\d)(?![\w/-])")
+# The digits-to-digits core of a candidate: a cheap scan (it opens with a digit) that finds
+# the lines worth the full pattern, which holds within one line.
+_PHONE_CORE_RE = re.compile(r"\d[\d ().\-\u2013/]{6,22}\d")
 _DATE_LIKE_RE = re.compile(
     r"^(?:(?:19|20)\d\d\s*[-\u2013/]\s*(?:19|20)?\d\d|\d{1,2}[/.-]\d{1,2}[/.-]\d{2,4}"
     r"|\d{1,2}[/.-](?:19|20)\d\d\s*[-\u2013]\s*\d{1,2}[/.-](?:19|20)\d\d)$"
@@ -161,7 +168,7 @@ def find_phones(text: str, default_region: str | None = None) -> list[str]:
     as parsed; the others are kept as digits when they have a phone-like shape.
     """
     found: list[str] = []
-    for match in _PHONE_CANDIDATE_RE.finditer(text):
+    for match in _phone_candidates(text):
         raw = match.group(1).strip()
         digits = re.sub(r"\D", "", raw)
         if not 7 <= len(digits) <= 15 or _DATE_LIKE_RE.match(raw):
@@ -178,6 +185,17 @@ def find_phones(text: str, default_region: str | None = None) -> list[str]:
         if value and value not in found:
             found.append(value)
     return found
+
+
+def _phone_candidates(text: str) -> Iterator[re.Match[str]]:
+    """`_PHONE_CANDIDATE_RE.finditer(text)`, run only over the lines that hold a core."""
+    pos = 0
+    while (core := _PHONE_CORE_RE.search(text, pos)) is not None:
+        start = text.rfind("\n", 0, core.start()) + 1
+        end = text.find("\n", core.end())
+        end = len(text) if end < 0 else end
+        yield from _PHONE_CANDIDATE_RE.finditer(text, start, end)
+        pos = end
 
 
 def _normalize_phone(raw: str, digits: str, default_region: str | None) -> str:
@@ -282,6 +300,8 @@ _HANDLE_RE = re.compile(
 def _handle_words(text: str) -> frozenset[str]:
     """The words of profile handles ("indeed.com/r/Asha-Verma/...") in `text`."""
     words: set[str] = set()
+    if ".com/" not in text.lower():  # every handle address holds one
+        return frozenset(words)
     for match in _HANDLE_RE.finditer(text):
         words.update(w for w in re.split(r"[\W_]+", match.group("handle").lower()) if len(w) > 1)
     return frozenset(words)

@@ -100,3 +100,15 @@ def test_links_are_normalised():
 )
 def test_finds_the_location(lines, expected):
     assert find_location(lines)[0] == expected
+
+
+def test_phone_candidates_are_those_of_the_full_text_scan():
+    from talentloop.resumes.contact import _PHONE_CANDIDATE_RE, _phone_candidates
+
+    text = (
+        "Jane Roe\n+1 (555) 010-0199 | 2015 - 2019\nno digits here\n"
+        "Zip 560001, ph 98450 12345\n12/03/2019 - 14/05/2021\n555-0100 x 4455 666 7777"
+    )
+    expected = [m.span() for m in _PHONE_CANDIDATE_RE.finditer(text)]
+    assert [m.span() for m in _phone_candidates(text)] == expected
+    assert expected
