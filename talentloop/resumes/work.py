@@ -99,8 +99,11 @@ virginia washington wisconsin wyoming ontario quebec
 )
 
 
+_WORD_RE = re.compile(r"[a-z][a-z.&/'-]*")
+
+
 def _words(text: str) -> list[str]:
-    return re.findall(r"[a-z][a-z.&/'-]*", text.lower())
+    return _WORD_RE.findall(text.lower())
 
 
 def title_score(fragment: str) -> float:
@@ -314,19 +317,21 @@ def _find_anchor(line: str) -> tuple[Period, int, int] | None:
     return None
 
 
+_ONLY_DATE_RE = re.compile(
+    r"(?:[A-Za-z]{3,9}\.?\s+)?(?:19|20)\d\d|present|current|till date|now|date", re.IGNORECASE
+)
+_ENDS_WITH_YEAR_RE = re.compile(r"(?:19|20)\d\d$")
+
+
 def _merge_split_dates(lines: list[str]) -> list[str]:
     """ "January 2008" / "Present" on two lines -> one line."""
     merged: list[str] = []
     for line in lines:
         stripped = line.strip()
         if merged and stripped and len(stripped) <= 20:
-            only_date = re.fullmatch(
-                r"(?:[A-Za-z]{3,9}\.?\s+)?(?:19|20)\d\d|present|current|till date|now|date",
-                stripped,
-                re.IGNORECASE,
-            )
+            only_date = _ONLY_DATE_RE.fullmatch(stripped)
             previous = merged[-1].rstrip()
-            if only_date and re.search(r"(?:19|20)\d\d$", previous):
+            if only_date and _ENDS_WITH_YEAR_RE.search(previous):
                 merged[-1] = f"{previous} - {stripped}"
                 continue
         merged.append(line)
