@@ -371,10 +371,12 @@ def parse_resume(
             resume.format = extracted.format
             resume.pages = extracted.pages
             resume.is_ocr = extracted.ocr
-            if not (parsed.name or parsed.emails or parsed.phones or parsed.links):
+            found = (parsed.name, parsed.emails, parsed.phones, parsed.links)
+            if not any(found) and not (parsed.work or parsed.education):
                 result = ExtractionError(
                     "no_person",
-                    "No name or contact details were found: this does not look like a resume.",
+                    "No name, contact details, work history or education were found: this "
+                    "does not look like a resume.",
                 )
         if not isinstance(result, ExtractionError):
             try:

@@ -246,3 +246,14 @@ def test_a_file_with_no_person_in_it_creates_no_candidate(
     resume = Resume.objects.get()
     assert (resume.status, resume.error_code) == ("failed", "no_person")
     assert not Candidate.objects.exists()
+
+
+def test_an_anonymised_resume_still_makes_a_candidate(
+    alice_actor: Actor, parse_files: ParseFiles
+) -> None:
+    text = ADA.split("EXPERIENCE", 1)[1]  # no name, no contact details: the rest stays
+
+    batch = parse_files(alice_actor, {"cv-1042.txt": ("EXPERIENCE" + text).encode()})
+
+    assert (batch.created, batch.failed) == (1, 0)
+    assert Candidate.objects.get().current_company == "Lumen Analytics Ltd"
