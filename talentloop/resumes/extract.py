@@ -20,7 +20,9 @@ from __future__ import annotations
 
 import codecs
 import ctypes
+import functools
 import html
+import operator
 import os
 import re
 import shutil
@@ -335,7 +337,7 @@ def _pdf(data: bytes, max_pages: int) -> Extracted:
             try:
                 textpage = page.get_textpage()
                 try:
-                    texts.append(_page_text(textpage, page.get_width()))
+                    texts.append(_page_text(textpage, page.get_width(), page))
                 finally:
                     textpage.close()
             finally:
@@ -376,9 +378,253 @@ class _BoxBuffer(threading.local):
 _box_buffer = _BoxBuffer()
 
 
-def _page_text(textpage: Any, page_width: float) -> str:
+# --- hidden text in PDFs ------------------------------------------------------------------------
+#
+# White or near-white characters, fully transparent ones, characters under 2 pt and invisible
+# text (render mode 3 or 7) over an empty page area are keyword stuffing a reader never sees.
+# A first pass looks at every _SAMPLE_STEP-th character (every _MODE_STEP-th for the render
+# mode): a hidden block as long as that cannot slip through, and a page without one costs a few
+# hundred PDFium calls. Only a page where the sample finds something is looked at character by
+# character; white or invisible text is then dropped only where the rendered page shows no ink
+# (white on a dark band is visible; the invisible text layer of a scan lies over the scan).
+
+
+def _c_function(function: Any, restype: Any, *argtypes: Any) -> Any:
+    """A PDFium function through a prototype without the generated binding's argument checks."""
+    address = ctypes.cast(function, ctypes.c_void_p).value or 0
+    return ctypes.CFUNCTYPE(restype, *argtypes)(address)
+
+
+_fill_color = _c_function(pdfium_c.FPDFText_GetFillColor, None)
+_text_object = _c_function(pdfium_c.FPDFText_GetTextObject, ctypes.c_void_p)
+_render_mode = _c_function(pdfium_c.FPDFTextObj_GetTextRenderMode, ctypes.c_int, ctypes.c_void_p)
+_SAMPLE_STEP = 32  # colours
+_SIZE_STEP = 8  # box heights (free: the boxes are at hand)
+_MODE_STEP = 128
+_WHITE = 240  # every channel at least this light: near-white
+_FAINT = 26  # an alpha below this: (nearly) transparent
+_TINY_BOX = 2.4  # a loose box lower than this (pt) may hold text under 2 pt ...
+_TINY_FONT = 2.0  # ... and text under this size (font size times the text matrix) is hidden
+_INK = 224  # a pixel darker than this (0-255 grey) is ink
+_INVISIBLE_MODES = frozenset(
+    (pdfium_c.FPDF_TEXTRENDERMODE_INVISIBLE, pdfium_c.FPDF_TEXTRENDERMODE_CLIP)
+)
+
+
+class _ColourBuffer(threading.local):
+    """Per thread, a buffer for the fill colours (R, G, B, A) of a page's characters, with
+    ready pointers to each channel of each entry; reset to opaque black before each use (the
+    colour of a character PDFium has none for)."""
+
+    def __init__(self) -> None:
+        self.size = 0
+        self.colours: Any = None
+        self.refs: tuple[list[Any], ...] = ()
+        self.blank = b""
+
+    def get(self, count: int) -> tuple[Any, tuple[list[Any], ...]]:
+        if count > self.size:
+            size = max(count, min(max(512, 2 * self.size), MAX_PAGE_CHARS))
+            self.colours = (ctypes.c_uint * (4 * size))()
+            self.refs = tuple(
+                list(map(ctypes.byref, repeat(self.colours, size), range(4 * ch, 16 * size, 16)))
+                for ch in range(4)
+            )
+            self.blank = array("I", (0, 0, 0, 255) * size).tobytes()
+            self.size = size
+        ctypes.memmove(self.colours, self.blank, 16 * count)
+        return self.colours, self.refs
+
+
+_colour_buffer = _ColourBuffer()
+
+
+def _fill_colours(raw: Any, indexes: range) -> array[int]:
+    """R, G, B, A of the characters at `indexes`, four entries each."""
+    count = len(indexes)
+    colours, (red, green, blue, alpha) = _colour_buffer.get(count)
+    any(map(_fill_color, repeat(raw, count), indexes, red, green, blue, alpha))
+    return array("I", ctypes.string_at(colours, 16 * count))
+
+
+def _may_hide(raw: Any, count: int, top: array[float], bottom: array[float]) -> bool:
+    """Whether a sample of the page's characters has a white, transparent, tiny or invisible
+    one (spaces aside)."""
+    values = _fill_colours(raw, range(0, count, _SAMPLE_STEP))
+    if max(map(min, values[0::4], values[1::4], values[2::4])) >= _WHITE:
+        return True
+    if min(values[3::4]) < _FAINT:
+        return True
+    # PDFium's own spaces and line ends have empty boxes.
+    heights = filter(None, map(operator.sub, top[::_SIZE_STEP], bottom[::_SIZE_STEP]))
+    if min(heights, default=_TINY_BOX) < _TINY_BOX:
+        return True
+    objects = filter(None, map(_text_object, repeat(raw), range(0, count, _MODE_STEP)))
+    modes = set(map(_render_mode, objects))
+    # Only invisible text: the text layer of a scan, the page's only text.
+    return bool(modes & _INVISIBLE_MODES) and bool(modes - _INVISIBLE_MODES)
+
+
+def _hidden_chars(
+    textpage: Any,
+    page: Any,
+    text: str,
+    boxes: tuple[array[float], array[float], array[float], array[float]],
+) -> list[bool] | None:
+    """For each character whether it is hidden; None when none is."""
+    raw = ctypes.cast(textpage.raw, ctypes.c_void_p)
+    count = len(text)
+    _, top, _, bottom = boxes
+    values = _fill_colours(raw, range(count))
+    objects = list(map(_text_object, repeat(raw, count), range(count)))
+    modes = {obj: _render_mode(obj) for obj in set(objects) if obj}
+    hidden = [False] * count
+    doubtful: list[int] = []  # white or transparent: hidden unless there is ink behind
+    invisible: list[int] = []
+    visible = False
+    spaces = _SPACE_CHARS
+    for index, char in enumerate(text):
+        if char in spaces:
+            continue
+        if abs(top[index] - bottom[index]) < _TINY_BOX and _font_size(textpage, index) < _TINY_FONT:
+            hidden[index] = True
+        elif modes.get(objects[index]) in _INVISIBLE_MODES:
+            invisible.append(index)
+        elif min(values[4 * index : 4 * index + 3]) >= _WHITE or values[4 * index + 3] < _FAINT:
+            doubtful.append(index)
+        else:
+            visible = True
+    if visible:
+        doubtful = sorted(doubtful + invisible)
+    if doubtful:
+        ink = _Ink(page)
+        for run in _runs(doubtful, text):
+            if not ink.any_in(run, boxes):
+                for index in run:
+                    hidden[index] = True
+    return hidden if any(hidden) else None
+
+
+def _font_size(textpage: Any, index: int) -> float:
+    """A character's font size on the page: the size its text object sets, scaled by the
+    character's matrix."""
+    matrix = pdfium_c.FS_MATRIX()
+    if not pdfium_c.FPDFText_GetMatrix(textpage.raw, index, matrix):
+        return float(_TINY_FONT)
+    scale = abs(matrix.a * matrix.d - matrix.b * matrix.c) ** 0.5
+    return float(pdfium_c.FPDFText_GetFontSize(textpage.raw, index) * scale)
+
+
+def _runs(indexes: list[int], text: str) -> list[list[int]]:
+    """`indexes` (ascending) in runs with nothing but spaces between neighbours."""
+    runs: list[list[int]] = []
+    for index in indexes:
+        if runs and not text[runs[-1][-1] + 1 : index].strip():
+            runs[-1].append(index)
+        else:
+            runs.append([index])
+    return runs
+
+
+class _Ink:
+    """Where a page has ink: the page rendered in grey at 72 dpi, on the first question."""
+
+    def __init__(self, page: Any) -> None:
+        self.page = page
+        self.pixels = b""
+        self.width = self.height = self.stride = 0
+        self.origin = (0.0, 0.0)
+        self.axes = (0.0, 0.0, 0.0, 0.0)  # device x and y per page x, then per page y
+
+    def _render(self) -> None:
+        bitmap = self.page.render(scale=1, grayscale=True)
+        self.width, self.height, self.stride = bitmap.width, bitmap.height, bitmap.stride
+        self.pixels = bytes(bitmap.buffer)
+        x, y = ctypes.c_int(), ctypes.c_int()
+        points = []
+        for page_x, page_y in ((0.0, 0.0), (1000.0, 0.0), (0.0, 1000.0)):
+            pdfium_c.FPDF_PageToDevice(
+                self.page.raw, 0, 0, self.width, self.height, 0, page_x, page_y, x, y
+            )
+            points.append((x.value, y.value))
+        (ox, oy), (ax, ay), (bx, by) = points
+        self.origin = (float(ox), float(oy))
+        self.axes = ((ax - ox) / 1000, (ay - oy) / 1000, (bx - ox) / 1000, (by - oy) / 1000)
+
+    def any_in(
+        self,
+        run: list[int],
+        boxes: tuple[array[float], array[float], array[float], array[float]],
+    ) -> bool:
+        """Whether the middle of any character box of `run` has ink."""
+        if not self.pixels:
+            self._render()
+        (ox, oy), (xx, xy, yx, yy) = self.origin, self.axes
+        pixels, stride = self.pixels, self.stride
+        left, top, right, bottom = boxes
+        for index in run:
+            # The middle half of the box: a neighbouring line's ink stays out.
+            x_margin = (right[index] - left[index]) / 4
+            y_margin = (top[index] - bottom[index]) / 4
+            xs, ys = [], []
+            for x in (left[index] + x_margin, right[index] - x_margin):
+                for y in (bottom[index] + y_margin, top[index] - y_margin):
+                    xs.append(ox + xx * x + yx * y)
+                    ys.append(oy + xy * x + yy * y)
+            x0, x1 = max(int(min(xs)), 0), min(int(max(xs)) + 1, self.width)
+            y0, y1 = max(int(min(ys)), 0), min(int(max(ys)) + 1, self.height)
+            for row in range(y0, y1):
+                line = pixels[row * stride + x0 : row * stride + x1]
+                if line and min(line) < _INK:
+                    return True
+        return False
+
+
+def _without_hidden_chars(
+    hidden: list[bool],
+    text: str,
+    boxes: tuple[array[float], array[float], array[float], array[float]],
+) -> tuple[str, tuple[array[float], array[float], array[float], array[float]]]:
+    """The page's text and boxes without the hidden characters. Of the spaces around a hidden
+    stretch one run stays, a line end if there is one; none at the page's start or end."""
+    spaces = _SPACE_CHARS
+    keep: list[int] = []
+    pending: list[list[int] | None] = []  # space runs since the last visible character; None: cut
+    seen = False  # a visible character so far
+    for index, char in enumerate(text):
+        if char in spaces:
+            if pending and pending[-1] is not None:
+                pending[-1].append(index)
+            else:
+                pending.append([index])
+        elif hidden[index]:
+            pending.append(None)
+        else:
+            runs = [run for run in pending if run is not None]
+            if len(runs) == len(pending):  # nothing hidden in between
+                keep.extend(index for run in runs for index in run)
+            elif seen and runs:
+                keep.extend(next((run for run in runs if "\n" in _chars(text, run)), runs[0]))
+            pending = []
+            seen = True
+            keep.append(index)
+    for run in pending:
+        if run is None:
+            break
+        keep.extend(run)
+    get = [values.__getitem__ for values in boxes]
+    kept_boxes = tuple(array("f", map(item, keep)) for item in get)
+    return "".join(map(text.__getitem__, keep)), kept_boxes  # type: ignore[return-value]
+
+
+def _chars(text: str, indexes: list[int]) -> str:
+    return "".join(map(text.__getitem__, indexes))
+
+
+def _page_text(textpage: Any, page_width: float, page: Any = None) -> str:
     """A page's text in reading order: PDFium's (content-stream) order with missing word
-    spaces put back, and a two-column page read left column first."""
+    spaces put back, and a two-column page read left column first; with `page`, without
+    hidden text (see `_may_hide`)."""
     count = textpage.count_chars()
     if count <= 0:
         return ""
@@ -399,6 +645,16 @@ def _page_text(textpage: Any, page_width: float) -> str:
     )
     values = array("f", ctypes.string_at(boxes, 16 * count))
     left, top, right, bottom = values[0::4], values[1::4], values[2::4], values[3::4]
+    if page is not None and _may_hide(
+        ctypes.cast(textpage.raw, ctypes.c_void_p), count, top, bottom
+    ):
+        hidden = _hidden_chars(textpage, page, text, (left, top, right, bottom))
+        if hidden is not None:
+            text, (left, top, right, bottom) = _without_hidden_chars(
+                hidden, text, (left, top, right, bottom)
+            )
+            if not text:
+                return ""
     inserts, segments = _split_words(text, left, top, right, bottom)
     spaced = _with_spaces(text, inserts)
     gutter = _gutter(segments, left, right, page_width)
@@ -634,42 +890,79 @@ _FALLBACK = re.compile(r"<mc:Fallback\b.*?</mc:Fallback>", re.S)
 
 def _docx(data: bytes, max_pages: int) -> Extracted:
     with _open_zip(data) as archive:
+        names = archive.namelist()
         body = _read_member(archive, "word/document.xml").decode("utf-8", "replace")
         headers = [
             _read_member(archive, name).decode("utf-8", "replace")
-            for name in sorted(archive.namelist())
+            for name in sorted(names)
             if re.fullmatch(r"word/header\d*\.xml", name)
         ]
-    return Extracted(text=_word_text(body, headers), format="docx")
+        styles = (
+            _read_member(archive, "word/styles.xml").decode("utf-8", "replace")
+            if "word/styles.xml" in names
+            else ""
+        )
+    return Extracted(text=_word_text(body, headers, _WordStyles(styles)), format="docx")
 
 
-def _word_text(body: str, headers: list[str]) -> str:
+def _word_text(body: str, headers: list[str], styles: _WordStyles) -> str:
     """Header texts (each once) then the body's, one line per paragraph or table cell."""
+    # A coloured page background makes white text visible everywhere.
+    background = _BACKGROUND.search(body, 0, max(body.find("body>"), 0))
+    if background and not _near_white(_attrs(background.group(0)).get("color", "")):
+        styles.colour_visible = True
     seen: set[str] = set()
     parts = []
     for header in headers:
-        text = _word_xml_text(header).strip()
+        text = _word_xml_text(header, styles).strip()
         if text and text not in seen:
             seen.add(text)
             parts.append(text)
-    parts.append(_word_xml_text(body))
+    parts.append(_word_xml_text(body, styles))
     return "\n".join(parts)
 
 
-def _word_xml_text(xml: str) -> str:
+def _word_xml_text(xml: str, styles: _WordStyles | None = None) -> str:
     """WordprocessingML to text with a tokenizing regex: about 5x faster than ElementTree
-    on a resume, and it does not care that a document is not well formed."""
+    on a resume, and it does not care that a document is not well formed.
+
+    With `styles`, hidden text (see `_WordStyles`) is left out: the tokenizer also stops at
+    formatting that may hide text, and only then are the runs looked at one by one."""
     prefix = _prefix(xml)
     if prefix is None:
         return ""
-    p = re.escape(prefix)
     xml = _FALLBACK.sub("", xml)  # the VML copy of a text box that mc:Choice already holds
-    tokens = re.compile(
+    if styles is not None:
+        if styles.uses_hiding_style(xml):
+            return _word_tokens(_without_hidden(xml, prefix, styles), prefix, hints=False) or ""
+        text = _word_tokens(xml, prefix, hints=True)
+        if text is None:
+            return _word_tokens(_without_hidden(xml, prefix, styles), prefix, hints=False) or ""
+        return text
+    return _word_tokens(xml, prefix, hints=False) or ""
+
+
+@functools.lru_cache(maxsize=16)
+def _word_tokenizer(prefix: str, hints: bool) -> re.Pattern[str]:
+    p = re.escape(prefix)
+    pattern = (
         rf"<{p}t(?:\s[^>]*)?>([^<]*)</{p}t>|<{p}t\s*/>|</{p}p>|<{p}p\s*/>|<{p}(?:tab|br|cr)\b[^>]*>"
         rf"|</{p}tr>|<{p}sym\b[^>]*>"
     )
+    if hints:
+        # Formatting that may hide text (as `_hidden_hint` finds it, in the same pass).
+        pattern += (
+            rf"|<{p}(vanish\b|color\s[^>]*?(?:val=\"(?:[Ff][0-9A-Fa-f]){{3}}\"|background1)"
+            rf"|sz\s[^>]*?val=\"(?:[0-3]\"|[01](?:\.\d+)?pt\"))"
+        )
+    return re.compile(pattern)
+
+
+def _word_tokens(xml: str, prefix: str, *, hints: bool) -> str | None:
+    """The text of WordprocessingML; None when `hints` and formatting that may hide text
+    turns up."""
     out: list[str] = []
-    for match in tokens.finditer(xml):
+    for match in _word_tokenizer(prefix, hints).finditer(xml):
         text = match.group(1)
         if text is not None:
             out.append(html.unescape(text) if "&" in text else text)
@@ -684,6 +977,8 @@ def _word_xml_text(xml: str) -> str:
             out.append("\n")
         elif tag.startswith("sym"):
             out.append("•")
+        elif hints and match.lastindex == 2:
+            return None
     return "".join(out)
 
 
@@ -695,9 +990,353 @@ def _prefix(xml: str) -> str | None:
     return None
 
 
-_PKG_PART = re.compile(
-    r'<pkg:part\b[^>]*pkg:name="(/word/(?:document|header\d*)\.xml)"[^>]*>(.*?)</pkg:part>', re.S
+# --- hidden text in Word documents ----------------------------------------------------------------
+#
+# "White fonting": text an applicant tracking system reads but a person does not see, most often
+# a block of keywords in a white 1-pt header paragraph. A run is hidden when its formatting (the
+# document defaults, then the paragraph style, then the character style, each with its basedOn
+# chain, then the run's own w:rPr) makes it w:vanish, smaller than 2 pt (w:sz below 4 half-points)
+# or white / near-white where nothing dark is behind it: white on a shaded run, paragraph, table
+# cell or table style, in a text box or shape, over a drawing behind the text or on a coloured
+# page is visible and kept. A paragraph holding nothing but hidden text goes as a whole.
+
+# Something that may hide text: w:vanish, a white or near-white colour, a tiny size. A part
+# with none of them goes the fast way. (Patterns that open with a literal are scanned for fast;
+# one alternation of them all is 15 times slower.)
+_WHITE_HINT = re.compile(r'val="[Ff][0-9A-Fa-f][Ff][0-9A-Fa-f][Ff][0-9A-Fa-f]"')
+_TINY_HINT = re.compile(r':sz\s[^>]*?val="(?:[0-3]"|[01](?:\.\d+)?pt")')
+
+
+def _hidden_hint(xml: str) -> bool:
+    return (
+        "vanish" in xml
+        or "background1" in xml
+        or _WHITE_HINT.search(xml) is not None
+        or _TINY_HINT.search(xml) is not None
+    )
+
+
+_ATTR = re.compile(r'(?:[\w.-]+:)?([\w.-]+)="([^"]*)"')
+_RUN_PROPERTY = re.compile(r"<\w+:(vanish|color|sz|shd|highlight)\b([^>]*)>")
+_BACKGROUND = re.compile(r":background\b[^>]*>")
+# Text over a drawing or VML shape behind it may be white on a dark picture or band.
+_BEHIND_TEXT = re.compile(r'behindDoc="(?:1|true|on)"|<\w+:pict\b')
+_STYLE = re.compile(r"<(\w+):style\b([^>]*?)(?:/>|>(.*?)</\1:style>)", re.S)
+_CHANGE = re.compile(r"<(\w+):([rp]PrChange)\b.*?</\1:\2>", re.S)
+_STYLE_RPR = re.compile(r"<(\w+):rPr>(.*?)</\1:rPr>", re.S)
+_STYLE_PPR = re.compile(r"<(\w+):pPr>(.*?)</\1:pPr>", re.S)
+_BASED_ON = re.compile(r"<\w+:basedOn\b[^>]*\bval=\"([^\"]*)\"")
+_DOC_DEFAULT_RPR = re.compile(r"<(\w+):rPrDefault>(.*?)</\1:rPrDefault>", re.S)
+_SHADING = re.compile(r"<\w+:shd\b[^>]*>")
+_UNITS = {"pt": 2.0, "in": 144.0, "mm": 144 / 25.4, "cm": 144 / 2.54, "pc": 24.0, "pi": 24.0}
+_OFF = ("0", "false", "off")
+
+Props = dict[str, Any]
+
+
+def _attrs(tag: str) -> dict[str, str]:
+    """A tag's attributes by local name."""
+    return dict(_ATTR.findall(tag))
+
+
+def _near_white(color: str) -> bool:
+    """An RRGGBB colour each of whose channels is at least 0xF0: unreadable on white."""
+    if len(color) != 6:
+        return False
+    try:
+        return all(int(color[i : i + 2], 16) >= 0xF0 for i in (0, 2, 4))
+    except ValueError:
+        return False
+
+
+def _half_points(value: str) -> float | None:
+    """A w:sz value (half-points, or a measure with a unit in strict OOXML) in half-points."""
+    unit = value[-2:]
+    try:
+        if unit in _UNITS:
+            return float(value[:-2]) * _UNITS[unit]
+        return float(value)
+    except ValueError:
+        return None
+
+
+def _shaded(tag: str, name: str = "shd") -> bool:
+    """Whether a w:shd (or w:highlight) puts something darker than near-white behind text."""
+    attrs = _attrs(tag)
+    if name == "highlight":
+        return attrs.get("val", "none") not in ("none", "white")
+    fill = attrs.get("fill", "auto")
+    if fill not in ("auto", "") and not _near_white(fill):
+        return True
+    pattern = attrs.get("val", "clear")
+    # A pattern (solid, pct50, ...) draws its colour ("auto" is black) over the fill.
+    return pattern not in ("clear", "nil", "") and not _near_white(attrs.get("color", "auto"))
+
+
+def _run_props(fragment: str) -> Props:
+    """The formatting that can hide a run, from the inside of a w:rPr: "vanish" (bool),
+    "white" (bool), "size" (half-points), "shaded" (bool)."""
+    props: Props = {}
+    for name, rest in _RUN_PROPERTY.findall(fragment):
+        attrs = dict(_ATTR.findall(rest))
+        if name == "vanish":
+            props["vanish"] = attrs.get("val", "1").lower() not in _OFF
+        elif name == "color":
+            theme = attrs.get("themeColor", "")
+            if theme and theme not in ("none",):
+                light = theme in ("background1", "light1")
+                props["white"] = light and "themeShade" not in attrs
+            else:
+                props["white"] = _near_white(attrs.get("val", ""))
+        elif name == "sz":
+            size = _half_points(attrs.get("val", ""))
+            if size is not None:
+                props["size"] = size
+        else:
+            props["shaded"] = _shaded(rest, name)
+    return props
+
+
+def _hides(props: Props) -> bool:
+    """Whether formatting hides a run wherever it is (white aside, which depends on what is
+    behind it)."""
+    return bool(props.get("vanish")) or props.get("size", 22.0) < 4.0
+
+
+class _WordStyles:
+    """A document's styles (word/styles.xml, or the w:styles of a Word 2003 XML file), read
+    only when something in them or in a part may hide text."""
+
+    def __init__(self, xml: str) -> None:
+        self.xml = xml
+        self.hinted = bool(xml) and _hidden_hint(xml)
+        # White text is visible everywhere (a coloured page background).
+        self.colour_visible = False
+        self._parsed = False
+        self.defaults: Props = {}
+        self.default_paragraph = ""
+        self.paragraph: dict[str, Props] = {}  # style id: run formatting it gives
+        self.paragraph_shaded: dict[str, bool] = {}
+        self.character: dict[str, Props] = {}
+        self.shaded_tables: set[str] = set()
+        self.suspects: list[str] = []  # style ids whose formatting may hide text
+        self._cache: dict[tuple[str, str], Props] = {}
+
+    def uses_hiding_style(self, xml: str) -> bool:
+        """Whether a part uses a style that may hide text (cheap)."""
+        if not self.hinted:
+            return False
+        self._parse()
+        if self.default_paragraph in self.suspects:
+            return True
+        return any(f'val="{style}"' in xml for style in self.suspects)
+
+    def run(self, paragraph_style: str, character_style: str) -> Props:
+        """The formatting a run gets from the document defaults and its styles."""
+        key = (paragraph_style, character_style)
+        props = self._cache.get(key)
+        if props is None:
+            self._parse()
+            props = {
+                **self.defaults,
+                **self.paragraph.get(paragraph_style or self.default_paragraph, {}),
+                **self.character.get(character_style, {}),
+            }
+            self._cache[key] = props
+        return props
+
+    def _parse(self) -> None:
+        if self._parsed:
+            return
+        self._parsed = True
+        xml = self.xml
+        defaults = _DOC_DEFAULT_RPR.search(xml)
+        self.defaults = _run_props(defaults.group(2)) if defaults else {}
+        styles: dict[str, tuple[str, str, Props, bool]] = {}  # id: type, basedOn, rPr, shaded
+        for match in _STYLE.finditer(xml):
+            attrs = _attrs(match.group(2))
+            body = _CHANGE.sub("", match.group(3) or "")
+            style_id, kind = attrs.get("styleId", ""), attrs.get("type", "paragraph")
+            if kind == "table":
+                if any(map(_shaded, _SHADING.findall(body))):
+                    self.shaded_tables.add(style_id)
+                continue
+            if kind == "paragraph" and attrs.get("default", "").lower() in ("1", "on", "true"):
+                self.default_paragraph = style_id
+            based = _BASED_ON.search(body)
+            rpr = _STYLE_RPR.search(body)
+            ppr = _STYLE_PPR.search(body)
+            styles[style_id] = (
+                kind,
+                based.group(1) if based else "",
+                _run_props(rpr.group(2)) if rpr else {},
+                any(map(_shaded, _SHADING.findall(ppr.group(2)))) if ppr else False,
+            )
+        for style_id, (kind, *_) in styles.items():
+            chain: list[str] = []
+            current = style_id
+            while current in styles and current not in chain and len(chain) < 30:
+                chain.append(current)
+                current = styles[current][1]
+            props: Props = {}
+            for ancestor in reversed(chain):
+                props.update(styles[ancestor][2])
+            if kind == "paragraph":
+                self.paragraph[style_id] = props
+                self.paragraph_shaded[style_id] = any(styles[a][3] for a in chain)
+            elif kind == "character":
+                self.character[style_id] = props
+            merged = {**self.defaults, **props}
+            if _hides(merged) or merged.get("white"):
+                self.suspects.append(style_id)
+
+
+_WORD_ELEMENTS = (
+    "p|r|tc|tbl|txbxContent|pPr|rPr|tcPr|tblPr|pPrChange|rPrChange|tcPrChange|tblPrChange"
+    "|t|pStyle|rStyle|tblStyle|vanish|color|sz|shd|highlight"
 )
+_RUN_PROPS = frozenset(("vanish", "color", "sz", "shd", "highlight"))
+
+
+def _word_elements(prefix: str) -> re.Pattern[str]:
+    return re.compile(rf"<(/?){re.escape(prefix)}({_WORD_ELEMENTS})(?=[\s/>])([^>]*?)(/?)>")
+
+
+class _Frame:
+    """An open element while looking for hidden runs."""
+
+    __slots__ = ("hidden", "kept", "name", "nested", "props", "shaded", "start", "style", "text")
+
+    def __init__(self, name: str, start: int) -> None:
+        self.name = name
+        self.start = start
+        self.style = ""
+        self.props: Props = {}
+        self.shaded = False  # something dark behind this element's text
+        self.text = False  # a run's own text (w:t with content, tab, break)
+        self.hidden = False  # a paragraph with hidden text
+        self.kept = False  # a paragraph with visible text
+        self.nested = False  # a run holding paragraphs (a text box): never taken out
+
+
+def _without_hidden(xml: str, prefix: str, styles: _WordStyles) -> str:
+    """`xml` without its hidden runs, and without paragraphs that only hold hidden text."""
+    colour_visible = styles.colour_visible or _BEHIND_TEXT.search(xml) is not None
+    stack: list[_Frame] = []
+    shaded = 0  # open elements with something dark behind their text
+    cuts: list[tuple[int, int]] = []
+    for match in _word_elements(prefix).finditer(xml):
+        closing, name, rest, empty = match.groups()
+        if closing:
+            if name in _RUN_PROPS or not any(frame.name == name for frame in stack):
+                continue
+            while stack:
+                frame = stack.pop()
+                if frame.shaded and frame.name != "p":
+                    shaded -= 1
+                if frame.name == name:
+                    break
+            if name == "r":
+                _close_run(frame, stack, styles, shaded > 0 or colour_visible, match.end(), cuts)
+            elif name == "p":
+                kept = frame.kept or not frame.hidden
+                if not kept:
+                    cuts.append((frame.start, match.end()))
+                elif frame.kept:
+                    _mark_kept(stack)
+            continue
+        parent = stack[-1] if stack else None
+        if name in _RUN_PROPS or name in ("pStyle", "rStyle", "tblStyle"):
+            if parent is None or len(stack) < 2:
+                continue
+            owner = stack[-2]
+            if parent.name == "rPr" and owner.name == "r":
+                if name == "rStyle":
+                    owner.style = _attrs(rest).get("val", "")
+                elif name in _RUN_PROPS:
+                    owner.props.update(_run_props(match.group(0)))
+            elif parent.name == "pPr" and owner.name == "p":
+                if name == "pStyle":
+                    owner.style = _attrs(rest).get("val", "")
+                elif name == "shd":
+                    owner.shaded = owner.shaded or _shaded(match.group(0))
+            elif parent.name in ("tcPr", "tblPr") and owner.name in ("tc", "tbl"):
+                dark = (
+                    _shaded(match.group(0))
+                    if name == "shd"
+                    else name == "tblStyle" and _attrs(rest).get("val", "") in styles.shaded_tables
+                )
+                if dark and not owner.shaded:
+                    owner.shaded = True
+                    shaded += 1
+            continue
+        if name == "t":
+            if parent is not None and parent.name == "r" and not empty:
+                parent.text = xml[match.end() : match.end() + 1] not in ("<", "")
+            continue
+        if empty:
+            continue
+        frame = _Frame(name, match.start())
+        if name == "txbxContent":
+            frame.shaded = True
+            shaded += 1
+        elif name == "p":
+            for outer in reversed(stack):
+                if outer.name == "r":
+                    outer.nested = True
+                    break
+        stack.append(frame)
+    if not cuts:
+        return xml
+    cuts.sort()
+    out = []
+    position = 0
+    for start, end in cuts:
+        if start >= position:
+            out.append(xml[position:start])
+            position = end
+    out.append(xml[position:])
+    return "".join(out)
+
+
+def _close_run(
+    run: _Frame,
+    stack: list[_Frame],
+    styles: _WordStyles,
+    behind: bool,
+    end: int,
+    cuts: list[tuple[int, int]],
+) -> None:
+    """Take a hidden run out (into `cuts`) and tell its paragraph what it held."""
+    paragraph = next((frame for frame in reversed(stack) if frame.name == "p"), None)
+    if not run.text:
+        return
+    props = {**styles.run(paragraph.style if paragraph else "", run.style), **run.props}
+    if paragraph is not None:
+        style = paragraph.style or styles.default_paragraph
+        behind = behind or paragraph.shaded or styles.paragraph_shaded.get(style, False)
+    hidden = _hides(props) or (bool(props.get("white")) and not behind and not props.get("shaded"))
+    if hidden and not run.nested:
+        cuts.append((run.start, end))
+        if paragraph is not None:
+            paragraph.hidden = True
+    elif paragraph is not None:
+        paragraph.kept = True
+
+
+def _mark_kept(stack: list[_Frame]) -> None:
+    """A kept paragraph inside another (in a text box) keeps that one too."""
+    for frame in reversed(stack):
+        if frame.name == "p":
+            frame.kept = True
+            return
+
+
+_PKG_PART = re.compile(
+    r'<pkg:part\b[^>]*pkg:name="(/word/(?:document|header\d*|styles)\.xml)"[^>]*>(.*?)</pkg:part>',
+    re.S,
+)
+_WORD2003_STYLES = re.compile(r"<(\w+):styles>.*?</\1:styles>", re.S)
 
 
 def _wordxml(data: bytes, max_pages: int) -> Extracted:
@@ -708,8 +1347,11 @@ def _wordxml(data: bytes, max_pages: int) -> Extracted:
     if parts:
         headers = [part for name, part in sorted(parts.items()) if "header" in name]
         body = parts.get("/word/document.xml", "")
-        return Extracted(text=_word_text(body, headers), format="wordxml")
-    return Extracted(text=_word_xml_text(xml), format="wordxml")
+        styles = _WordStyles(parts.get("/word/styles.xml", ""))
+        return Extracted(text=_word_text(body, headers, styles), format="wordxml")
+    match = _WORD2003_STYLES.search(xml)
+    styles = _WordStyles(match.group(0) if match else "")
+    return Extracted(text=_word_text(xml, [], styles), format="wordxml")
 
 
 _TEXT_NS = "urn:oasis:names:tc:opendocument:xmlns:text:1.0"

@@ -28,12 +28,15 @@ RESUME = [
 
 
 def pdf(
-    pages: Sequence[Sequence[tuple[float, float, str]]],
+    pages: Sequence[Sequence[tuple[float, float, str] | tuple[float, float, str, str]]],
     *,
     encrypt: bool = False,
     font: str = "Helvetica",
+    background: str = "",
 ) -> bytes:
-    """A PDF whose pages show Helvetica text at (x, y, text) positions; an /Encrypt
+    """A PDF whose pages show 11-pt Helvetica text at (x, y, text) positions, or at
+    (x, y, text, operators) with content-stream operators ("1 1 1 rg", "/F1 1 Tf", "3 Tr")
+    changing its look; `background` operators draw first on each page; an /Encrypt
     dictionary with an unknown user password when `encrypt`."""
     objects: list[bytes] = []
     page_ids = []
@@ -42,10 +45,10 @@ def pdf(
     objects.append(b"")  # 2: pages
     objects.append(b"<< /Type /Font /Subtype /Type1 /BaseFont /%s >>" % font.encode())
     for lines in pages:
-        ops = []
-        for x, y, text in lines:
+        ops = [background] if background else []
+        for x, y, text, *look in lines:
             escaped = text.replace("\\", "\\\\").replace("(", "\\(").replace(")", "\\)")
-            ops.append(f"BT /F1 11 Tf {x} {y} Td ({escaped}) Tj ET")
+            ops.append(f"BT /F1 11 Tf {' '.join(look)} {x} {y} Td ({escaped}) Tj ET")
         stream = "\n".join(ops).encode("latin-1")
         objects.append(b"<< /Length %d >>\nstream\n" % len(stream) + stream + b"\nendstream")
         content_id = len(objects)
@@ -95,8 +98,9 @@ def text_pdf(text: str) -> bytes:
 W = 'xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"'
 
 
-def docx(body: str, *, header: str = "") -> bytes:
-    """A DOCX with `body` (WordprocessingML inside w:body) and optionally a header part."""
+def docx(body: str, *, header: str = "", styles: str = "", background: str = "") -> bytes:
+    """A DOCX with `body` (WordprocessingML inside w:body) and optionally a header part, a
+    styles part (`styles` inside w:styles) and a page background colour."""
     out = io.BytesIO()
     with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
         archive.writestr(
@@ -106,11 +110,14 @@ def docx(body: str, *, header: str = "") -> bytes:
         )
         archive.writestr(
             "word/document.xml",
-            f'<?xml version="1.0" encoding="UTF-8"?><w:document {W}><w:body>{body}'
-            "</w:body></w:document>",
+            f'<?xml version="1.0" encoding="UTF-8"?><w:document {W}>'
+            + (f'<w:background w:color="{background}"/>' if background else "")
+            + f"<w:body>{body}</w:body></w:document>",
         )
         if header:
             archive.writestr("word/header1.xml", f"<w:hdr {W}>{header}</w:hdr>")
+        if styles:
+            archive.writestr("word/styles.xml", f"<w:styles {W}>{styles}</w:styles>")
     return out.getvalue()
 
 
@@ -305,6 +312,57 @@ def test_pdf_damaged_inputs_fail_cleanly(monkeypatch):
             assert result.text
 
 
+# --- hidden text in PDFs ------------------------------------------------------------------------
+
+KEYWORDS = ", ".join(["Kubernetes", "Terraform", "Golang", "Leadership", "Six Sigma"] * 3)
+
+
+def resume_lines(*extra: tuple[float, float, str, str]) -> list[tuple[float, float, str, str]]:
+    lines = [(72.0, 720.0 - 16 * i, line, "") for i, line in enumerate(RESUME)]
+    return lines + list(extra)
+
+
+def test_pdf_white_text_dropped():
+    data = pdf([resume_lines((72, 760, KEYWORDS, "1 1 1 rg"), (72, 420, KEYWORDS, "0.97 g"))])
+    assert extract_text(data).text.splitlines() == RESUME
+
+
+def test_pdf_tiny_text_dropped_wherever_it_is():
+    # 1-pt black text between two lines of the resume: no line of its own is left either.
+    tiny = (72.0, 713.0, KEYWORDS, "/F1 1 Tf")
+    lines = resume_lines()
+    data = pdf([[*lines[:1], tiny, *lines[1:]]])
+    assert extract_text(data).text.splitlines() == RESUME
+
+
+def test_pdf_white_text_on_a_dark_band_kept():
+    band = "0.1 0.15 0.3 rg 60 745 500 30 re f"
+    name = (72.0, 755.0, "Grace Example Senior Data Engineer", "1 1 1 rg")
+    data = pdf([resume_lines(name)], background=band)
+    assert extract_text(data).text.splitlines() == [*RESUME, "Grace Example Senior Data Engineer"]
+
+
+def test_pdf_invisible_text_dropped_only_beside_visible_text():
+    stuffed = pdf([resume_lines((72, 420, KEYWORDS, "3 Tr"))])
+    assert extract_text(stuffed).text.splitlines() == RESUME
+    # A scan's text layer is invisible text and all the page has: it stays.
+    scan = pdf([[(72.0, 720.0 - 16 * i, line, "3 Tr") for i, line in enumerate(RESUME)]])
+    assert extract_text(scan).text.splitlines() == RESUME
+
+
+def test_pdf_hidden_text_inside_a_line_leaves_a_word_gap():
+    data = pdf(
+        [
+            [
+                (72, 700, "Senior", ""),
+                (108, 700, "ZZZZZZZZZZZZZZZZZZZZZZZZZZZZZZZZZZZZZZZZ", "/F1 1 Tf"),
+                (140, 700, "Engineer", ""),
+            ]
+        ]
+    )
+    assert extract_text(data).text == "Senior Engineer"
+
+
 # --- DOCX, flat Word XML, ODT -----------------------------------------------------------------
 
 
@@ -359,6 +417,144 @@ def test_flat_word_xml():
     )
     result = extract_text(xml.encode())
     assert (result.format, result.text) == ("wordxml", "Ada Example\nSKILLS")
+
+
+# --- hidden text in Word documents ---------------------------------------------------------------
+
+STYLES = (
+    '<w:docDefaults><w:rPrDefault><w:rPr><w:sz w:val="22"/></w:rPr></w:rPrDefault></w:docDefaults>'
+    '<w:style w:type="paragraph" w:default="1" w:styleId="Normal"/>'
+    '<w:style w:type="paragraph" w:styleId="Header"><w:basedOn w:val="Normal"/>'
+    '<w:rPr><w:color w:val="FFFFFF" w:themeColor="background1"/><w:sz w:val="2"/></w:rPr></w:style>'
+    '<w:style w:type="paragraph" w:styleId="Banner"><w:basedOn w:val="Normal"/>'
+    '<w:pPr><w:shd w:val="clear" w:color="auto" w:fill="1F3864"/></w:pPr>'
+    '<w:rPr><w:color w:val="FFFFFF"/></w:rPr></w:style>'
+    '<w:style w:type="character" w:styleId="Secret"><w:rPr><w:vanish/></w:rPr></w:style>'
+    '<w:style w:type="character" w:styleId="VerySecret"><w:basedOn w:val="Secret"/></w:style>'
+    '<w:style w:type="table" w:styleId="DarkHeaderRow"><w:tblStylePr w:type="firstRow">'
+    '<w:tcPr><w:shd w:val="clear" w:color="auto" w:fill="000000"/></w:tcPr></w:tblStylePr>'
+    "</w:style>"
+)
+
+
+THEME_GREY = '<w:color w:val="A6A6A6" w:themeColor="background1" w:themeShade="A6"/>'
+
+
+def run(text: str, props: str = "") -> str:
+    return f'<w:r><w:rPr>{props}</w:rPr><w:t xml:space="preserve">{text}</w:t></w:r>'
+
+
+def styled(style: str, *runs: str) -> str:
+    return f'<w:p><w:pPr><w:pStyle w:val="{style}"/></w:pPr>{"".join(runs)}</w:p>'
+
+
+def test_docx_white_one_point_header_style_dropped():
+    # The keyword block of "white fonting": a header paragraph styled white and 1 pt.
+    header = styled("Header", run(KEYWORDS))
+    body = "".join(para(line) for line in RESUME)
+    assert extract_text(docx(body, header=header, styles=STYLES)).text.splitlines() == RESUME
+    # Without the styles part the same header is ordinary text.
+    assert extract_text(docx(body, header=header)).text.splitlines()[0] == KEYWORDS
+
+
+def test_docx_hidden_runs_dropped():
+    body = (
+        "<w:p>"
+        + run("Senior Engineer")
+        + run(" Kubernetes Terraform", "<w:vanish/>")
+        + run(" Golang", '<w:rStyle w:val="VerySecret"/>')
+        + run(" Six Sigma", '<w:sz w:val="3"/>')
+        + run(" Leadership", '<w:color w:val="FEFEFE"/>')
+        + run(" at Example Corp")
+        + "</w:p>"
+        + para("EDUCATION")
+        # a whole paragraph of hidden text leaves no empty line
+        + f"<w:p>{run(KEYWORDS, '<w:vanish/>')}</w:p>"
+        + para("BSc Computer Science")
+    )
+    text = extract_text(docx(body, styles=STYLES)).text
+    assert text.splitlines() == [
+        "Senior Engineer at Example Corp",
+        "EDUCATION",
+        "BSc Computer Science",
+    ]
+
+
+def test_docx_visible_look_alikes_kept():
+    body = (
+        # white on a shaded paragraph (its style), a shaded run, a shaded cell, a dark table style
+        styled("Banner", run("Grace Example"))
+        + f"<w:p>{run('Data Engineer', '<w:color w:val="FFFFFF"/><w:shd w:fill="333333"/>')}</w:p>"
+        + '<w:tbl><w:tr><w:tc><w:tcPr><w:shd w:val="clear" w:fill="7F0000"/></w:tcPr>'
+        + f"<w:p>{run('Python', '<w:color w:val="FFFFFF"/>')}</w:p></w:tc></w:tr></w:tbl>"
+        + '<w:tbl><w:tblPr><w:tblStyle w:val="DarkHeaderRow"/></w:tblPr><w:tr><w:tc>'
+        + f"<w:p>{run('Django', '<w:color w:val="FFFFFF"/>')}</w:p></w:tc></w:tr></w:tbl>"
+        # grey from the theme, a vanish switched off, 2-pt text, a white paragraph mark
+        + f"<w:p>{run('Berlin', THEME_GREY)}</w:p>"
+        + f"<w:p>{run('Remote', '<w:rStyle w:val="Secret"/><w:vanish w:val="0"/>')}</w:p>"
+        + f"<w:p>{run('Footnote', '<w:sz w:val="4"/>')}</w:p>"
+        + '<w:p><w:pPr><w:rPr><w:color w:val="FFFFFF"/></w:rPr></w:pPr>'
+        + run("Contact")
+        + "</w:p>"
+    )
+    lines = extract_text(docx(body, styles=STYLES)).text.splitlines()
+    assert lines == [
+        "Grace Example",
+        "Data Engineer",
+        "Python",
+        "",
+        "Django",
+        "",
+        "Berlin",
+        "Remote",
+        "Footnote",
+        "Contact",
+    ]
+
+
+def test_docx_white_text_in_a_text_box_or_on_a_coloured_page_kept():
+    box = (
+        "<w:p><w:r><w:drawing><wps:txbx><w:txbxContent>"
+        + f"<w:p>{run('Grace Example', '<w:color w:val="FFFFFF"/>')}</w:p>"
+        + "</w:txbxContent></wps:txbx></w:drawing></w:r></w:p>"
+    )
+    # (the text box's paragraph ends a line, and so does the one holding it)
+    assert extract_text(docx(box + para("EXPERIENCE"))).text.splitlines() == [
+        "Grace Example",
+        "",
+        "EXPERIENCE",
+    ]
+    white = f"<w:p>{run('Grace Example', '<w:color w:val="FFFFFF"/>')}</w:p>"
+    assert extract_text(docx(white + para("EXPERIENCE"))).text == "EXPERIENCE"
+    data = docx(white + para("EXPERIENCE"), background="1F1F1F")
+    assert extract_text(data).text == "Grace Example\nEXPERIENCE"
+
+
+def test_word_xml_hidden_text_dropped():
+    # Flat OPC: the styles part rides along in the one XML file.
+    header = f"<w:hdr {W}>{styled('Header', run(KEYWORDS))}</w:hdr>"
+    body = f"<w:document {W}><w:body>{para('Ada Example')}{para('SKILLS')}</w:body></w:document>"
+    parts = {"/word/header1.xml": header, "/word/document.xml": body}
+    parts["/word/styles.xml"] = f"<w:styles {W}>{STYLES}</w:styles>"
+    xml = (
+        '<?xml version="1.0"?><?mso-application progid="Word.Document"?>'
+        '<pkg:package xmlns:pkg="http://schemas.microsoft.com/office/2006/xmlPackage">'
+        + "".join(
+            f'<pkg:part pkg:name="{name}"><pkg:xmlData>{part}</pkg:xmlData></pkg:part>'
+            for name, part in parts.items()
+        )
+        + "</pkg:package>"
+    )
+    assert extract_text(xml.encode()).text == "Ada Example\nSKILLS"
+    # Word 2003 XML: styles and body in one w:wordDocument.
+    w2003 = 'xmlns:w="http://schemas.microsoft.com/office/word/2003/wordml"'
+    xml = (
+        f'<?xml version="1.0"?><?mso-application progid="Word.Document"?><w:wordDocument {w2003}>'
+        '<w:styles><w:style w:type="paragraph" w:styleId="Tiny"><w:rPr><w:sz w:val="2"/></w:rPr>'
+        f"</w:style></w:styles><w:body>{para('Ada Example')}{styled('Tiny', run(KEYWORDS))}"
+        f"{para('SKILLS')}</w:body></w:wordDocument>"
+    )
+    assert extract_text(xml.encode()).text == "Ada Example\nSKILLS"
 
 
 def test_odt_headings_lists_tables_on_their_own_lines():
