@@ -1407,10 +1407,39 @@ def _odt_walk(element: ElementTree.Element, out: list[str], depth: int = 0) -> N
 # --- DOC ----------------------------------------------------------------------------------------
 
 
-# catdoc prints the instructions of Word fields along with their results.
+# catdoc prints the instructions of Word fields along with their results, and each of the
+# field's three marks (begin, separator, end) as a space: X<begin> HYPERLINK "url" <sep>result<end>Y
+# comes out as 'X  HYPERLINK "url"  result Y' (Word puts a space before the instruction).
 _FIELD_CODE = re.compile(
-    r'\b(?:HYPERLINK|INCLUDEPICTURE|PAGEREF|REF)\s+(?:\\\w\s+)*"[^"\n]*"(?:\s+\\\w)* ?'
+    r' {0,2}\b(?:HYPERLINK|INCLUDEPICTURE|PAGEREF|REF)\s+(?:\\\w\s+)*(?:"([^"\n]*)"|_\w+)'
+    r'(?:\s+\\\w(?:\s+"[^"\n]*")?)* {0,2}'
 )
+
+
+def strip_field_codes(text: str) -> str:
+    """catdoc's text without field instructions and the spaces it writes for field marks: the
+    two before an instruction (its begin mark's, Word's own) and the two after it; and the end
+    mark's after a result that is the link or its start ("https://<field>blog.example.com") or
+    an e-mail link's address. Where other results end is not known, and a space too many
+    there does no harm; "m<field>157q@example.com" stays one word."""
+    out = []
+    position = 0
+    for match in _FIELD_CODE.finditer(text):
+        if match.start() < position:
+            continue
+        out.append(text[position : match.start()])
+        position = match.end()
+        target = (match.group(1) or "").lower()
+        for shown in (target, target.removeprefix("mailto:")):
+            shown_here = text[position : position + len(shown)].lower()
+            size = len(os.path.commonprefix([shown_here, shown]))  # noqa: RUF071 - text
+            after = text[position + size : position + size + 1]
+            if (size == len(shown) or size >= 4) and after == " ":
+                out.append(text[position : position + size])
+                position += size + 1
+                break
+    out.append(text[position:])
+    return "".join(out)
 
 
 def _doc(data: bytes, max_pages: int) -> Extracted:
@@ -1427,7 +1456,7 @@ def _doc(data: bytes, max_pages: int) -> Extracted:
         source.write_bytes(data)
         if catdoc:
             output = _run([catdoc, "-w", "-d", "utf-8", str(source)], tmp)
-            text = _FIELD_CODE.sub("", output.decode("utf-8", "replace"))
+            text = strip_field_codes(output.decode("utf-8", "replace"))
             return Extracted(text=text, format="doc")
         assert soffice is not None
         _run(

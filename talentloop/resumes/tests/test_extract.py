@@ -13,7 +13,13 @@ from collections.abc import Sequence
 
 import pytest
 
-from talentloop.resumes.extract import ExtractionError, detect_format, extract_text, normalize
+from talentloop.resumes.extract import (
+    ExtractionError,
+    detect_format,
+    extract_text,
+    normalize,
+    strip_field_codes,
+)
 
 RESUME = [
     "Ada Example",
@@ -587,6 +593,21 @@ def test_doc_without_converters_is_unsupported(monkeypatch):
         extract_text(ole)
     assert caught.value.code == "unsupported"
     assert "catdoc or LibreOffice" in caught.value.message
+
+
+def test_doc_field_codes_and_their_marks_leave_catdoc_text():
+    # catdoc writes Word's field begin, separator and end marks each as a space, and the
+    # instruction (' HYPERLINK "url"') between the first two.
+    catdoc = (
+        'Mail: m  HYPERLINK "mailto:M157q@example.com"  157q@example.com  | '
+        '  HYPERLINK "https://blog.example.com/"  https://   HYPERLINK "https://blog.example.com/" '
+        " blog.example.com \n"
+        '  HYPERLINK "https://example.org/x" \\o "Tip"  Slides , then   PAGEREF _Toc1 \\h  3 '
+    )
+    assert normalize(strip_field_codes(catdoc)).splitlines() == [
+        "Mail: m157q@example.com | https://blog.example.com",
+        "Slides , then 3",
+    ]
 
 
 @pytest.mark.skipif(not shutil.which("catdoc"), reason="catdoc is not installed")
