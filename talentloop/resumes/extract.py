@@ -352,9 +352,32 @@ def _pdf(data: bytes, max_pages: int) -> Extracted:
             warnings.append(f"no text on page {', '.join(empty_pages)} (scanned?)")
         # PDFium ends lines with CR LF and marks some generated breaks with a lone CR.
         text = "\n\n".join(texts).replace("\r\n", "\n").replace("\r", " ")
+        if "\ufffe" in text:
+            text = _LINE_END_HYPHEN.sub(functools.partial(_unhyphenate, text.lower()), text)
         return Extracted(text=text, format="pdf", pages=count, warnings=warnings)
     finally:
         pdf.close()
+
+
+# PDFium's mark for a hyphen that ended a line, the line joined to the next: a word broken in
+# two ("Technolo-gies") or a compound ("server-side").
+_LINE_END_HYPHEN = re.compile(r"([^\W\d_]+)\ufffe([^\W\d_]+)")
+
+
+def _unhyphenate(lower: str, match: re.Match[str]) -> str:
+    """A word broken at a line end made whole when the document has it whole elsewhere and
+    its second part is no word of the document's on its own ("Infor-mation", not "data-to");
+    otherwise as it was (the mark becomes "-" in `normalize`)."""
+    head, tail = match.group(1), match.group(2)
+
+    def elsewhere(word: str) -> bool:
+        return (
+            re.search(rf"(?<![\w\ufffe]){re.escape(word.lower())}(?![\w\ufffe])", lower) is not None
+        )
+
+    if elsewhere(head + tail) and not elsewhere(tail):
+        return head + tail
+    return match.group(0)
 
 
 class _BoxBuffer(threading.local):

@@ -318,6 +318,20 @@ def test_pdf_damaged_inputs_fail_cleanly(monkeypatch):
             assert result.text
 
 
+def test_pdf_words_broken_at_a_line_end_made_whole_when_the_document_has_them():
+    lines = [
+        "Faculty of Information Technolo-",
+        "gies, Prague; built server-",
+        "side rendering and inter-",
+        "company reports",
+        "Skills: Information Technologies, intercompany company accounts",
+    ]
+    text = extract_text(text_pdf("\n".join(lines))).text
+    assert "Faculty of Information Technologies, Prague" in text
+    assert "server-side" in text  # no "serverside" elsewhere
+    assert "inter-company" in text  # "company" is a word on its own elsewhere
+
+
 # --- hidden text in PDFs ------------------------------------------------------------------------
 
 KEYWORDS = ", ".join(["Kubernetes", "Terraform", "Golang", "Leadership", "Six Sigma"] * 3)
