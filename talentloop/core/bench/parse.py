@@ -55,6 +55,7 @@ NOT_RESUMES = re.compile(
     re.IGNORECASE,
 )
 SOURCE_SUFFIXES = (".md", ".markdown", ".txt")
+MARKDOWN_SUFFIXES = (".md", ".markdown")
 CONSISTENCY_FIELDS = ("name", "email", "phones", "companies", "titles", "institutions")
 
 Log = Callable[[str], None]
@@ -285,7 +286,9 @@ def consistency(
 
     Where the family has a text source (.md, .markdown, .txt), a file whose text holds under
     half of the source's tokens is another document (it happens: a folder's PDF of someone
-    else's resume) and is left out of the comparison, and said so."""
+    else's resume) and is left out of the comparison, and said so. Markdown sources are the
+    reference for token recall but not compared field by field: markdown is the authors'
+    source, not a format people upload (its markup is read as plain text)."""
     groups: dict[tuple[str, str], list[Path]] = {}
     for file in sorted(parsed_by_file):
         if file.parent.parent.name == "pdfs":  # LiveCareer: one file per resume
@@ -312,6 +315,7 @@ def consistency(
             if others:
                 family["other_documents"] = others
                 files = [f for f in files if f.name not in others]
+        files = [f for f in files if f.suffix.lower() not in MARKDOWN_SUFFIXES]
         family["formats"] = [f.suffix.lstrip(".") for f in files]
         fields: dict[str, Any] = {}
         for name in CONSISTENCY_FIELDS:
