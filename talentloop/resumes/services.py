@@ -371,12 +371,11 @@ def parse_resume(
             resume.format = extracted.format
             resume.pages = extracted.pages
             resume.is_ocr = extracted.ocr
-            found = (parsed.name, parsed.emails, parsed.phones, parsed.links)
-            if not any(found) and not (parsed.work or parsed.education):
+            if not _looks_like_resume(parsed):
                 result = ExtractionError(
                     "no_person",
-                    "No name, contact details, work history or education were found: this "
-                    "does not look like a resume.",
+                    "No name, contact details, work history, education or skills were found: "
+                    "this does not look like a resume.",
                 )
         if not isinstance(result, ExtractionError):
             try:
@@ -401,6 +400,24 @@ def parse_resume(
         _count_phrases(actor, parsed)
         _count(resume, created=int(created), updated=int(not created))
     return resume
+
+
+RESUME_SECTIONS = frozenset({"work", "education", "skills"})
+
+
+def _looks_like_resume(parsed: ParsedResume) -> bool:
+    """A person (a name or a contact), or the parts of a resume (an anonymised one has no
+    name): anything else, such as meeting notes, makes no candidate."""
+    return bool(
+        parsed.name
+        or parsed.emails
+        or parsed.phones
+        or parsed.links
+        or parsed.work
+        or parsed.education
+        or RESUME_SECTIONS & {kind for _, kind in parsed.sections}
+        or sum(1 for hit in parsed.skills if hit.canonical) >= 3
+    )
 
 
 def _fail_unexpectedly(resume: Resume) -> None:
