@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from django.core.management.base import CommandError
+from django.core.management.base import CommandError, CommandParser
 
 from talentloop.accounts.models import User, Workspace
 from talentloop.accounts.roles import Capability
@@ -35,3 +35,27 @@ def command_actor(slug: str, email: str, *, doing: str) -> Actor:
             f"cannot {doing}."
         )
     return actor
+
+
+def add_actor_arguments(parser: CommandParser, *, default_source: str, doing: str) -> None:
+    """--workspace, --actor, --source and --tag: who a bulk command acts as, and what it
+    stamps on every candidate it creates or updates."""
+    from talentloop.candidates.models import Source
+
+    parser.add_argument("--workspace", default="acme", help="Workspace slug (default acme).")
+    parser.add_argument(
+        "--actor",
+        default="",
+        metavar="EMAIL",
+        help=f"The member the {doing} is done as (audit and owner). Default: the system.",
+    )
+    parser.add_argument("--source", default=default_source, choices=Source.values, help="Source.")
+    parser.add_argument(
+        "--tag",
+        dest="tags",
+        action="extend",
+        nargs="+",
+        default=[],
+        metavar="TAG",
+        help="Tag every candidate (repeatable).",
+    )

@@ -11,6 +11,8 @@ from xml.sax.saxutils import escape
 
 from faker import Faker
 
+from talentloop.core import pdf
+
 SKILLS = [
     "Python", "Django", "PostgreSQL", "JavaScript", "TypeScript", "React", "Docker",
     "Kubernetes", "AWS", "Terraform", "SQL", "Go", "Java", "Spring", "Kafka", "Airflow",
@@ -111,30 +113,16 @@ def pdf_bytes(lines: Sequence[str]) -> bytes:
         font, size = ("/F2", 16) if index == 0 else ("/F2", 11) if line.isupper() else ("/F1", 10)
         ops.append(f"BT {font} {size} Tf 60 {y} Td ({text}) Tj ET")
         y -= 20 if index == 0 else 14
-    stream = "\n".join(ops).encode("latin-1")
     objects = [
         b"<< /Type /Catalog /Pages 2 0 R >>",
         b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
         b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents 4 0 R "
         b"/Resources << /Font << /F1 5 0 R /F2 6 0 R >> >> >>",
-        b"<< /Length %d >>\nstream\n%s\nendstream" % (len(stream), stream),
+        pdf.stream("\n".join(ops).encode("latin-1")),
         b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
         b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica-Bold >>",
     ]
-    out = io.BytesIO()
-    out.write(b"%PDF-1.4\n")
-    offsets = []
-    for number, body in enumerate(objects, start=1):
-        offsets.append(out.tell())
-        out.write(b"%d 0 obj\n%s\nendobj\n" % (number, body))
-    xref = out.tell()
-    out.write(b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1))
-    for offset in offsets:
-        out.write(b"%010d 00000 n \n" % offset)
-    out.write(
-        b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objects) + 1, xref)
-    )
-    return out.getvalue()
+    return pdf.pdf_file(objects)
 
 
 def demo_files(count: int = 6, seed: int = 7) -> list[tuple[str, bytes]]:

@@ -11,6 +11,8 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from talentloop.core import pdf
+
 # How many of each kind make up the default 200 (the rest are truncated or bit-flipped).
 FIXED_KINDS = {
     "empty": 10,
@@ -33,31 +35,16 @@ class Mutant:
 
 def _encrypted_pdf(rng: random.Random) -> bytes:
     """A one-page PDF with a Standard security handler and an unknown user password."""
-    stream = b"BT /F1 11 Tf 72 720 Td (Secret resume) Tj ET"
     objects = [
         b"<< /Type /Catalog /Pages 2 0 R >>",
         b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
         b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents 4 0 R >>",
-        b"<< /Length %d >>\nstream\n%s\nendstream" % (len(stream), stream),
+        pdf.stream(b"BT /F1 11 Tf 72 720 Td (Secret resume) Tj ET"),
         b"<< /Filter /Standard /V 1 /R 2 /P -44 /O <%s> /U <%s> >>"
         % (rng.randbytes(32).hex().encode(), rng.randbytes(32).hex().encode()),
     ]
-    out = io.BytesIO()
-    out.write(b"%PDF-1.4\n")
-    offsets = []
-    for number, body in enumerate(objects, start=1):
-        offsets.append(out.tell())
-        out.write(b"%d 0 obj\n%s\nendobj\n" % (number, body))
-    xref = out.tell()
-    out.write(b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1))
-    for offset in offsets:
-        out.write(b"%010d 00000 n \n" % offset)
     file_id = rng.randbytes(16).hex().encode()
-    out.write(
-        b"trailer\n<< /Size %d /Root 1 0 R /Encrypt 5 0 R /ID [<%s> <%s>] >>\n"
-        b"startxref\n%d\n%%%%EOF\n" % (len(objects) + 1, file_id, file_id, xref)
-    )
-    return out.getvalue()
+    return pdf.pdf_file(objects, trailer=b"/Encrypt 5 0 R /ID [<%s> <%s>]" % (file_id, file_id))
 
 
 def _zip_bomb(size: int) -> bytes:

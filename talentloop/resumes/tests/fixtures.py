@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import io
 import zipfile
-from collections.abc import Callable, Sequence
-from xml.sax.saxutils import escape
+from collections.abc import Callable
 
 import pytest
 
 from talentloop.core.actor import Actor
+from talentloop.core.demo_resumes import docx_bytes  # one DOCX writer: the demo's
 from talentloop.resumes import services
 from talentloop.resumes.models import ParseBatch
 
@@ -39,38 +39,6 @@ Python, JavaScript, PostgreSQL, Docker
 """
 
 
-def docx_bytes(paragraphs: Sequence[str]) -> bytes:
-    """A minimal valid DOCX holding one paragraph per item."""
-    body = "".join(
-        f'<w:p><w:r><w:t xml:space="preserve">{escape(text)}</w:t></w:r></w:p>'
-        for text in paragraphs
-    )
-    document = (
-        '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>'
-        '<w:document xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main">'
-        f"<w:body>{body}</w:body></w:document>"
-    )
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
-        archive.writestr(
-            "[Content_Types].xml",
-            '<?xml version="1.0" encoding="UTF-8"?>'
-            '<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">'
-            '<Default Extension="xml" ContentType="application/xml"/>'
-            '<Override PartName="/word/document.xml" ContentType="application/'
-            'vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml"/></Types>',
-        )
-        archive.writestr(
-            "_rels/.rels",
-            '<?xml version="1.0" encoding="UTF-8"?>'
-            '<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
-            '<Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/'
-            '2006/relationships/officeDocument" Target="word/document.xml"/></Relationships>',
-        )
-        archive.writestr("word/document.xml", document)
-    return buffer.getvalue()
-
-
 def zip_bytes(members: dict[str, bytes]) -> bytes:
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
@@ -78,6 +46,8 @@ def zip_bytes(members: dict[str, bytes]) -> bytes:
             archive.writestr(name, data)
     return buffer.getvalue()
 
+
+__all__ = ["ADA", "ParseFiles", "docx_bytes", "parse_files", "zip_bytes"]
 
 ParseFiles = Callable[..., ParseBatch]
 

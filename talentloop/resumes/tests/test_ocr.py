@@ -9,6 +9,7 @@ import zlib
 import pypdfium2  # type: ignore[import-untyped]
 import pytest
 
+from talentloop.core import pdf
 from talentloop.core.demo_resumes import pdf_bytes
 from talentloop.resumes.extract import extract_text
 
@@ -23,31 +24,19 @@ def scanned_pdf(lines: list[str], scale: float = 3.0) -> bytes:
     raw = bytes(bitmap.buffer)
     source.close()
     pixels = zlib.compress(b"".join(raw[y * stride : y * stride + width] for y in range(height)))
-    content = b"q 612 0 0 792 0 0 cm /Im1 Do Q"
     objects = [
         b"<< /Type /Catalog /Pages 2 0 R >>",
         b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
         b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents 4 0 R "
         b"/Resources << /XObject << /Im1 5 0 R >> >> >>",
-        b"<< /Length %d >>\nstream\n%s\nendstream" % (len(content), content),
-        b"<< /Type /XObject /Subtype /Image /Width %d /Height %d /ColorSpace /DeviceGray "
-        b"/BitsPerComponent 8 /Filter /FlateDecode /Length %d >>\nstream\n%s\nendstream"
-        % (width, height, len(pixels), pixels),
+        pdf.stream(b"q 612 0 0 792 0 0 cm /Im1 Do Q"),
+        pdf.stream(
+            pixels,
+            b"/Type /XObject /Subtype /Image /Width %d /Height %d /ColorSpace /DeviceGray "
+            b"/BitsPerComponent 8 /Filter /FlateDecode" % (width, height),
+        ),
     ]
-    out = bytearray(b"%PDF-1.4\n")
-    offsets = []
-    for number, body in enumerate(objects, start=1):
-        offsets.append(len(out))
-        out += b"%d 0 obj\n%s\nendobj\n" % (number, body)
-    xref = len(out)
-    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
-    for offset in offsets:
-        out += b"%010d 00000 n \n" % offset
-    out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (
-        len(objects) + 1,
-        xref,
-    )
-    return bytes(out)
+    return pdf.pdf_file(objects)
 
 
 @pytest.mark.skipif(not shutil.which("tesseract"), reason="tesseract is not installed")

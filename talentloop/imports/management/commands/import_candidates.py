@@ -12,7 +12,7 @@ from tqdm import tqdm
 
 from talentloop.candidates.models import Source
 from talentloop.core.actor import Actor
-from talentloop.core.cli import command_actor
+from talentloop.core.cli import add_actor_arguments, command_actor
 from talentloop.core.errors import TalentloopError
 from talentloop.imports import selectors, services
 from talentloop.imports.models import ImportJob, ImportMapping
@@ -29,25 +29,7 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("path", type=Path, nargs="?", help="The file or folder to import.")
-        parser.add_argument("--workspace", default="acme", help="Workspace slug (default acme).")
-        parser.add_argument(
-            "--actor",
-            default="",
-            metavar="EMAIL",
-            help="The member the import is done as (audit and owner). Default: the system.",
-        )
-        parser.add_argument(
-            "--source", default=Source.IMPORT.value, choices=Source.values, help="Source."
-        )
-        parser.add_argument(
-            "--tag",
-            dest="tags",
-            action="extend",
-            nargs="+",
-            default=[],
-            metavar="TAG",
-            help="Tag every imported candidate (repeatable).",
-        )
+        add_actor_arguments(parser, default_source=Source.IMPORT.value, doing="import")
         parser.add_argument(
             "--map",
             dest="maps",

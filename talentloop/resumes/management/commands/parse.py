@@ -10,7 +10,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from tqdm import tqdm
 
 from talentloop.candidates.models import Source
-from talentloop.core.cli import command_actor
+from talentloop.core.cli import add_actor_arguments, command_actor
 from talentloop.core.errors import TalentloopError
 from talentloop.resumes import selectors, services
 from talentloop.resumes.models import ParseBatch, Resume
@@ -27,25 +27,7 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("paths", type=Path, nargs="*", help="Files, folders or zips.")
-        parser.add_argument("--workspace", default="acme", help="Workspace slug (default acme).")
-        parser.add_argument(
-            "--actor",
-            default="",
-            metavar="EMAIL",
-            help="The member the parse is done as (audit and owner). Default: the system.",
-        )
-        parser.add_argument(
-            "--source", default=Source.SOURCED.value, choices=Source.values, help="Source."
-        )
-        parser.add_argument(
-            "--tag",
-            dest="tags",
-            action="extend",
-            nargs="+",
-            default=[],
-            metavar="TAG",
-            help="Tag every candidate (repeatable).",
-        )
+        add_actor_arguments(parser, default_source=Source.SOURCED.value, doing="parse")
         parser.add_argument("--resume", type=int, metavar="BATCH", help="Continue a stopped run.")
 
     def handle(self, *args: Any, **options: Any) -> None:
