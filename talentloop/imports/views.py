@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from typing import IO, TypedDict, cast
 
 from django.contrib import messages
@@ -36,6 +37,7 @@ class StatusOut(TypedDict):
     merged: int
     rejected: int
     checked: dict[str, int]
+    show: dict[str, str]  # the page's [data-field] texts, formatted as the template does
 
 
 def eta_text(seconds: float | None) -> str:
@@ -63,6 +65,18 @@ def _status(job: ImportJob) -> StatusOut:
         "merged": job.merged,
         "rejected": job.rejected,
         "checked": job.checked,
+        "show": {
+            "status_label": job.get_status_display(),
+            "percent": f"{job.percent}%",
+            "processed_rows": f"{job.processed_rows:,}",
+            "rate": f" · {job.rows_per_second:,.0f} rows/s" if job.rows_per_second else "",
+            "eta": f" · {eta_text(eta)} left" if eta is not None else "",
+            **{key: str(getattr(job, key)) for key in ("created", "updated", "merged", "rejected")},
+            **{
+                f"checked.{key}": str(job.checked.get(key, 0))
+                for key in ("created", "updated", "merged", "rejected")
+            },
+        },
     }
 
 
@@ -159,7 +173,7 @@ def _render_detail(
             "editable": editable,
             "can_run": job.status not in ImportJob.ACTIVE and job.status not in FINISHED,
             "is_active": job.status in ImportJob.ACTIVE,
-            "active_statuses": list(ImportJob.ACTIVE),
+            "active_json": json.dumps(list(ImportJob.ACTIVE)),
             "columns": [
                 (header, field, form.target_labels.get(job.mapping.get(header, ""), ""))
                 for header, field in form.columns()

@@ -3,6 +3,7 @@ correct it, curate the workspace's skills."""
 
 from __future__ import annotations
 
+import json
 from typing import Any, cast
 
 from django.conf import settings
@@ -51,6 +52,14 @@ def _batch_status(batch: ParseBatch) -> dict[str, Any]:
         "created": batch.created,
         "updated": batch.updated,
         "failed": batch.failed,
+        "show": {  # the page's [data-field] texts, formatted as the template does
+            "status_label": batch.get_status_display(),
+            "percent": f"{batch.percent}%",
+            "processed_files": str(batch.processed_files),
+            "rate": f" · {batch.files_per_second:.1f} files/s" if batch.files_per_second else "",
+            "eta": f" · {eta_text(eta)} left" if eta is not None else "",
+            **{key: str(getattr(batch, key)) for key in ("created", "updated", "failed")},
+        },
     }
 
 
@@ -102,7 +111,7 @@ def batch_detail(request: MemberRequest, batch_id: int) -> HttpResponse:
             "batch": batch,
             "resumes": selectors.batch_resumes(batch),
             "is_active": batch.status in ParseBatch.ACTIVE,
-            "active_statuses": list(ParseBatch.ACTIVE),
+            "active_json": json.dumps(list(ParseBatch.ACTIVE)),
             "eta": eta_text(batch.eta_seconds),
         },
     )

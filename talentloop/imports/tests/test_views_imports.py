@@ -296,6 +296,21 @@ def test_status_json(alice_client: Client, job: ImportJob) -> None:
         "merged": 0,
         "rejected": 0,
         "checked": {"created": 2},
+        "show": {
+            "status_label": "Dry run",
+            "percent": "66%",
+            "processed_rows": "2",
+            "rate": " · 0 rows/s",
+            "eta": " · 2 s left",
+            "created": "0",
+            "updated": "0",
+            "merged": "0",
+            "rejected": "0",
+            "checked.created": "2",
+            "checked.updated": "0",
+            "checked.merged": "0",
+            "checked.rejected": "0",
+        },
     }
 
 
@@ -308,7 +323,8 @@ def test_a_running_import_page_polls_and_can_be_cancelled(
     response = alice_client.post(f"/imports/{job.pk}/cancel")
 
     assert f'data-status-url="/imports/{job.pk}/status.json"' in html
-    assert "setTimeout(poll, 2000)" in html
+    assert 'data-active="[&quot;checking&quot;, &quot;queued&quot;, &quot;running&quot;]"' in html
+    assert '<script src="/static/talentloop/follow.js" defer></script>' in html
     assert '<progress max="100" value="33"' in html
     assert (
         '<span data-field="rate"> · 1 rows/s</span><span data-field="eta"> · 2 s left</span>'

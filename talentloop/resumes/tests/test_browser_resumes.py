@@ -74,3 +74,36 @@ def test_review_screen_on_a_phone(
     assert phone_page.locator("#field-name input[name=value]").input_value() == "Ada Quill"
     scroll_width, client_width = horizontal_overflow(phone_page)
     assert scroll_width <= client_width
+
+
+def test_the_batch_page_follows_a_running_batch(
+    page: Any, alice: User, alice_actor: Actor, sign_in: Callable[[Any, User], None]
+) -> None:
+    from talentloop.resumes import services
+    from talentloop.resumes.models import ParseBatch
+
+    batch = services.create_batch(
+        actor=alice_actor,
+        uploads=[services.Upload(name=f"{n}.txt", data=ADA.encode()) for n in range(4)],
+        name="four files",
+        enqueue=False,
+    )
+    ParseBatch.objects.filter(pk=batch.pk).update(
+        status="running", processed_files=1, created=1, seconds=2
+    )
+    sign_in(page, alice)
+    page.goto(f"/resumes/batches/{batch.pk}/")
+    assert page.locator('[data-field="percent"]').inner_text() == "25%"
+
+    ParseBatch.objects.filter(pk=batch.pk).update(processed_files=3, created=2, failed=1, seconds=4)
+    page.wait_for_function(
+        "document.querySelector('[data-field=\"percent\"]').textContent === '75%'"
+    )
+    assert page.locator('[data-field="failed"]').inner_text() == "1"
+    assert page.locator("progress").get_attribute("value") is not None
+
+    ParseBatch.objects.filter(pk=batch.pk).update(status="done", processed_files=4)
+    page.wait_for_function(
+        "document.querySelector('[data-field=\"status_label\"]').textContent === 'Done'"
+    )
+    assert page.locator('[data-field="percent"]').inner_text() == "100%"
