@@ -348,6 +348,7 @@ def parse_resume(
     """Parse one queued resume and create or update its candidate, in one transaction with
     the batch's counters. A resume that is no longer queued is left alone (a retried task)."""
     options = options or parse_options(actor)
+    _sandbox()  # started (and warmed up) before the clock: no file pays for it
     started = time.perf_counter()
     try:
         with resume.file.open("rb") as stream:
