@@ -102,6 +102,18 @@ def confidence(document: dict[str, Any], field: str) -> float:
     return float((meta.get("confidence") or {}).get(field, 0.0))
 
 
+def entry_confidences(document: dict[str, Any], field: str) -> list[float]:
+    """The confidence of each work or education entry (1 for all once corrected)."""
+    meta = (document.get("meta") or {}).get("talentloop") or {}
+    count = len(document.get(field) or [])
+    if field in (meta.get("corrected") or []):
+        return [1.0] * count
+    values = list(((meta.get("entryConfidence") or {}).get(field)) or [])
+    return [float(v) for v in values[:count]] + [confidence(document, field)] * (
+        count - len(values)
+    )
+
+
 def corrected_fields(document: dict[str, Any]) -> list[str]:
     meta = (document.get("meta") or {}).get("talentloop") or {}
     return list(meta.get("corrected") or [])

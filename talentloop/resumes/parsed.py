@@ -144,6 +144,11 @@ class ParsedResume:
                     "yearsExperience": self.years_experience,
                     "confidence": self.confidence,
                     "current": [bool(job.period and job.period.current) for job in self.work],
+                    # Each work and education entry's own confidence, in list order.
+                    "entryConfidence": {
+                        "work": [round(job.confidence, 2) for job in self.work],
+                        "education": [round(school.confidence, 2) for school in self.education],
+                    },
                 }
             },
         }

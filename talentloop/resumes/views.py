@@ -156,9 +156,12 @@ def _field_rows(resume: Resume) -> list[dict[str, Any]]:
         if field in ENTRY_FIELDS:
             columns = ENTRY_FIELDS[field]
             row["columns"] = columns
+            threshold = settings.RESUME_REVIEW_CONFIDENCE
+            levels = document.entry_confidences(resume.parsed, field)
             row["entries"] = [
-                [(key, entry.get(key, "")) for key, _ in columns] for entry in value
-            ] + [[(key, "") for key, _ in columns]]  # one empty row adds an entry
+                ([(key, entry.get(key, "")) for key, _ in columns], level < threshold)
+                for entry, level in zip(value, levels, strict=True)
+            ] + [([(key, "") for key, _ in columns], False)]  # one empty row adds an entry
         elif field in LIST_FIELDS_ONE_PER_LINE:
             row["text"] = "\n".join(value)
         else:

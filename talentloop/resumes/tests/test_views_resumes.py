@@ -150,3 +150,14 @@ def test_skills_page_promotes_an_unknown_phrase(
 
     assert response.status_code == 302
     assert list(WorkspaceSkill.objects.values_list("name", flat=True)) == ["Zorblax tuning"]
+
+
+def test_a_low_confidence_job_is_highlighted_on_its_row(alice_web: Client, resume: Resume) -> None:
+    parsed = dict(resume.parsed)
+    parsed["meta"]["talentloop"]["entryConfidence"]["work"] = [0.9, 0.2]
+    Resume.objects.filter(pk=resume.pk).update(parsed=parsed)
+
+    html = alice_web.get(f"/resumes/{resume.pk}/").content.decode()
+
+    rows = html.split('id="field-work"')[1].split("</table>")[0].split("<tr")[2:]
+    assert [' class="low"' in row for row in rows] == [False, True, False]
