@@ -35,7 +35,7 @@ from array import array
 from bisect import bisect_left
 from collections.abc import Sequence
 from html.parser import HTMLParser
-from itertools import repeat
+from itertools import pairwise, repeat
 from pathlib import Path
 from typing import Any
 from xml.etree import ElementTree
@@ -983,7 +983,7 @@ def _word_tokenizer(prefix: str, hints: bool) -> re.Pattern[str]:
     p = re.escape(prefix)
     pattern = (
         rf"<{p}t(?:\s[^>]*)?>([^<]*)</{p}t>|<{p}t\s*/>|</{p}p>|<{p}p\s*/>|<{p}(?:tab|br|cr)\b[^>]*>"
-        rf"|</{p}tr>|<{p}sym\b[^>]*>"
+        rf"|</{p}t[rc]>|<{p}tr[\s>]|<{p}sym\b[^>]*>"
     )
     if hints:
         # Formatting that may hide text (as `_hidden_hint` finds it, in the same pass).
@@ -998,6 +998,8 @@ def _word_tokens(xml: str, prefix: str, *, hints: bool) -> str | None:
     """The text of WordprocessingML; None when `hints` and formatting that may hide text
     turns up."""
     out: list[str] = []
+    # Per open table row: where its text starts in `out`, then where each of its cells ends.
+    rows: list[list[int]] = []
     for match in _word_tokenizer(prefix, hints).finditer(xml):
         text = match.group(1)
         if text is not None:
@@ -1005,8 +1007,19 @@ def _word_tokens(xml: str, prefix: str, *, hints: bool) -> str | None:
             continue
         token = match.group(0)
         tag = token[len(prefix) + 1 : len(prefix) + 4]
-        if token.startswith("</") or token.endswith(f"<{prefix}p/>"):
+        if token.startswith("</"):
+            closed = token[len(prefix) + 2 : -1]
+            if closed == "tc":
+                if rows:
+                    rows[-1].append(len(out))
+            elif closed == "tr" and rows:
+                _end_row(out, rows.pop())
+            else:
+                out.append("\n")
+        elif token.endswith(f"<{prefix}p/>"):
             out.append("\n")
+        elif tag.startswith("tr"):
+            rows.append([len(out)])
         elif tag.startswith("tab"):
             out.append("\t")
         elif tag.startswith(("br", "cr")):
@@ -1016,6 +1029,31 @@ def _word_tokens(xml: str, prefix: str, *, hints: bool) -> str | None:
         elif hints and match.lastindex == 2:
             return None
     return "".join(out)
+
+
+# What stands between the cells of a table row put on one line. A tab, as catdoc writes the
+# cells of a .doc row and as a PDF's gap between them reads: normalize() makes it a space.
+_CELL_SEPARATOR = "\t"
+# A cell longer than this is a layout table's column even when it is one paragraph.
+_SHORT_CELL = 200
+
+
+def _short_cells(cells: list[str]) -> bool:
+    return all(len(cell) <= _SHORT_CELL and "\n" not in cell for cell in cells)
+
+
+def _end_row(out: list[str], row: list[int]) -> None:
+    """End a table row whose text is `out[row[0]:]` and whose cells end at `row[1:]`. When
+    every cell holds one short line at most ("Tagtoo | Taipei, Taiwan"), the row becomes one
+    line of its cells, as a .doc or a PDF of the same resume reads; a cell with more lines or
+    a long one is a layout table's column, and each of its paragraphs keeps its own line."""
+    bounds = [*row, len(out)]
+    cells = ["".join(out[start:end]).strip() for start, end in pairwise(bounds)]
+    if not _short_cells(cells):
+        out.append("\n")
+        return
+    del out[row[0] :]
+    out.append(_CELL_SEPARATOR.join(cell for cell in cells if cell) + "\n")
 
 
 def _prefix(xml: str) -> str | None:
@@ -1413,7 +1451,8 @@ _ODT_SKIP = {
     f"{_T}sequence-decls",
     f"{_T}table-of-content-source",
 }
-_ODT_BLOCKS = {f"{_T}p", f"{_T}h", f"{{{_TABLE_NS}}}table-row"}
+_ODT_BLOCKS = {f"{_T}p", f"{_T}h"}
+_ODT_ROW = f"{{{_TABLE_NS}}}table-row"
 
 
 def _odt_walk(element: ElementTree.Element, out: list[str], depth: int = 0) -> None:
@@ -1430,6 +1469,9 @@ def _odt_walk(element: ElementTree.Element, out: list[str], depth: int = 0) -> N
         out.append("\t")
     elif tag == f"{_T}line-break":
         out.append("\n")
+    elif tag == _ODT_ROW:
+        _odt_row(element, out, depth)
+        return
     if element.text:
         out.append(element.text)
     for child in element:
@@ -1438,6 +1480,22 @@ def _odt_walk(element: ElementTree.Element, out: list[str], depth: int = 0) -> N
             out.append(child.tail)
     if tag in _ODT_BLOCKS:
         out.append("\n")
+
+
+def _odt_row(element: ElementTree.Element, out: list[str], depth: int) -> None:
+    """A table row: one line of its cells when none holds more than one line, else each
+    cell's paragraphs on their own lines (see `_end_row`)."""
+    cells: list[str] = []
+    for child in element:
+        cell: list[str] = []
+        _odt_walk(child, cell, depth + 1)
+        cells.append("".join(cell))
+    texts = [cell.strip() for cell in cells]
+    if not _short_cells(texts):
+        out.extend(cells)
+        out.append("\n")
+    else:
+        out.append(_CELL_SEPARATOR.join(text for text in texts if text) + "\n")
 
 
 # --- DOC ----------------------------------------------------------------------------------------

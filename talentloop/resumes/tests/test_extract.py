@@ -405,9 +405,7 @@ def test_docx_paragraphs_tables_and_header():
         "Ada Example",
         "EXPERIENCE",
         "Engineer 2019 & on",
-        "Python",
-        "Django",
-        "",
+        "Python Django",
         "x",
         "y",
     ]
@@ -522,9 +520,7 @@ def test_docx_visible_look_alikes_kept():
         "Grace Example",
         "Data Engineer",
         "Python",
-        "",
         "Django",
-        "",
         "Berlin",
         "Remote",
         "Footnote",
@@ -592,8 +588,112 @@ def test_odt_headings_lists_tables_on_their_own_lines():
         "EXPERIENCE",
         "Engineer 2019",
         "• Python",
-        "A",
-        "B",
+        "A B",
+    ]
+
+
+# A table row of short cells reads as one line, as catdoc and a PDF of the same resume read it;
+# a layout table (a column of paragraphs in a cell, or one long paragraph) keeps its lines.
+LONG = "Built dashboards for the fictional Example Bakery chain. " * 5
+
+
+def word_row(*cells: Sequence[str]) -> str:
+    return (
+        "<w:tr><w:trPr/>"
+        + "".join(
+            "<w:tc><w:tcPr/>" + "".join(para(text) for text in cell) + "</w:tc>" for cell in cells
+        )
+        + "</w:tr>"
+    )
+
+
+def odt_row(*cells: Sequence[str]) -> str:
+    return (
+        "<table:table-row>"
+        + "".join(
+            "<table:table-cell>"
+            + "".join(f"<text:p>{text}</text:p>" for text in cell)
+            + "</table:table-cell>"
+            for cell in cells
+        )
+        + "<table:covered-table-cell/></table:table-row>"
+    )
+
+
+def test_docx_short_cell_rows_on_one_line_layout_tables_kept():
+    body = (
+        para("EXPERIENCE")
+        + "<w:tbl>"
+        + word_row([""], ["Example Bakery"], ["Springfield, Freedonia"])
+        + word_row([""], ["Data Analyst"], ["May 2019 - June 2021"])
+        + "</w:tbl>"
+        + "<w:tbl>"
+        + word_row(["Ada Example", "ada@example.test"], ["SKILLS", "Python"])
+        + word_row(["Example Bakery"], [LONG.strip()])
+        + "</w:tbl>"
+        # a short row in a cell of a layout table is one line of that column
+        + "<w:tbl><w:tr><w:tc>"
+        + para("Projects")
+        + "<w:tbl>"
+        + word_row(["Ledger"], ["2020"])
+        + "</w:tbl></w:tc></w:tr></w:tbl>"
+        + para("EDUCATION")
+    )
+    lines = extract_text(docx(body)).text.splitlines()
+    assert lines == [
+        "EXPERIENCE",
+        "Example Bakery Springfield, Freedonia",
+        "Data Analyst May 2019 - June 2021",
+        "Ada Example",
+        "ada@example.test",
+        "SKILLS",
+        "Python",
+        "",
+        "Example Bakery",
+        LONG.strip(),
+        "",
+        "Projects",
+        "Ledger 2020",
+        "",
+        "EDUCATION",
+    ]
+
+
+def test_word_xml_short_cell_row_on_one_line():
+    xml = (
+        '<?xml version="1.0"?><w:wordDocument '
+        'xmlns:w="http://schemas.microsoft.com/office/word/2003/wordml"><w:body>'
+        + word_row(["Example Bakery"], ["Springfield"])
+        + "</w:body></w:wordDocument>"
+    )
+    result = extract_text(xml.encode())
+    assert (result.format, result.text) == ("wordxml", "Example Bakery Springfield")
+
+
+def test_odt_short_cell_rows_on_one_line_layout_tables_kept():
+    body = (
+        "<text:h>EXPERIENCE</text:h><table:table>"
+        + odt_row([], ["Example Bakery"], ["Springfield, Freedonia"])
+        + odt_row([], ["Data Analyst"], ["May 2019 - June 2021"])
+        + "</table:table><table:table>"
+        + odt_row(["Ada Example", "ada@example.test"], ["SKILLS", "Python"])
+        + odt_row(["Example Bakery"], [LONG.strip()])
+        + "</table:table><text:h>EDUCATION</text:h>"
+    )
+    lines = extract_text(odt(body)).text.splitlines()
+    assert lines == [
+        "EXPERIENCE",
+        "Example Bakery Springfield, Freedonia",
+        "Data Analyst May 2019 - June 2021",
+        "Ada Example",
+        "ada@example.test",
+        "SKILLS",
+        "Python",
+        "",
+        "Example Bakery",
+        LONG.strip(),
+        "",
+        "EDUCATION",
     ]
 
 
