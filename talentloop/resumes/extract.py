@@ -1627,13 +1627,20 @@ _BLOCK_TAGS = frozenset(
 _SKIP_TAGS = frozenset({"script", "style", "template", "noscript", "svg", "head"})
 
 
+# Pandoc's default e-mail obfuscation in HTML: a script writes the mailto link from
+# character-referenced parts (its <noscript> says "name at example dot org").
+_PANDOC_EMAIL = re.compile(r"h='([^']*)';a='([^']*)';n='([^']*)';e=n\+a\+h;")
+
+
 class _HTMLText(HTMLParser):
     def __init__(self) -> None:
         super().__init__(convert_charrefs=True)
         self.out: list[str] = []
         self.skip = 0
+        self.script = False
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.script = tag == "script"
         if tag in _SKIP_TAGS:
             self.skip += 1
         elif tag in _BLOCK_TAGS:
@@ -1646,12 +1653,18 @@ class _HTMLText(HTMLParser):
             self.out.append("\n")
 
     def handle_endtag(self, tag: str) -> None:
+        self.script = False
         if tag in _SKIP_TAGS:
             self.skip = max(0, self.skip - 1)
         elif tag in _BLOCK_TAGS:
             self.out.append("\n")
 
     def handle_data(self, data: str) -> None:
+        if self.script:
+            match = _PANDOC_EMAIL.search(data)
+            if match:
+                domain, at, name = (html.unescape(part) for part in match.groups())
+                self.out.append(name + at + domain)
         if not self.skip:
             # In HTML a line break in the source is just a space.
             self.out.append(re.sub(r"\s+", " ", data))

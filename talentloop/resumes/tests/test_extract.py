@@ -757,6 +757,23 @@ def test_html_blocks_scripts_entities():
     ]
 
 
+def test_html_pandoc_obfuscated_email_written_out():
+    # pandoc's default --email-obfuscation=javascript, for ada.example@mail.example
+    name = "".join(f"&#{ord(char)};" for char in "ada.example")
+    domain = "".join(f"&#x{ord(char):x};" for char in "mail.example")
+    markup = (
+        "<html><body><h1>Ada Example</h1><p>"
+        f"<script type=\"text/javascript\">\n<!--\nh='{domain}';a='&#64;';n='{name}';e=n+a+h;\n"
+        "document.write('<a h'+'ref'+'=\"ma'+'ilto'+':'+e+'\" clas'+'s=\"em' + 'ail\">'+e+'<\\/'"
+        "+'a'+'>');\n// -->\n</script><noscript>ada.example at mail dot example</noscript>"
+        " • Berlin</p><script>var h='x';</script></body></html>"
+    )
+    assert extract_text(markup.encode()).text.splitlines() == [
+        "Ada Example",
+        "ada.example@mail.example • Berlin",
+    ]
+
+
 def test_txt_encodings():
     assert extract_text("Zoë\x00 Example".encode("utf-16")).text == "Zoë Example"
     assert extract_text("Zoë Example".encode("cp1252")).text == "Zoë Example"
