@@ -159,5 +159,7 @@ def test_a_low_confidence_job_is_highlighted_on_its_row(alice_web: Client, resum
 
     html = alice_web.get(f"/resumes/{resume.pk}/").content.decode()
 
-    rows = html.split('id="field-work"')[1].split("</table>")[0].split("<tr")[2:]
-    assert [' class="low"' in row for row in rows] == [False, True, False]
+    work = html.split('id="field-work"')[1].split("</form>")[0]
+    entries = work.split("<fieldset")[1:]
+    assert [' class="entry low"' in entry for entry in entries] == [False, True, False]
+    assert "Work history 2 <span class=\"warn small\">· check this one</span>" in entries[1]
