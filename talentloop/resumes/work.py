@@ -411,7 +411,27 @@ def _assign(fragments: list[str], job: Job) -> float:
             job.company = rest[1][1]
     if domains and not job.company:
         job.company = domains[0]
+    if job.title and not job.company and job.location:
+        _split_employer_place(job)
     return min(confidence, 1.0)
+
+
+def _split_employer_place(job: Job) -> None:
+    """ "Acme Analytics, London" under a title, and no employer found: the name before the
+    comma is the employer. Only when the part after it is one word that names no region
+    ("Austin, TX", "Pune, India" and "London, United Kingdom" stay places) and the part
+    before it is more than a lone town name (two words or more, or a hyphenated name)."""
+    head, comma, tail = job.location.partition(",")
+    head, tail = head.strip(), tail.strip()
+    if not comma or " " in tail or not tail[:1].isupper() or len(tail) <= 2:
+        return
+    if tail.lower() in _REGIONS or tail.lower() in ("state", "city"):
+        return
+    if len(head.split()) < 2 and "-" not in head:
+        return
+    if any(word.strip(".,").lower() in _REGIONS for word in head.split()):
+        return
+    job.company, job.location = head, tail
 
 
 _TEMPLATE_YEAR_RE = re.compile(r"(?<![\w])(?:19|20)XX(?![\w])", re.IGNORECASE)

@@ -253,3 +253,17 @@ def test_quoted_paper_titles_and_bare_suffixes_are_no_employers():
     )
 
     assert [job.company for job in parse_work(text)] == []
+
+
+def test_an_employer_and_its_town_under_a_title_are_split() -> None:
+    jobs = parse_work(
+        "Software Engineer\nAcme Analytics, Lowtown\nFebruary 2018 - April 2022\nBuilt things.\n\n"
+        "Data Analyst\nAustin, TX\nMay 2016 - January 2018\nCounted things.\n\n"
+        "Intern\nPune, India\n2015 - 2016\nLearnt things.\n"
+    )
+
+    assert [(j.title, j.company, j.location) for j in jobs] == [
+        ("Software Engineer", "Acme Analytics", "Lowtown"),
+        ("Data Analyst", "", "Austin, TX"),
+        ("Intern", "", "Pune, India"),
+    ]
