@@ -124,7 +124,15 @@ wyoming ontario quebec alberta columbia england scotland wales ireland india usa
 germany france australia singapore uae dubai portugal spain italy
 netherlands belgium switzerland austria sweden norway denmark finland poland brazil japan
 china argentina nigeria kenya egypt pakistan bangladesh sri lanka nepal philippines malaysia
-indonesia vietnam thailand israel qatar saudi arabia africa zealand
+indonesia vietnam thailand israel qatar saudi arabia africa zealand united kingdom states
+emirates arab
+"""
+)
+# Words of NOT_NAME_WORDS that are at home in a place ("London", "New York", "City of X").
+_PLACE_WORDS = _wordset(
+    """
+london bangalore bengaluru hyderabad pune chennai mumbai delhi new york los san santa north
+south east west upper lower mountain heights city
 """
 )
 _CITY_STATE_RE = re.compile(
@@ -348,6 +356,9 @@ def find_name(lines: list[str], *, limit: int = 15) -> tuple[str, float]:
     return "", 0.0
 
 
+_NOT_PLACE_WORDS = NOT_NAME_WORDS - _REGIONS - _PLACE_WORDS
+
+
 def find_location(lines: list[str]) -> tuple[str, float]:
     """(location, confidence) from the top of a resume: labels, "City, ST 12345", regions."""
     head = "\n".join(lines[:25])
@@ -364,7 +375,7 @@ def find_location(lines: list[str]) -> tuple[str, float]:
             loc = match.group("loc").strip()
             city, _, region = loc.partition(",")
             region_words = region.split()
-            if not region_words or city.lower().split()[-1] in NOT_NAME_WORDS - _REGIONS:
+            if not region_words or city.lower().split()[-1] in _NOT_PLACE_WORDS:
                 continue
             if region_words[0] in _US_STATES or all(w.lower() in _REGIONS for w in region_words):
                 return loc, 0.8

@@ -112,3 +112,9 @@ def test_phone_candidates_are_those_of_the_full_text_scan():
     expected = [m.span() for m in _PHONE_CANDIDATE_RE.finditer(text)]
     assert [m.span() for m in _phone_candidates(text)] == expected
     assert expected
+
+
+def test_a_big_city_or_a_two_word_country_is_a_location() -> None:
+    for line in ("Bengaluru, Karnataka", "London, United Kingdom", "Dubai, United Arab Emirates"):
+        assert find_location(["Ada Quill", "Engineer", line]) == (line, 0.8)
+    assert find_location(["Ada Quill", "Software Engineer, Texas"]) == ("", 0.0)
