@@ -162,4 +162,4 @@ def test_a_low_confidence_job_is_highlighted_on_its_row(alice_web: Client, resum
     work = html.split('id="field-work"')[1].split("</form>")[0]
     entries = work.split("<fieldset")[1:]
     assert [' class="entry low"' in entry for entry in entries] == [False, True, False]
-    assert "Work history 2 <span class=\"warn small\">· check this one</span>" in entries[1]
+    assert 'Work history 2 <span class="warn small">· check this one</span>' in entries[1]
