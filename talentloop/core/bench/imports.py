@@ -24,22 +24,24 @@ from talentloop.core.bench.api import Target
 DATABASE_NAME = "talentloop_bench_import"
 
 
-def sqlite_target(rows: int, data_dir: Path) -> Target:
+def sqlite_target(rows: int, data_dir: Path, *, name: str = "bench-import") -> Target:
+    """A fresh SQLite database `<name>.sqlite3` in `data_dir` (any earlier one removed)."""
     data_dir.mkdir(parents=True, exist_ok=True)
-    path = data_dir / "bench-import.sqlite3"
-    for leftover in data_dir.glob("bench-import.sqlite3*"):
+    path = data_dir / f"{name}.sqlite3"
+    for leftover in data_dir.glob(f"{name}.sqlite3*"):
         leftover.unlink()
     return Target("sqlite", rows, {"DATABASE_URL": f"sqlite://{path.resolve()}"})
 
 
-def postgres_target(rows: int, server_url: str) -> Target:
+def postgres_target(rows: int, server_url: str, *, database: str = DATABASE_NAME) -> Target:
+    """A fresh database `database` on the PostgreSQL server of `server_url` (dropped first)."""
     import psycopg
 
     parts = urlsplit(server_url)
     with psycopg.connect(server_url, autocommit=True) as conn:
-        conn.execute(f'DROP DATABASE IF EXISTS "{DATABASE_NAME}"')
-        conn.execute(f'CREATE DATABASE "{DATABASE_NAME}"')
-    url = urlunsplit((parts.scheme, parts.netloc, f"/{DATABASE_NAME}", "", ""))
+        conn.execute(f'DROP DATABASE IF EXISTS "{database}"')
+        conn.execute(f'CREATE DATABASE "{database}"')
+    url = urlunsplit((parts.scheme, parts.netloc, f"/{database}", "", ""))
     return Target("postgresql", rows, {"DATABASE_URL": url})
 
 

@@ -36,10 +36,10 @@ from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit, urlunsplit
 
 from anyascii import anyascii
 
+from talentloop.core.bench import imports
 from talentloop.core.bench.api import Target
 from talentloop.core.bench.imports import _env, _talentloop
 from talentloop.resumes import evaluation
@@ -547,21 +547,14 @@ def _safe(parse_file: ParseFile, data: bytes, name: str) -> bool:
 def database_target(kind: str, data_dir: Path, postgres_url: str) -> Target:
     """A fresh database for the ingestion timing: `bench-parse.sqlite3` in `data_dir`, or
     `talentloop_bench_parse` on the PostgreSQL server of `postgres_url` (dropped first)."""
-    data_dir.mkdir(parents=True, exist_ok=True)
-    files = {"TALENTLOOP_DATA_DIR": str((data_dir / "parse-data").resolve())}
-    if kind == "sqlite":
-        path = data_dir / "bench-parse.sqlite3"
-        for leftover in data_dir.glob("bench-parse.sqlite3*"):
-            leftover.unlink()
-        return Target("sqlite", 0, {"DATABASE_URL": f"sqlite://{path.resolve()}", **files})
-    import psycopg
-
-    parts = urlsplit(postgres_url)
-    with psycopg.connect(postgres_url, autocommit=True) as conn:
-        conn.execute(f'DROP DATABASE IF EXISTS "{PG_DATABASE}"')
-        conn.execute(f'CREATE DATABASE "{PG_DATABASE}"')
-    url = urlunsplit((parts.scheme, parts.netloc, f"/{PG_DATABASE}", "", ""))
-    return Target("postgresql", 0, {"DATABASE_URL": url, **files})
+    target = (
+        imports.sqlite_target(0, data_dir, name="bench-parse")
+        if kind == "sqlite"
+        else imports.postgres_target(0, postgres_url, database=PG_DATABASE)
+    )
+    # The stored originals go to a folder of the bench's own, emptied before each run.
+    target.env["TALENTLOOP_DATA_DIR"] = str((data_dir / "parse-data").resolve())
+    return target
 
 
 def bad_input(target: Target, sources: Path, *, count: int, log: Log) -> dict[str, Any]:
