@@ -6,22 +6,23 @@ from __future__ import annotations
 import copy
 from typing import Any
 
-# The fields a recruiter reviews and corrects, in screen order.
-FIELDS = (
-    "name",
-    "headline",
-    "emails",
-    "phones",
-    "links",
-    "location",
-    "summary",
-    "work",
-    "education",
-    "skills",
-    "languages",
-    "certifications",
-    "years_experience",
-)
+# The fields a recruiter reviews and corrects, in screen order, with their labels.
+FIELD_LABELS = {
+    "name": "Name",
+    "headline": "Headline",
+    "emails": "E-mails",
+    "phones": "Phones",
+    "links": "Links",
+    "location": "Location",
+    "summary": "Summary",
+    "work": "Work history",
+    "education": "Education",
+    "skills": "Skills",
+    "languages": "Languages",
+    "certifications": "Certifications",
+    "years_experience": "Years of experience",
+}
+FIELDS = tuple(FIELD_LABELS)
 LIST_FIELDS = frozenset({"emails", "phones", "links", "skills", "languages", "certifications"})
 
 

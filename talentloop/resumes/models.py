@@ -7,6 +7,7 @@ from django.utils.timezone import now
 
 from talentloop.accounts.models import Workspace
 from talentloop.candidates.models import Candidate, Source
+from talentloop.resumes import document
 
 
 class ParseBatch(models.Model):
@@ -126,21 +127,6 @@ class Correction(models.Model):
     """A recruiter's fix of a parsed field: kept as such (the evaluation and training data of
     future parsers), and never overwritten by parsing the candidate's resumes again."""
 
-    class Field(models.TextChoices):
-        NAME = "name", "Name"
-        HEADLINE = "headline", "Headline"
-        EMAILS = "emails", "E-mails"
-        PHONES = "phones", "Phones"
-        LINKS = "links", "Links"
-        LOCATION = "location", "Location"
-        SUMMARY = "summary", "Summary"
-        WORK = "work", "Work history"
-        EDUCATION = "education", "Education"
-        SKILLS = "skills", "Skills"
-        LANGUAGES = "languages", "Languages"
-        CERTIFICATIONS = "certifications", "Certifications"
-        YEARS_EXPERIENCE = "years_experience", "Years of experience"
-
     workspace = models.ForeignKey(
         Workspace, on_delete=models.CASCADE, related_name="+", db_index=False
     )
@@ -148,7 +134,7 @@ class Correction(models.Model):
     candidate = models.ForeignKey(
         Candidate, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
-    field = models.CharField(max_length=20, choices=Field.choices)
+    field = models.CharField(max_length=20, choices=list(document.FIELD_LABELS.items()))
     parsed_value = models.JSONField(null=True)  # what the parser had said
     value = models.JSONField(null=True)  # what the recruiter says
     actor = models.ForeignKey(

@@ -654,7 +654,6 @@ def reparse_resume(*, actor: Actor, resume: Resume) -> Resume:
 
 # --- corrections ----------------------------------------------------------------------------
 
-FIELD_LABELS: dict[str, str] = {str(value): str(label) for value, label in Correction.Field.choices}
 TEXT_LIMITS = {"name": 200, "headline": 255, "location": 200, "summary": 5000}
 ITEM_LIMIT = 100
 ENTRY_KEYS = {

@@ -141,7 +141,7 @@ def _field_rows(resume: Resume) -> list[dict[str, Any]]:
         confidence = document.confidence(resume.parsed, field)
         row: dict[str, Any] = {
             "field": field,
-            "label": services.FIELD_LABELS[field],
+            "label": document.FIELD_LABELS[field],
             "value": value,
             "confidence": confidence,
             "percent": round(confidence * 100),
@@ -209,7 +209,7 @@ def resume_detail(request: MemberRequest, resume_id: int) -> HttpResponse:
             errors[(exc.field or field).split(".")[0]] = exc.message
             status = 422
         else:
-            messages.success(request, f"{services.FIELD_LABELS.get(field, field)} corrected.")
+            messages.success(request, f"{document.FIELD_LABELS.get(field, field)} corrected.")
             return redirect(f"{request.path}#field-{field}")
         resume.refresh_from_db()
     else:
