@@ -76,35 +76,20 @@ def name_from_filename(filename: str) -> str:
     return " ".join(word.capitalize() for word in words[:4])
 
 
-def split_name(name: str) -> tuple[str, str]:
-    """'Ada Lovelace' → ('Ada', 'Lovelace'); 'Lovelace, Ada' → ('Ada', 'Lovelace');
-    a single word is a first name."""
-    name = " ".join(name.split())
-    if "," in name:
-        last, _, first = name.partition(",")
-        if first.strip() and last.strip():
-            return first.strip(), last.strip()
-    parts = name.split(" ")
-    if len(parts) == 1:
-        return parts[0], ""
-    return " ".join(parts[:-1]), parts[-1]
+def name_parts(name: str) -> tuple[str, str]:
+    """(first, last) as the import splits a full name: "Lovelace, Ada", "Dr. Ada Lovelace,
+    PhD", "Ludwig van Beethoven" and ALL-CAPS names all come out right."""
+    from talentloop.imports.mapping import split_full_name
+
+    return split_full_name(name)
 
 
-_US_STATE_ZIP = re.compile(r"^([A-Za-z]{2})(?:\s+\d{5}(?:-\d{4})?)?$")
+def location_parts(location: str) -> dict[str, str]:
+    """{"city", "region", "country"} as the import reads a free-text location: "Berlin,
+    Germany" is Berlin in DE, "Austin, TX" Austin in TX, US."""
+    from talentloop.imports.mapping import split_location
 
-
-def split_location(location: str) -> tuple[str, str]:
-    """'Bengaluru, Karnataka' → ('Bengaluru', 'Karnataka'); 'Austin, TX 78701' → ('Austin',
-    'TX'); a single part is the city."""
-    parts = [part.strip() for part in location.split(",") if part.strip()]
-    if not parts:
-        return "", ""
-    city = parts[0]
-    region = parts[1] if len(parts) > 1 else ""
-    state = _US_STATE_ZIP.match(region)
-    if state:
-        region = state.group(1).upper()
-    return city[:100], region[:100]
+    return {key: value[:100] for key, value in split_location(location).items()}
 
 
 def candidate_data(parsed: ParsedResume, *, filename: str) -> dict[str, Any]:
@@ -112,16 +97,17 @@ def candidate_data(parsed: ParsedResume, *, filename: str) -> dict[str, Any]:
 
     Contacts are returned raw: the caller normalizes them one by one and drops the bad ones
     instead of refusing the whole resume."""
-    first, last = split_name(parsed.name or name_from_filename(filename) or "Unnamed")
-    city, region = split_location(parsed.location)
+    first, last = name_parts(parsed.name or name_from_filename(filename) or "Unnamed")
+    place = location_parts(parsed.location)
     current = next((job for job in parsed.work if job.period and job.period.current), None)
     latest = current or (parsed.work[0] if parsed.work else None)
     data: dict[str, Any] = {
         "first_name": first[:100],
         "last_name": last[:100],
         "headline": (parsed.headline or (latest.title if latest else ""))[:255],
-        "city": city,
-        "region": region,
+        "city": place.get("city", ""),
+        "region": place.get("region", ""),
+        "country": place.get("country", ""),
         "current_title": (current.title if current else "")[:200],
         "current_company": (current.company if current else "")[:200],
         "emails": list(parsed.emails),

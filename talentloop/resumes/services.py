@@ -484,7 +484,7 @@ def _count_phrases(actor: Actor, parsed: ParsedResume) -> None:
 CANDIDATE_FIELDS: dict[str, tuple[str, ...]] = {
     "name": ("first_name", "last_name"),
     "headline": ("headline",),
-    "location": ("city", "region"),
+    "location": ("city", "region", "country"),
     "work": ("current_title", "current_company"),
     "years_experience": ("years_experience",),
 }
@@ -797,13 +797,13 @@ def correct_field(*, actor: Actor, resume: Resume, field: str, value: Any) -> Re
 
 def _candidate_patch(candidate: Candidate, field: str, before: Any, value: Any) -> dict[str, Any]:
     if field == "name":
-        first, last = pipeline.split_name(value)
+        first, last = pipeline.name_parts(value)
         return {"first_name": first[:100], "last_name": last[:100]}
     if field == "headline":
         return {"headline": value}
     if field == "location":
-        city, region = pipeline.split_location(value)
-        return {"city": city, "region": region}
+        place = pipeline.location_parts(value)
+        return {name: place.get(name, "") for name in ("city", "region", "country")}
     if field == "years_experience":
         return {"years_experience": value}
     if field == "work":

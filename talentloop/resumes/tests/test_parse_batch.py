@@ -42,6 +42,7 @@ def test_a_resume_becomes_a_candidate_with_its_fields(
     # Jan 2015 to Nov 2026, both months counted whole.
     assert candidate.years_experience == Decimal("11.9")
     assert [t.name for t in candidate.tags.all()] == ["london"]
+    assert (candidate.city, candidate.region, candidate.country) == ("London", "", "GB")
     assert candidate.resume["work"][0]["startDate"] == "2019-03"
     assert "Python" in [s["name"] for s in candidate.resume["skills"]]
     assert resume.status == "parsed" and resume.format == "txt"
