@@ -1,6 +1,6 @@
 """`talentloop` (or `python -m talentloop`): the project's command line.
 
-`talentloop demo | serve | worker | seed | import | dedupe-scan | bench …` and any other
+`talentloop demo | serve | worker | seed | import | parse | dedupe-scan | bench …` and any other
 manage.py command.
 """
 
