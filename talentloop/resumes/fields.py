@@ -8,30 +8,18 @@ work sections (`work`), schools, languages and certifications (`education`) and 
 from __future__ import annotations
 
 import datetime
-import importlib
 import re
-from collections.abc import Callable
-from functools import cache
-from typing import Any
 
 from talentloop.resumes.contact import find_contact
 from talentloop.resumes.dates import is_range, parse_period, years_of_experience
-from talentloop.resumes.parsed import Job, ParsedResume, School, SkillHit
+from talentloop.resumes.education import find_certifications, find_languages, parse_education
+from talentloop.resumes.parsed import Job, ParsedResume
 from talentloop.resumes.sections import Section, normalize_text, split_sections
+from talentloop.resumes.skills import Catalogue, find_skills
 from talentloop.resumes.work import company_score, parse_work, title_score
 
 _HEADLINE_SPLIT_RE = re.compile(r"\s+[-\u2013\u2014|@]\s+|\s+at\s+", re.IGNORECASE)
 _NOT_FOR_WORK_FALLBACK = {"education", "skills", "languages", "certifications", "header"}
-
-
-@cache
-def _optional(module: str, name: str) -> Callable[..., Any] | None:
-    """A function of a sibling module that may not exist yet (other parts land separately)."""
-    try:
-        function: Callable[..., Any] = getattr(importlib.import_module(module), name)
-    except (ImportError, AttributeError):
-        return None
-    return function
 
 
 _STRAY_JOB_KINDS = {"skills", "education", "summary", "other", "projects"}
@@ -153,9 +141,14 @@ def _summary(sections: list[Section]) -> str:
 
 
 def parse_text(
-    text: str, *, default_region: str | None = None, today: datetime.date | None = None
+    text: str,
+    *,
+    default_region: str | None = None,
+    today: datetime.date | None = None,
+    catalogue: Catalogue | None = None,
 ) -> ParsedResume:
-    """Fields of one resume; missing parts (skills, education) are left empty."""
+    """Fields of one resume; missing parts (skills, education) are left empty. Skills are
+    matched against `catalogue` (a workspace's), else the built-in one."""
     today = today or datetime.date.today()  # noqa: DTZ011 - a calendar date, no time zone needed
     clean = normalize_text(text)
     lines = clean.split("\n")
@@ -181,22 +174,10 @@ def parse_text(
     if not work and headline and headline_company:
         work.append(Job(company=headline_company, title=headline, confidence=0.4))
 
-    education: list[School] = []
-    languages: list[str] = []
-    certifications: list[str] = []
-    parse_education = _optional("talentloop.resumes.education", "parse_education")
-    if parse_education is not None:
-        education = parse_education(_joined(sections, "education"), clean)
-    find_languages = _optional("talentloop.resumes.education", "find_languages")
-    if find_languages is not None:
-        languages = find_languages(_joined(sections, "languages"), clean)
-    find_certifications = _optional("talentloop.resumes.education", "find_certifications")
-    if find_certifications is not None:
-        certifications = find_certifications(_joined(sections, "certifications"), clean)
-    skills: list[SkillHit] = []
-    find_skills = _optional("talentloop.resumes.skills", "find_skills")
-    if find_skills is not None:
-        skills = find_skills(clean, sections=[(s.kind, s.text) for s in sections])
+    education = parse_education(_joined(sections, "education"), clean)
+    languages = find_languages(_joined(sections, "languages"), clean)
+    certifications = find_certifications(_joined(sections, "certifications"), clean)
+    skills = find_skills(clean, sections=[(s.kind, s.text) for s in sections], catalogue=catalogue)
 
     periods = [job.period for job in work if job.period is not None]
     years = years_of_experience(periods, today) if periods else None

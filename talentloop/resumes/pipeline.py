@@ -13,8 +13,7 @@ from typing import Any
 from talentloop.resumes.extract import extract_text
 from talentloop.resumes.fields import parse_text
 from talentloop.resumes.parsed import Extracted, ParsedResume
-from talentloop.resumes.sections import normalize_text, split_sections
-from talentloop.resumes.skills import SKILL, Catalogue, Skill, default_catalogue, find_skills
+from talentloop.resumes.skills import SKILL, Catalogue, Skill, default_catalogue
 
 # A workspace's own catalogue entries: (name, aliases, category).
 ExtraSkill = tuple[str, tuple[str, ...], str]
@@ -34,9 +33,12 @@ def parse_document(data: bytes, filename: str, options: Options) -> tuple[Extrac
     """Extract the text of `data` and parse it. Raises ExtractionError for a file that has no
     usable text (unsupported, encrypted, corrupt, scanned without OCR …)."""
     extracted = extract_text(data, filename=filename, max_pages=options.max_pages)
-    parsed = parse_text(extracted.text, default_region=options.default_region, today=options.today)
-    if options.extra_skills:
-        _add_workspace_skills(parsed, extracted.text, options.extra_skills)
+    parsed = parse_text(
+        extracted.text,
+        default_region=options.default_region,
+        today=options.today,
+        catalogue=_catalogue(options.extra_skills) if options.extra_skills else None,
+    )
     return extracted, parsed
 
 
@@ -54,15 +56,6 @@ def warm_up(data: bytes) -> int:
     default_catalogue()
     parse_text(data.decode() or "Warm Up\nwarm.up@example.test\nSKILLS\nPython")
     return 0
-
-
-def _add_workspace_skills(
-    parsed: ParsedResume, text: str, extra_skills: tuple[ExtraSkill, ...]
-) -> None:
-    """Find the skills again with the workspace's own entries in the catalogue (they win)."""
-    clean = normalize_text(text)
-    sections = [(section.kind, section.text) for section in split_sections(clean)]
-    parsed.skills = find_skills(clean, sections=sections, catalogue=_catalogue(extra_skills))
 
 
 _NAME_NOISE = re.compile(r"\b(resume|résumé|cv|curriculum|vitae|final|new|updated|copy)\b", re.I)

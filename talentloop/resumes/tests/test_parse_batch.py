@@ -258,3 +258,16 @@ def test_an_anonymised_resume_still_makes_a_candidate(
 
     assert (batch.created, batch.failed) == (1, 0)
     assert Candidate.objects.get().current_company == "Lumen Analytics Ltd"
+
+
+def test_a_workspace_skill_is_found_under_its_name(
+    alice_actor: Actor, parse_files: ParseFiles
+) -> None:
+    services.add_skill(actor=alice_actor, name="Zorblax Tuning", aliases=["ZBT"])
+    text = ADA.replace("Python, JavaScript", "Python, ZBT, JavaScript")
+
+    parse_files(alice_actor, {"ada.txt": text.encode()})
+
+    skills = [s["name"] for s in Candidate.objects.get().resume["skills"]]
+    assert "Zorblax Tuning" in skills
+    assert "ZBT" not in skills
