@@ -14,7 +14,7 @@ import time
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 
 from django.conf import settings
 from django.core.files.base import ContentFile
@@ -118,31 +118,25 @@ def uploads_from_paths(paths: Iterable[Path]) -> Iterator[Upload]:
 
 
 def _read_path(path: Path, *, name: str) -> Upload:
-    size = path.stat().st_size
     with path.open("rb") as stream:
-        head = stream.read(4)
-        if size > settings.RESUME_MAX_BYTES * (10 if head == ZIP_MAGIC else 1):
-            return refused_upload(name, size)
-        return Upload(name=name, data=head + stream.read(), size=size)
+        return _read_upload(name, path.stat().st_size, stream)
 
 
 ZIP_MAGIC = b"PK\x03\x04"
 
 
+def _read_upload(name: str, size: int, stream: IO[bytes]) -> Upload:
+    """The file's bytes, or its refusal without reading them when it is over the size limit
+    (a zip may be ten times larger: its members are checked one by one)."""
+    head = stream.read(4) if size else b""
+    if size > settings.RESUME_MAX_BYTES * (10 if head == ZIP_MAGIC else 1):
+        return refused_upload(name, size)
+    return Upload(name=name, data=head + stream.read(), size=size)
+
+
 def uploads_from_files(files: Iterable[UploadedFile[Any]]) -> list[Upload]:
-    """Read uploaded files; one over the size limit is refused without being read (a zip may
-    be ten times larger: its members are checked one by one)."""
-    uploads: list[Upload] = []
-    for file in files:
-        name = file.name or "upload"
-        size = file.size or 0
-        head = file.read(4) if size else b""
-        limit = settings.RESUME_MAX_BYTES * (10 if head == ZIP_MAGIC else 1)
-        if size > limit:
-            uploads.append(refused_upload(name, size))
-            continue
-        uploads.append(Upload(name=name, data=head + file.read(), size=size))
-    return uploads
+    """Read uploaded files; one over the size limit is refused without being read."""
+    return [_read_upload(file.name or "upload", file.size or 0, file) for file in files]
 
 
 @transaction.atomic
