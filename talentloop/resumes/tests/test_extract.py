@@ -13,6 +13,7 @@ from collections.abc import Sequence
 
 import pytest
 
+from talentloop.core.pdf import pdf_file
 from talentloop.resumes.extract import (
     ExtractionError,
     detect_format,
@@ -66,7 +67,7 @@ def pdf(
     objects[0] = b"<< /Type /Catalog /Pages 2 0 R >>"
     kids = b" ".join(b"%d 0 R" % i for i in page_ids)
     objects[1] = b"<< /Type /Pages /Kids [%s] /Count %d >>" % (kids, len(page_ids))
-    trailer_extra = b""
+    trailer = b""
     if encrypt:
         objects.append(
             b"<< /Filter /Standard /V 1 /R 2 /P -44 /O <"
@@ -75,26 +76,8 @@ def pdf(
             + b"cd" * 32
             + b"> >>"
         )
-        trailer_extra = b" /Encrypt %d 0 R /ID [<%s> <%s>]" % (
-            len(objects),
-            b"01" * 16,
-            b"01" * 16,
-        )
-    out = io.BytesIO()
-    out.write(b"%PDF-1.4\n")
-    offsets = []
-    for number, body in enumerate(objects, start=1):
-        offsets.append(out.tell())
-        out.write(b"%d 0 obj\n" % number + body + b"\nendobj\n")
-    xref = out.tell()
-    out.write(b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1))
-    for offset in offsets:
-        out.write(b"%010d 00000 n \n" % offset)
-    out.write(
-        b"trailer\n<< /Size %d /Root 1 0 R%s >>\nstartxref\n%d\n%%%%EOF\n"
-        % (len(objects) + 1, trailer_extra, xref)
-    )
-    return out.getvalue()
+        trailer = b"/Encrypt %d 0 R /ID [<%s> <%s>]" % (len(objects), b"01" * 16, b"01" * 16)
+    return pdf_file(objects, trailer=trailer)
 
 
 def text_pdf(text: str) -> bytes:
