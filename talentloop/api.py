@@ -10,7 +10,11 @@ from talentloop.compliance.api import router as compliance_router
 from talentloop.core.api import ApiKeyAuth, ApiRenderer, MemberSessionAuth, install_error_handlers
 from talentloop.duplicates.api import router as duplicates_router
 from talentloop.imports.api import router as imports_router
+from talentloop.jobs.api import router as jobs_router
+from talentloop.matching.api import router as matching_router
+from talentloop.pools.api import router as pools_router
 from talentloop.resumes.api import router as resumes_router
+from talentloop.search.api import router as search_router
 
 api = NinjaAPI(
     title="Talentloop API",
@@ -36,3 +40,7 @@ api.add_router("/", accounts_router)
 api.add_router("/", duplicates_router)
 api.add_router("/", imports_router)
 api.add_router("/", resumes_router)
+api.add_router("/", jobs_router)
+api.add_router("/", pools_router)
+api.add_router("/", matching_router)
+api.add_router("/", search_router)

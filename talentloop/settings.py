@@ -93,6 +93,10 @@ INSTALLED_APPS = [
     "talentloop.duplicates",
     "talentloop.imports",
     "talentloop.resumes",
+    "talentloop.jobs",
+    "talentloop.pools",
+    "talentloop.matching",
+    "talentloop.search",
 ]
 
 MIDDLEWARE = [

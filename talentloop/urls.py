@@ -10,6 +10,10 @@ urlpatterns = [
     path("duplicates/", include("talentloop.duplicates.urls")),
     path("imports/", include("talentloop.imports.urls")),
     path("resumes/", include("talentloop.resumes.urls")),
+    path("jobs/", include("talentloop.jobs.urls")),
+    path("pools/", include("talentloop.pools.urls")),
+    path("matching/", include("talentloop.matching.urls")),
+    path("search/", include("talentloop.search.urls")),
     path("api/v1/", api.urls),
 ]
 

@@ -1,0 +1,7 @@
+"""Search over the API."""
+
+from __future__ import annotations
+
+from ninja import Router
+
+router = Router(tags=["search"])
