@@ -24,6 +24,7 @@ class Capability(StrEnum):
     VIEW_AUDIT = "view_audit"
     MANAGE_WORKSPACE = "manage_workspace"  # members, invitations, API keys, custom fields
     MERGE_CANDIDATES = "merge_candidates"  # merge duplicates, undo merges, dismiss, scan
+    MANAGE_JOBS = "manage_jobs"  # open, change and close jobs; tune their match weights
 
 
 _C = Capability
@@ -36,6 +37,7 @@ CAPABILITIES: dict[str, frozenset[Capability]] = {
             _C.ADD_NOTES,
             _C.RECORD_CONSENT,
             _C.MERGE_CANDIDATES,
+            _C.MANAGE_JOBS,
         }
     ),
     Role.SOURCER: frozenset(

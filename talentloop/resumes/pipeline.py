@@ -44,10 +44,16 @@ def parse_document(data: bytes, filename: str, options: Options) -> tuple[Extrac
 
 @functools.lru_cache(maxsize=8)
 def _catalogue(extra_skills: tuple[ExtraSkill, ...]) -> Catalogue:
+    """The built-in catalogue with a workspace's own skills on top (cached per skill set)."""
     return default_catalogue().with_extra(
         Skill(name, aliases, category or SKILL, "workspace")
         for name, aliases, category in extra_skills
     )
+
+
+def catalogue(extra_skills: tuple[ExtraSkill, ...]) -> Catalogue:
+    """The catalogue a workspace parses with: `extra_skills` as `Options.extra_skills`."""
+    return _catalogue(extra_skills) if extra_skills else default_catalogue()
 
 
 def warm_up(data: bytes) -> int:
