@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import functools
+
 from django.test import Client
 
 from talentloop.core.tests.api_helpers import (
@@ -74,8 +76,8 @@ def test_another_workspaces_job_answers_like_a_missing_one(
 
     for method, data in (("get", None), ("patch", {"title": "Mine"}), ("delete", None)):
         assert_like_missing(
-            lambda m=method, d=data: call(charlie_client, m, f"/jobs/{job_id}", d),
-            lambda m=method, d=data: call(charlie_client, m, f"/jobs/{MISSING_ID}", d),
+            functools.partial(call, charlie_client, method, f"/jobs/{job_id}", data),
+            functools.partial(call, charlie_client, method, f"/jobs/{MISSING_ID}", data),
             body=body,
         )
     assert call(charlie_client, "get", "/jobs").json() == {"items": []}
