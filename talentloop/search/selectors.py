@@ -1,0 +1,496 @@
+"""Talent search: a boolean string and filters in, one keyset page of candidates out.
+
+The text goes through the full-text index (FTS5 on SQLite, tsvectors on PostgreSQL) and drives
+the query: the database reads matches newest first (candidate id descending) and tests each
+against the filters until a page is full, so a common word fills a page after a few rows and a
+rare one has few rows to read. Filters with no text walk the candidates by id instead.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db import connection
+from django.db.models import Exists, OuterRef, Q, QuerySet, Subquery
+from django.utils import timezone
+from django.utils.dateparse import parse_date, parse_datetime
+
+from talentloop.candidates.models import Candidate, CandidateTag, Seniority, Source, Tag
+from talentloop.candidates.selectors import candidate_rows, visible_candidates
+from talentloop.compliance.models import ConsentRecord
+from talentloop.core import cursor as cursors
+from talentloop.core.actor import Actor
+from talentloop.core.errors import InvalidInput, NotFound
+from talentloop.resumes.models import Resume
+from talentloop.search import boolean, snippets
+from talentloop.search.boolean import And, Node, QuerySyntaxError, Term
+from talentloop.search.models import SavedSearch, SavedSearchAlert
+
+MAX_PAGE = 100
+# "1,000+" is as exact as a result count gets: counting every match of a common word would
+# read hundreds of thousands of index entries for one number.
+COUNT_CAP = 1_000
+MAX_LIST = 50  # values in one list filter (skills, tags, seniority, source)
+
+
+class QueryInvalid(InvalidInput):
+    """A malformed search string; `position` points at the problem (0-based)."""
+
+    code = "query_syntax"
+
+    def __init__(self, message: str, *, position: int) -> None:
+        super().__init__(message, field="q")
+        self.position = position
+
+
+def parse_query(text: str) -> Node | None:
+    """The tree of a search string (None when blank); QueryInvalid when malformed."""
+    if not text.strip():
+        return None
+    try:
+        return boolean.parse(text)
+    except QuerySyntaxError as error:
+        raise QueryInvalid(error.message, position=error.position) from None
+
+
+# --- filters ----------------------------------------------------------------------------
+
+
+CONSENT_CHOICES = {
+    "contactable": "Not do-not-contact and no recruiting consent withdrawn by e-mail",
+    "granted": "Granted recruiting consent by e-mail",
+}
+
+
+@dataclass(frozen=True)
+class SearchFilters:
+    skills: tuple[str, ...] = ()  # each must match the skills field
+    location: str = ""  # words that must all be in the location field (city, region, country)
+    country: str = ""  # ISO 3166-1 alpha-2
+    seniority: tuple[str, ...] = ()  # any of
+    years_min: float | None = None
+    years_max: float | None = None
+    source: tuple[str, ...] = ()  # any of
+    tags: tuple[str, ...] = ()  # all of
+    contacted_since: dt.datetime | None = None
+    not_contacted_since: dt.datetime | None = None  # never contacted, or not since then
+    consent: str = ""  # "", "contactable" or "granted"
+    include_archived: bool = False
+    extra: dict[str, Any] = field(default_factory=dict, compare=False)
+
+    def to_json(self) -> dict[str, Any]:
+        """The filters as stored in a saved search (only those set)."""
+        out: dict[str, Any] = {}
+        for name in FILTER_NAMES:
+            value = getattr(self, name)
+            if value in ((), "", None, False):
+                continue
+            if isinstance(value, tuple):
+                value = list(value)
+            elif isinstance(value, dt.datetime):
+                value = value.isoformat()
+            out[name] = value
+        return out
+
+    @property
+    def is_empty(self) -> bool:
+        return not self.to_json()
+
+
+FILTER_NAMES = (
+    "skills",
+    "location",
+    "country",
+    "seniority",
+    "years_min",
+    "years_max",
+    "source",
+    "tags",
+    "contacted_since",
+    "not_contacted_since",
+    "consent",
+    "include_archived",
+)
+
+
+def _list(raw: Any, name: str) -> tuple[str, ...]:
+    """A list filter from a JSON list or a comma-separated string."""
+    if raw in (None, ""):
+        return ()
+    if isinstance(raw, str):
+        raw = raw.split(",")
+    if not isinstance(raw, list | tuple) or not all(isinstance(v, str) for v in raw):
+        raise InvalidInput("A list of strings (or one comma-separated string).", field=name)
+    values = tuple(dict.fromkeys(v.strip() for v in raw if v.strip()))
+    if len(values) > MAX_LIST:
+        raise InvalidInput(f"At most {MAX_LIST} values.", field=name)
+    if any(len(v) > 100 for v in values):
+        raise InvalidInput("Each value is at most 100 characters.", field=name)
+    return values
+
+
+def _choices(raw: Any, name: str, allowed: Iterable[str]) -> tuple[str, ...]:
+    values = _list(raw, name)
+    allowed = list(allowed)
+    bad = [v for v in values if v not in allowed]
+    if bad:
+        raise InvalidInput(f"Unknown value {bad[0]!r}; one of: {', '.join(allowed)}.", field=name)
+    return values
+
+
+def _number(raw: Any, name: str) -> float | None:
+    if raw in (None, ""):
+        return None
+    try:
+        value = float(raw)
+    except (TypeError, ValueError):
+        raise InvalidInput("A number of years, e.g. 5 or 2.5.", field=name) from None
+    if not 0 <= value <= 80:
+        raise InvalidInput("Between 0 and 80 years.", field=name)
+    return value
+
+
+def _moment(raw: Any, name: str) -> dt.datetime | None:
+    if raw in (None, ""):
+        return None
+    if not isinstance(raw, str) or len(raw) > 40:
+        raise InvalidInput("A date (2026-01-31) or ISO 8601 date-time.", field=name)
+    try:
+        moment = parse_datetime(raw)
+        day = parse_date(raw) if moment is None else None
+    except ValueError:  # well-formed but impossible, such as February 30
+        moment = day = None
+    if moment is None and day is not None:
+        moment = dt.datetime.combine(day, dt.time.min)
+    if moment is None:
+        raise InvalidInput("A date (2026-01-31) or ISO 8601 date-time.", field=name)
+    return timezone.make_aware(moment, dt.UTC) if timezone.is_naive(moment) else moment
+
+
+def _flag(raw: Any, name: str) -> bool:
+    if raw in (None, "", False, "false", "0", "off", "no"):
+        return False
+    if raw in (True, "true", "1", "on", "yes"):
+        return True
+    raise InvalidInput("true or false.", field=name)
+
+
+def parse_filters(raw: Mapping[str, Any]) -> SearchFilters:
+    """Filters from a JSON object or query-string values; InvalidInput names the bad one."""
+    unknown = [name for name in raw if name not in FILTER_NAMES]
+    if unknown:
+        raise InvalidInput(
+            f"Unknown filter {unknown[0]!r}. Filters: {', '.join(FILTER_NAMES)}.",
+            field=str(unknown[0])[:50],
+        )
+    location = raw.get("location") or ""
+    country = raw.get("country") or ""
+    consent = raw.get("consent") or ""
+    if not isinstance(location, str) or len(location) > 100:
+        raise InvalidInput("At most 100 characters.", field="location")
+    if not isinstance(country, str) or not re.fullmatch(r"([A-Za-z]{2})?", country):
+        raise InvalidInput("A two-letter country code, e.g. DE.", field="country")
+    if consent not in ("", *CONSENT_CHOICES):
+        raise InvalidInput(f"Consent is one of: {', '.join(CONSENT_CHOICES)}.", field="consent")
+    skills = _list(raw.get("skills"), "skills")
+    for skill in skills:
+        if not boolean.words(skill):
+            raise InvalidInput(f"{skill!r} has no letters or digits.", field="skills")
+    filters = SearchFilters(
+        skills=skills,
+        location=location.strip(),
+        country=country.upper(),
+        seniority=_choices(raw.get("seniority"), "seniority", Seniority.values),
+        years_min=_number(raw.get("years_min"), "years_min"),
+        years_max=_number(raw.get("years_max"), "years_max"),
+        source=_choices(raw.get("source"), "source", Source.values),
+        tags=_list(raw.get("tags"), "tags"),
+        contacted_since=_moment(raw.get("contacted_since"), "contacted_since"),
+        not_contacted_since=_moment(raw.get("not_contacted_since"), "not_contacted_since"),
+        consent=consent,
+        include_archived=_flag(raw.get("include_archived"), "include_archived"),
+    )
+    if (
+        filters.years_min is not None
+        and filters.years_max is not None
+        and filters.years_min > filters.years_max
+    ):
+        raise InvalidInput("The minimum is above the maximum.", field="years_min")
+    return filters
+
+
+def _text_terms(filters: SearchFilters) -> list[Node]:
+    """Filters the full-text index answers: skills and location words."""
+    terms: list[Node] = [Term(tuple(boolean.words(s)), "skills") for s in filters.skills]
+    location = boolean.words(filters.location)
+    if location:
+        terms.append(Term(tuple(location), "location"))
+    return terms
+
+
+def _conditions(actor: Actor, filters: SearchFilters) -> QuerySet[Candidate]:
+    """The candidates `actor` may see that pass the filters the index does not answer."""
+    queryset = visible_candidates(actor)
+    if not filters.include_archived:
+        queryset = queryset.filter(is_archived=False)
+    if filters.country:
+        queryset = queryset.filter(country=filters.country)
+    if filters.seniority:
+        queryset = queryset.filter(seniority__in=filters.seniority)
+    if filters.years_min is not None:
+        queryset = queryset.filter(years_experience__gte=filters.years_min)
+    if filters.years_max is not None:
+        queryset = queryset.filter(years_experience__lte=filters.years_max)
+    if filters.source:
+        queryset = queryset.filter(source__in=filters.source)
+    if filters.contacted_since:
+        queryset = queryset.filter(last_contacted_at__gte=filters.contacted_since)
+    if filters.not_contacted_since:
+        queryset = queryset.filter(
+            Q(last_contacted_at__isnull=True) | Q(last_contacted_at__lt=filters.not_contacted_since)
+        )
+    if filters.tags:
+        keys = [name.casefold() for name in filters.tags]
+        tags = dict(
+            Tag.objects.filter(workspace=actor.workspace, name_key__in=keys).values_list(
+                "name_key", "pk"
+            )
+        )
+        if len(tags) < len(set(keys)):  # a tag nobody has: nothing can carry all of them
+            return queryset.none()
+        for tag_id in tags.values():
+            # EXISTS probes the (candidate, tag) unique index for each row read.
+            queryset = queryset.filter(
+                Exists(CandidateTag.objects.filter(candidate_id=OuterRef("pk"), tag_id=tag_id))
+            )
+    if filters.consent:
+        latest = Subquery(
+            ConsentRecord.objects.filter(
+                candidate_id=OuterRef("pk"),
+                channel=ConsentRecord.Channel.EMAIL,
+                purpose=ConsentRecord.Purpose.RECRUITING,
+            )
+            .order_by("-occurred_at", "-id")
+            .values("status")[:1]
+        )
+        queryset = queryset.filter(is_do_not_contact=False).annotate(_consent=latest)
+        if filters.consent == "granted":
+            queryset = queryset.filter(_consent=ConsentRecord.Status.GRANTED)
+        else:
+            queryset = queryset.filter(
+                Q(_consent__isnull=True) | ~Q(_consent=ConsentRecord.Status.WITHDRAWN)
+            )
+    return queryset
+
+
+def _where(queryset: QuerySet[Candidate]) -> tuple[str, list[Any]]:
+    """The queryset's WHERE clause as SQL over the unaliased candidate table, with params.
+
+    The ORM builds and escapes the conditions; the full-text join around them is ours. Only
+    conditions on the candidate row or EXISTS/subqueries appear, never a join.
+    """
+    query = queryset.query
+    compiler = query.get_compiler(using=queryset.db)
+    if query.is_empty():
+        return "1 = 0", []
+    sql, params = compiler.compile(query.where)
+    return (sql or "1 = 1"), list(params)
+
+
+# --- search -----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class SearchPage:
+    rows: list[dict[str, Any]]  # candidate_rows dicts with "highlights" added
+    next_cursor: str | None
+    count: int | None  # up to COUNT_CAP; None on later pages (not counted again)
+    count_capped: bool
+    understood: str  # the query as parsed, fully parenthesized ("" without one)
+
+
+@dataclass(frozen=True)
+class Plan:
+    """A search compiled for this database: the text condition and the ORM filters."""
+
+    node: Node | None
+    conditions: QuerySet[Candidate]
+
+
+def plan(actor: Actor, query: str, filters: SearchFilters) -> Plan:
+    node = parse_query(query)
+    extra = _text_terms(filters)
+    if extra:
+        parts = [node, *extra] if node is not None else extra
+        node = parts[0] if len(parts) == 1 else And(tuple(parts))
+    return Plan(node=node, conditions=_conditions(actor, filters))
+
+
+_TABLE = Candidate._meta.db_table
+
+
+def _matching_ids(
+    search: Plan, *, before_id: int | None, after_id: int, limit: int, ordered: bool = True
+) -> list[int]:
+    """Ids of matches in (after_id, before_id), highest first, at most `limit`."""
+    if search.node is None:
+        queryset = search.conditions.filter(id__gt=after_id)
+        if before_id is not None:
+            queryset = queryset.filter(id__lt=before_id)
+        return list(queryset.order_by("-id").values_list("id", flat=True)[:limit])
+    where, params = _where(search.conditions)
+    bounds = ""
+    bound_params: list[Any] = []
+    if connection.vendor == "postgresql":
+        text = boolean.to_pg(search.node, alias="d")
+        key = "d.candidate_id"
+        sql = (
+            f"SELECT {_TABLE}.id FROM search_searchdocument d "  # noqa: S608 - our own tables
+            f"JOIN {_TABLE} ON {_TABLE}.id = d.candidate_id WHERE {text.sql}"
+        )
+        text_params: list[Any] = list(text.params)
+    else:
+        key = "search_fts.rowid"
+        sql = (
+            f"SELECT {_TABLE}.id FROM search_fts "  # noqa: S608 - our own tables
+            f"JOIN {_TABLE} ON {_TABLE}.id = search_fts.rowid WHERE search_fts MATCH %s"
+        )
+        text_params = [boolean.to_fts5(search.node)]
+    if after_id:
+        bounds += f" AND {key} > %s"
+        bound_params.append(after_id)
+    if before_id is not None:
+        bounds += f" AND {key} < %s"
+        bound_params.append(before_id)
+    sql += f"{bounds} AND ({where})"
+    if ordered:
+        sql += f" ORDER BY {key} DESC"
+    sql += " LIMIT %s"
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [*text_params, *bound_params, *params, limit])
+        return [row[0] for row in cursor.fetchall()]
+
+
+def matching_ids(
+    actor: Actor,
+    *,
+    query: str,
+    filters: SearchFilters,
+    after_id: int = 0,
+    up_to_id: int | None = None,
+    limit: int,
+) -> list[int]:
+    """Ids of the matches with after_id < id <= up_to_id, highest first (saved-search alerts)."""
+    before = None if up_to_id is None else up_to_id + 1
+    return _matching_ids(
+        plan(actor, query, filters), before_id=before, after_id=after_id, limit=limit
+    )
+
+
+def search(
+    actor: Actor,
+    *,
+    query: str,
+    filters: SearchFilters,
+    cursor: str = "",
+    limit: int = 20,
+    snippet: bool = True,
+) -> SearchPage:
+    """One page of matches, newest first, with highlighted snippets; follow `next_cursor`."""
+    if not 1 <= limit <= MAX_PAGE:
+        raise InvalidInput(f"Limit is 1 to {MAX_PAGE}.", field="limit")
+    compiled = plan(actor, query, filters)
+    before_id: int | None = None
+    if cursor:
+        (value,) = cursors.decode(cursor, size=1)
+        if not isinstance(value, int) or not 0 < value < 2**63:
+            raise InvalidInput("This cursor is not valid.", field="cursor")
+        before_id = value
+    ids = _matching_ids(compiled, before_id=before_id, after_id=0, limit=limit + 1)
+    next_cursor = cursors.encode([ids[limit - 1]]) if len(ids) > limit else None
+    ids = ids[:limit]
+    count: int | None = None
+    capped = False
+    if not cursor:
+        if len(ids) < limit:
+            count = len(ids)
+        else:
+            counted = _matching_ids(
+                compiled, before_id=None, after_id=0, limit=COUNT_CAP + 1, ordered=False
+            )
+            count, capped = min(len(counted), COUNT_CAP), len(counted) > COUNT_CAP
+    by_id = {
+        row["id"]: row for row in candidate_rows(Candidate.objects.filter(id__in=ids), ("tags",))
+    }
+    rows = [by_id[i] for i in ids if i in by_id]
+    if snippet:
+        _attach_highlights(rows, compiled.node)
+    understood = boolean.describe(compiled.node) if compiled.node is not None else ""
+    return SearchPage(rows, next_cursor, count, capped, understood)
+
+
+def _attach_highlights(rows: list[dict[str, Any]], node: Node | None) -> None:
+    """Title, company and a snippet of the best-matching text, as escaped HTML with <mark>."""
+    terms = boolean.positive_terms(node) if node is not None else []
+    ids = [row["id"] for row in rows]
+    if not ids:
+        return
+    extra = dict(Candidate.objects.filter(id__in=ids).values_list("id", "resume"))
+    texts: dict[int, str] = {}
+    # The newest parsed resume per candidate; a page has at most MAX_PAGE candidates.
+    for candidate_id, text in (
+        Resume.objects.filter(candidate_id__in=ids, status=Resume.Status.PARSED)
+        .order_by("candidate_id", "-created_at", "-id")
+        .values_list("candidate_id", "text")
+    ):
+        texts.setdefault(candidate_id, text)
+    for row in rows:
+        resume = extra.get(row["id"]) or {}
+        summary = resume.get("basics", {}).get("summary", "") if isinstance(resume, dict) else ""
+        skills = ", ".join(snippets.skill_names(resume))
+        row["highlights"] = {
+            "title": snippets.mark(row["current_title"], terms, "title"),
+            "company": snippets.mark(row["current_company"], terms, "company"),
+            "skills": snippets.fragment(skills, terms, "skills"),
+            "text": snippets.best_fragment(
+                [
+                    row["headline"],
+                    summary if isinstance(summary, str) else "",
+                    texts.get(row["id"], ""),
+                ],
+                terms,
+            ),
+        }
+
+
+# --- saved searches ---------------------------------------------------------------------
+
+
+def saved_searches(actor: Actor) -> QuerySet[SavedSearch]:
+    """The actor's own saved searches in this workspace."""
+    if actor.user is None:
+        return SavedSearch.objects.none()
+    return SavedSearch.objects.filter(workspace=actor.workspace, owner=actor.user)
+
+
+def access_saved_search(actor: Actor, saved_search_id: int) -> SavedSearch:
+    """The saved search if it is the actor's own, else NotFound (others look absent)."""
+    if not isinstance(saved_search_id, int) or not 0 < saved_search_id < 2**63:
+        raise NotFound("No such saved search.")
+    found = saved_searches(actor).filter(pk=saved_search_id).first()
+    if found is None:
+        raise NotFound("No such saved search.")
+    return found
+
+
+def recent_alerts(actor: Actor, *, limit: int = 20) -> QuerySet[SavedSearchAlert]:
+    """The actor's newest saved-search alerts (the in-app notifications)."""
+    if actor.user is None:
+        return SavedSearchAlert.objects.none()
+    return SavedSearchAlert.objects.filter(
+        saved_search__workspace=actor.workspace, saved_search__owner=actor.user
+    ).select_related("saved_search")[:limit]
