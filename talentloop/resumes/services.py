@@ -54,6 +54,7 @@ from talentloop.resumes.models import (
 )
 from talentloop.resumes.parsed import Extracted, ParsedResume
 from talentloop.resumes.selectors import require_editor
+from talentloop.search.services import refresh_candidate as refresh_search  # search: the hook
 
 # --- receiving files ------------------------------------------------------------------------
 
@@ -568,6 +569,7 @@ def _apply(actor: Actor, resume: Resume, parsed: ParsedResume) -> bool:
         candidate = create_candidate(actor=actor, data=payload)
         candidate.resume = json_resume
         candidate.save(update_fields=["resume"])
+        refresh_search(candidate.pk)  # search: index the resume's words
         resume.candidate = candidate
         resume.applied = applied
         _timeline(actor, resume, summary, created=True)
@@ -613,6 +615,7 @@ def _apply(actor: Actor, resume: Resume, parsed: ParsedResume) -> bool:
     if patch:
         existing = update_candidate(actor=actor, candidate=existing, data=patch)
     Candidate.objects.filter(pk=existing.pk).update(resume=json_resume)
+    refresh_search(existing.pk)  # search: index the resume's words
     resume.candidate = existing
     resume.applied = applied
     _timeline(actor, resume, summary, created=False)
@@ -786,6 +789,7 @@ def correct_field(*, actor: Actor, resume: Resume, field: str, value: Any) -> Re
     if patch:
         update_candidate(actor=actor, candidate=candidate, data=patch)
     Candidate.objects.filter(pk=candidate.pk).update(resume=resume.parsed)
+    refresh_search(candidate.pk)  # search: index the resume's words
     return resume
 
 
