@@ -20,7 +20,7 @@ from django.utils import timezone
 from django.utils.dateparse import parse_date, parse_datetime
 
 from talentloop.candidates.models import Candidate, CandidateTag, Seniority, Source, Tag
-from talentloop.candidates.selectors import candidate_rows, visible_candidates
+from talentloop.candidates.selectors import CONTACT_KINDS, candidate_rows, visible_candidates
 from talentloop.compliance.models import ConsentRecord
 from talentloop.core import cursor as cursors
 from talentloop.core.actor import Actor
@@ -51,6 +51,8 @@ def parse_query(text: str) -> Node | None:
     """The tree of a search string (None when blank); QueryInvalid when malformed."""
     if not text.strip():
         return None
+    if "\x00" in text:  # PostgreSQL text cannot hold it; saving the search would fail
+        raise QueryInvalid("The search contains a NUL character.", position=text.index("\x00"))
     try:
         return boolean.parse(text)
     except QuerySyntaxError as error:
@@ -179,8 +181,18 @@ def _flag(raw: Any, name: str) -> bool:
     raise InvalidInput("true or false.", field=name)
 
 
+def _has_nul(value: Any) -> bool:
+    if isinstance(value, str):
+        return "\x00" in value
+    if isinstance(value, list | tuple):
+        return any(_has_nul(v) for v in value)
+    return False
+
+
 def parse_filters(raw: Mapping[str, Any]) -> SearchFilters:
     """Filters from a JSON object or query-string values; InvalidInput names the bad one."""
+    if any(_has_nul(value) for value in raw.values()):
+        raise InvalidInput("Filters cannot contain NUL characters.", field="filters")
     unknown = [name for name in raw if name not in FILTER_NAMES]
     if unknown:
         raise InvalidInput(
@@ -399,6 +411,7 @@ def search(
     cursor: str = "",
     limit: int = 20,
     snippet: bool = True,
+    contacts: tuple[str, ...] = CONTACT_KINDS,
 ) -> SearchPage:
     """One page of matches, newest first, with highlighted snippets; follow `next_cursor`."""
     if not 1 <= limit <= MAX_PAGE:
@@ -424,7 +437,7 @@ def search(
             )
             count, capped = min(len(counted), COUNT_CAP), len(counted) > COUNT_CAP
     by_id = {
-        row["id"]: row for row in candidate_rows(Candidate.objects.filter(id__in=ids), ("tags",))
+        row["id"]: row for row in candidate_rows(Candidate.objects.filter(id__in=ids), contacts)
     }
     rows = [by_id[i] for i in ids if i in by_id]
     if snippet:
