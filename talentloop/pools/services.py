@@ -537,6 +537,18 @@ def _find_referred(actor: Actor, referral: Referral) -> Candidate | None:
     return None
 
 
+# The candidate service's field names for the referral form's.
+REFERRAL_FIELDS = {"emails[0]": "email", "phones[0].number": "phone", "links[0].url": "linkedin"}
+
+
+def _create_referred(writer: Actor, data: dict[str, Any]) -> Candidate:
+    try:
+        return candidate_services.create_candidate(actor=writer, data=data)
+    except InvalidInput as error:
+        field = REFERRAL_FIELDS.get(error.field or "", error.field)
+        raise InvalidInput(error.message, field=field) from None
+
+
 @transaction.atomic
 def submit_referral(
     *, actor: Actor, referral: Referral, pool: Pool | None = None
@@ -558,9 +570,9 @@ def submit_referral(
         # The referrer owns the person only if they may see everyone anyway; otherwise the
         # candidate is left unassigned for a recruiter to pick up.
         owner = actor.user_id if actor.can(Capability.VIEW_ALL_CANDIDATES) else None
-        candidate = candidate_services.create_candidate(
-            actor=writer,
-            data={
+        candidate = _create_referred(
+            writer,
+            {
                 "first_name": referral.first_name,
                 "last_name": referral.last_name,
                 "emails": [referral.email] if referral.email else [],

@@ -227,7 +227,7 @@ def test_pool_and_stage_operators(
 
 
 def test_and_or_nesting(people: dict[str, Candidate], alice_actor: Actor) -> None:
-    rules = {
+    rules: dict[str, Any] = {
         "any": [
             {
                 "all": [

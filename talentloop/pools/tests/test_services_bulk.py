@@ -1,0 +1,222 @@
+"""Bulk actions: selection, idempotence, roles, the audited export and background runs."""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+
+from talentloop.candidates.models import Activity, Candidate, CandidateTag
+from talentloop.compliance.models import AuditEvent
+from talentloop.core.actor import Actor
+from talentloop.core.errors import Forbidden, InvalidInput
+from talentloop.core.tests.fixtures import actor_for
+from talentloop.pools import services
+from talentloop.pools.models import BulkAction, Pool, PoolMembership, PoolStage
+
+
+@pytest.fixture
+def crowd(candidate_factory: Callable[..., Candidate]) -> list[Candidate]:
+    return [
+        candidate_factory(first_name=f"P{n}", emails=[f"p{n}@x.test"], city="Oslo" if n % 2 else "")
+        for n in range(6)
+    ]
+
+
+def start(actor: Actor, kind: str, **kwargs: Any) -> BulkAction:
+    return services.start_bulk_action(actor=actor, kind=kind, **kwargs)
+
+
+def test_add_to_pool_is_idempotent(alice_actor: Actor, pool: Pool, crowd: list[Candidate]) -> None:
+    ids = [c.pk for c in crowd]
+    services.add_to_pool(actor=alice_actor, pool=pool, candidate=crowd[0])
+
+    first = start(alice_actor, "add_to_pool", candidate_ids=ids, pool=pool)
+    second = start(alice_actor, "add_to_pool", candidate_ids=ids, pool=pool)
+
+    assert (first.status, first.total, first.processed, first.changed) == ("done", 6, 6, 5)
+    assert (second.status, second.changed) == ("done", 0)
+    assert PoolMembership.objects.filter(pool=pool).count() == 6
+    assert Activity.objects.filter(type="pool_added").count() == 6
+
+
+def test_drops_ids_the_actor_cannot_see(
+    alice_actor: Actor, pool: Pool, crowd: list[Candidate], charlie_candidate: Candidate
+) -> None:
+    action = start(
+        alice_actor, "add_to_pool", candidate_ids=[crowd[0].pk, charlie_candidate.pk], pool=pool
+    )
+
+    assert (action.total, action.changed, action.selection) == (1, 1, {"ids": 2})
+    assert list(PoolMembership.objects.values_list("candidate_id", flat=True)) == [crowd[0].pk]
+
+
+def test_move_stage_skips_non_members(
+    alice_actor: Actor, pool: Pool, crowd: list[Candidate], stages: dict[str, PoolStage]
+) -> None:
+    for person in crowd[:3]:
+        services.add_to_pool(actor=alice_actor, pool=pool, candidate=person)
+    ids = [c.pk for c in crowd]
+
+    first = start(alice_actor, "move_stage", candidate_ids=ids, pool=pool, stage=stages["engaged"])
+    second = start(alice_actor, "move_stage", candidate_ids=ids, pool=pool, stage=stages["engaged"])
+
+    assert (first.changed, second.changed) == (3, 0)
+    assert set(PoolMembership.objects.values_list("stage__name", flat=True)) == {"Engaged"}
+    assert Activity.objects.filter(type="pool_stage_changed").count() == 3
+
+
+def test_tag_is_idempotent_and_audited(alice_actor: Actor, crowd: list[Candidate]) -> None:
+    ids = [c.pk for c in crowd[:4]]
+
+    first = start(alice_actor, "tag", candidate_ids=ids, tag=" Met at  PyCon ")
+    second = start(alice_actor, "tag", candidate_ids=ids, tag="met at pycon")
+
+    assert (first.changed, second.changed) == (4, 0)
+    assert CandidateTag.objects.filter(tag__name="Met at PyCon").count() == 4
+    audits = AuditEvent.objects.filter(action="candidate.updated", extra__tag_added="Met at PyCon")
+    assert sorted(a.target_id or 0 for a in audits) == ids
+    assert Activity.objects.filter(type="updated", summary="Tagged Met at PyCon").count() == 4
+
+
+def test_export_writes_csv_and_an_audit_row_per_person(
+    alice_actor: Actor, crowd: list[Candidate]
+) -> None:
+    ids = [c.pk for c in crowd[:2]]
+    crowd[0].current_title = "=HYPERLINK('x')"
+    crowd[0].save()
+
+    action = start(alice_actor, "export", candidate_ids=ids)
+
+    rows = list(csv.DictReader(io.StringIO(action.export_csv)))
+    assert [(r["id"], r["first_name"], r["email"]) for r in rows] == [
+        (str(ids[0]), "P0", "p0@x.test"),
+        (str(ids[1]), "P1", "p1@x.test"),
+    ]
+    assert rows[0]["current_title"] == "'=HYPERLINK('x')"  # not a formula in a spreadsheet
+    audits = AuditEvent.objects.filter(action="candidate.exported")
+    assert sorted(a.target_id or 0 for a in audits) == ids
+    assert {a.extra["bulk_action_id"] for a in audits} == {action.pk}
+    assert {a.actor_label for a in audits} == {"alice@acme.test"}
+
+
+def test_selects_all_of_a_segment(alice_actor: Actor, pool: Pool, crowd: list[Candidate]) -> None:
+    segment = services.create_segment(
+        actor=alice_actor,
+        data={"name": "Oslo", "rules": {"all": [{"field": "city", "op": "eq", "value": "Oslo"}]}},
+    )
+
+    action = start(alice_actor, "add_to_pool", segment=segment, pool=pool)
+
+    assert action.total == 3
+    assert action.selection == {"segment_id": segment.pk, "segment": "Oslo"}
+    assert sorted(PoolMembership.objects.values_list("candidate_id", flat=True)) == [
+        c.pk for c in crowd if c.city == "Oslo"
+    ]
+
+
+def test_large_selections_run_in_the_background(
+    alice_actor: Actor,
+    pool: Pool,
+    crowd: list[Candidate],
+    monkeypatch: pytest.MonkeyPatch,
+    django_capture_on_commit_callbacks: Any,
+) -> None:
+    monkeypatch.setattr(services, "INLINE_LIMIT", 2)
+    monkeypatch.setattr(services, "BATCH_SIZE", 4)
+
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        action = start(alice_actor, "add_to_pool", candidate_ids=[c.pk for c in crowd], pool=pool)
+    assert (action.status, action.processed) == ("queued", 0)
+    assert PoolMembership.objects.exists() is False
+
+    for callback in callbacks:
+        callback()  # the immediate task backend runs the task here
+    action.refresh_from_db()
+    assert (action.status, action.processed, action.changed) == ("done", 6, 6)
+    assert action.percent == 100
+
+
+def test_a_rerun_continues_from_the_checkpoint(
+    alice_actor: Actor, crowd: list[Candidate], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(services, "BATCH_SIZE", 4)
+    action = BulkAction.objects.create(
+        workspace=alice_actor.workspace,
+        created_by=alice_actor.user,
+        kind="export",
+        candidate_ids=[c.pk for c in crowd],
+        total=6,
+        processed=4,  # a worker died after the first batch, which wrote nothing here
+        status="running",
+    )
+
+    services.run_bulk_action(action=action, actor=alice_actor)
+    services.run_bulk_action(action=action, actor=alice_actor)
+
+    action.refresh_from_db()
+    assert (action.status, action.processed, action.changed) == ("done", 6, 2)
+    assert AuditEvent.objects.filter(action="candidate.exported").count() == 2
+
+
+def test_fails_cleanly_when_the_pool_is_gone(
+    alice_actor: Actor, pool: Pool, crowd: list[Candidate]
+) -> None:
+    action = BulkAction.objects.create(
+        workspace=alice_actor.workspace,
+        created_by=alice_actor.user,
+        kind="add_to_pool",
+        params={"pool_id": pool.pk},
+        candidate_ids=[crowd[0].pk],
+        total=1,
+    )
+    pool.delete()
+
+    services.run_bulk_action(action=action, actor=alice_actor)
+
+    action.refresh_from_db()
+    assert (action.status, action.error) == ("failed", "The pool or stage was deleted.")
+
+
+def test_refuses_roles_without_edit_rights(
+    member_factory: Any, acme: Any, pool: Pool, crowd: list[Candidate]
+) -> None:
+    auditor = actor_for(member_factory("audrey@acme.test", acme, "auditor"))
+
+    with pytest.raises(Forbidden):
+        start(auditor, "export", candidate_ids=[crowd[0].pk])
+
+    assert BulkAction.objects.exists() is False
+    assert AuditEvent.objects.filter(action="candidate.exported").exists() is False
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "field"),
+    [
+        ({"kind": "delete", "candidate_ids": [1]}, "kind"),
+        ({"kind": "export"}, "ids"),
+        ({"kind": "export", "candidate_ids": []}, "ids"),
+        ({"kind": "export", "candidate_ids": ["1"]}, "ids[0]"),
+        ({"kind": "export", "candidate_ids": [True]}, "ids[0]"),
+        ({"kind": "export", "candidate_ids": list(range(1, 10_002))}, "ids"),
+        ({"kind": "add_to_pool", "candidate_ids": [1]}, "pool_id"),
+        ({"kind": "tag", "candidate_ids": [1], "tag": ""}, "tags[0]"),
+    ],
+)
+def test_refuses_bad_input(alice_actor: Actor, kwargs: dict[str, Any], field: str) -> None:
+    with pytest.raises(InvalidInput) as info:
+        services.start_bulk_action(actor=alice_actor, **kwargs)
+
+    assert info.value.field == field
+    assert BulkAction.objects.exists() is False
+
+
+def test_move_stage_needs_a_stage(alice_actor: Actor, pool: Pool) -> None:
+    with pytest.raises(InvalidInput) as info:
+        start(alice_actor, "move_stage", candidate_ids=[1], pool=pool)
+
+    assert info.value.field == "stage_id"
+    assert BulkAction.objects.exists() is False
