@@ -90,6 +90,41 @@ def _member(m: Any) -> dict[str, Any]:
     }
 
 
+class WorkspaceOut(Schema):
+    id: int
+    name: str
+    default_phone_region: str
+    timezone: str
+    stale_after_months: int = Field(
+        description='Profiles not changed or confirmed for this long "need refresh"; 0 = off'
+    )
+
+
+class WorkspacePatch(StrictIn):
+    stale_after_months: int
+
+
+def _workspace(workspace: Any) -> dict[str, Any]:
+    return {name: getattr(workspace, name) for name in WorkspaceOut.model_fields} | {
+        "id": workspace.pk
+    }
+
+
+@router.get("/workspace", response=WorkspaceOut)
+def get_workspace(request: HttpRequest) -> dict[str, Any]:
+    """The workspace this request acts in, with its settings."""
+    return _workspace(actor_of(request).workspace)
+
+
+@router.patch("/workspace", response=WorkspaceOut)
+def update_workspace(request: HttpRequest, payload: WorkspacePatch) -> dict[str, Any]:
+    """Change the workspace's settings (admins)."""
+    workspace = services.update_workspace_settings(
+        actor=actor_of(request), stale_after_months=payload.stale_after_months
+    )
+    return _workspace(workspace)
+
+
 @router.get("/members", response=list[MemberOut])
 def list_members(request: HttpRequest) -> list[dict[str, Any]]:
     return [_member(m) for m in selectors.workspace_members(actor_of(request))]

@@ -58,6 +58,8 @@ class Workspace(models.Model):
     timezone = models.CharField(max_length=64, default="UTC")
     # When on, recruiting outreach (not only marketing) needs an explicit opt-in.
     require_recruiting_consent = models.BooleanField(default=False)
+    # A profile not changed or confirmed for this many months is flagged "needs refresh".
+    stale_after_months = models.PositiveSmallIntegerField(default=12)
     created_at = models.DateTimeField(default=now)
 
     def __str__(self) -> str:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import secrets
+from typing import Any
 
 from django.conf import settings
 from django.core.mail import send_mail
@@ -158,6 +159,38 @@ def change_member_role(*, actor: Actor, membership: Membership, role: str) -> Me
         changes={"role": [old, role]},
     )
     return membership
+
+
+MAX_STALE_MONTHS = 120
+
+
+@transaction.atomic
+def update_workspace_settings(*, actor: Actor, stale_after_months: Any) -> Workspace:
+    """Change the workspace's settings (admins only). `stale_after_months`: profiles not
+    changed or confirmed for this long are flagged "needs refresh"; 0 turns the rule off."""
+    _require_admin(actor)
+    months = stale_after_months
+    if (
+        isinstance(months, bool)
+        or not isinstance(months, int)
+        or not 0 <= months <= MAX_STALE_MONTHS
+    ):
+        raise InvalidInput(
+            f"Must be a whole number of months from 0 to {MAX_STALE_MONTHS}.",
+            field="stale_after_months",
+        )
+    workspace = actor.workspace
+    old = workspace.stale_after_months
+    if old != months:
+        workspace.stale_after_months = months
+        workspace.save(update_fields=["stale_after_months"])
+        audit.record(
+            actor=actor,
+            action=audit.Action.WORKSPACE_CHANGED,
+            target=workspace,
+            changes={"stale_after_months": [old, months]},
+        )
+    return workspace
 
 
 @transaction.atomic

@@ -16,9 +16,13 @@ from talentloop.candidates.schemas import (
     CandidatePatch,
     CustomFieldIn,
     CustomFieldOut,
+    EmailStatusIn,
+    FreshnessOut,
     NoteIn,
     NoteOut,
     NotePatch,
+    PhoneStatusIn,
+    RefreshQueueOut,
     SafeTextIn,
     TagIn,
     TagOut,
@@ -240,3 +244,79 @@ def delete_custom_field(request: HttpRequest, key: str) -> Status[None]:
     actor = actor_of(request)
     services.delete_custom_field(actor=actor, definition=selectors.access_custom_field(actor, key))
     return Status(204, None)
+
+
+# --- stale data ----------------------------------------------------------------------------
+
+
+def _freshness(actor: Any, candidate: Candidate) -> dict[str, Any]:
+    reasons = selectors.stale_reasons_for(actor, candidate)
+    return {
+        "candidate_id": candidate.pk,
+        "updated_at": candidate.updated_at,
+        "reasons": [{"code": r.code, "message": r.message} for r in reasons],
+    }
+
+
+@router.get("/candidate-refresh-queue", response=RefreshQueueOut)
+def refresh_queue(
+    request: HttpRequest, reason: Query[str] = "", cursor: Query[str] = "", limit: Query[int] = 50
+) -> dict[str, Any]:
+    """Candidates whose data needs a refresh before outreach: not changed or confirmed for
+    the workspace's `stale_after_months`, a bounced e-mail, or a phone marked invalid. Least
+    recently refreshed first. `reason` narrows to one rule."""
+    actor = actor_of(request)
+    page, next_cursor = selectors.needs_refresh(actor, reason=reason, cursor=cursor, limit=limit)
+    reasons = selectors.refresh_reasons(actor, page)
+    return {
+        "items": [
+            {
+                "id": c.pk,
+                "full_name": c.full_name,
+                "current_title": c.current_title,
+                "current_company": c.current_company,
+                "updated_at": c.updated_at,
+                "reasons": [{"code": r.code, "message": r.message} for r in reasons[c.pk]],
+            }
+            for c in page
+        ],
+        "next_cursor": next_cursor,
+        "counts": selectors.refresh_counts(actor),
+    }
+
+
+@router.get("/candidates/{candidate_id}/freshness", response=FreshnessOut)
+def freshness(request: HttpRequest, candidate_id: int) -> dict[str, Any]:
+    """Why this profile needs a refresh (an empty list when it is current)."""
+    actor = actor_of(request)
+    return _freshness(actor, selectors.access_candidate(actor, candidate_id))
+
+
+@router.post("/candidates/{candidate_id}/confirm-current", response=FreshnessOut)
+def confirm_current(request: HttpRequest, candidate_id: int) -> dict[str, Any]:
+    """Say the profile was checked and is current; it leaves the "not refreshed" queue."""
+    actor = actor_of(request)
+    candidate = selectors.access_candidate(actor, candidate_id, for_write=True)
+    return _freshness(actor, services.confirm_current(actor=actor, candidate=candidate))
+
+
+@router.post("/candidates/{candidate_id}/email-status", response=FreshnessOut)
+def email_status(request: HttpRequest, candidate_id: int, payload: EmailStatusIn) -> dict[str, Any]:
+    """Mark one of the candidate's e-mails as bounced, or as working again."""
+    actor = actor_of(request)
+    candidate = selectors.access_candidate(actor, candidate_id, for_write=True)
+    services.set_email_bounced(
+        actor=actor, candidate=candidate, email=payload.email, bounced=payload.bounced
+    )
+    return _freshness(actor, candidate)
+
+
+@router.post("/candidates/{candidate_id}/phone-status", response=FreshnessOut)
+def phone_status(request: HttpRequest, candidate_id: int, payload: PhoneStatusIn) -> dict[str, Any]:
+    """Mark one of the candidate's numbers as invalid, or as working again."""
+    actor = actor_of(request)
+    candidate = selectors.access_candidate(actor, candidate_id, for_write=True)
+    services.set_phone_invalid(
+        actor=actor, candidate=candidate, number=payload.number, invalid=payload.invalid
+    )
+    return _freshness(actor, candidate)

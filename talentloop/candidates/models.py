@@ -152,6 +152,8 @@ class CandidatePhone(models.Model):
     number = models.CharField(max_length=20)  # E.164
     kind = models.CharField(max_length=10, choices=Kind.choices, default=Kind.MOBILE)
     is_primary = models.BooleanField(default=False)
+    # Set when the number proved wrong (not in service, someone else's); a stale-data flag.
+    invalid_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(default=now)
 
     class Meta:

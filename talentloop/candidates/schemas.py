@@ -237,3 +237,39 @@ class CustomFieldOut(Schema):
             "field_type": definition.field_type,
             "choices": definition.choices,
         }
+
+
+class StaleReasonOut(Schema):
+    code: str = Field(description="not_refreshed, email_bounced or phone_invalid")
+    message: str
+
+
+class FreshnessOut(Schema):
+    candidate_id: int
+    updated_at: dt.datetime
+    reasons: list[StaleReasonOut] = Field(description="Empty when the profile is current")
+
+
+class RefreshQueueItemOut(Schema):
+    id: int
+    full_name: str
+    current_title: str
+    current_company: str
+    updated_at: dt.datetime
+    reasons: list[StaleReasonOut]
+
+
+class RefreshQueueOut(Schema):
+    items: list[RefreshQueueItemOut]
+    next_cursor: str | None
+    counts: dict[str, int] = Field(description="Candidates per rule, counted up to 10,001")
+
+
+class EmailStatusIn(StrictIn):
+    email: str = Field(max_length=254)
+    bounced: bool
+
+
+class PhoneStatusIn(StrictIn):
+    number: str = Field(max_length=50)
+    invalid: bool

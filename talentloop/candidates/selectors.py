@@ -25,6 +25,15 @@ from django.utils.dateparse import parse_datetime
 from talentloop.accounts.models import User
 from talentloop.accounts.roles import Capability
 from talentloop.candidates import search
+from talentloop.candidates.freshness import (
+    EMAIL_BOUNCED,
+    NOT_REFRESHED,
+    PHONE_INVALID,
+    REASONS,
+    StaleReason,
+    months_before,
+    stale_reasons,
+)
 from talentloop.candidates.models import (
     Activity,
     Candidate,
@@ -300,8 +309,9 @@ def _finish_row(row: dict[str, Any]) -> dict[str, Any]:
 def _contacts_sql(count: int, kinds: tuple[str, ...] = CONTACT_KINDS) -> str:
     """One round trip instead of four ORM queries (whose compilation dominated a profile GET).
 
-    Columns: kind of row, candidate, value, sub-kind (for e-mails: "b" when bounced), primary
-    flag, order key. Table names come from our models and the ids are bound parameters.
+    Columns: kind of row, candidate, value, sub-kind (for e-mails: "b" when bounced; for phones
+    the kind, with "!" appended when the number was marked invalid), primary flag, order key.
+    Table names come from our models and the ids are bound parameters.
     """
     marks = ", ".join(["%s"] * count)
     primary = "CASE WHEN is_primary THEN 1 ELSE 0 END"
@@ -309,7 +319,8 @@ def _contacts_sql(count: int, kinds: tuple[str, ...] = CONTACT_KINDS) -> str:
         "emails": "SELECT 0, candidate_id, email, "  # noqa: S608
         f"CASE WHEN bounced_at IS NULL THEN '' ELSE 'b' END, {primary}, id "
         f"FROM {CandidateEmail._meta.db_table} WHERE candidate_id IN ({marks})",
-        "phones": f"SELECT 1, candidate_id, number, kind, {primary}, id "  # noqa: S608
+        "phones": "SELECT 1, candidate_id, number, "  # noqa: S608
+        f"CASE WHEN invalid_at IS NULL THEN kind ELSE kind || '!' END, {primary}, id "
         f"FROM {CandidatePhone._meta.db_table} WHERE candidate_id IN ({marks})",
         "links": "SELECT 2, candidate_id, url, kind, 0, id "  # noqa: S608
         f"FROM {CandidateLink._meta.db_table} WHERE candidate_id IN ({marks})",
@@ -336,7 +347,9 @@ def _attach_contacts(rows: list[dict[str, Any]], kinds: tuple[str, ...] = CONTAC
         if kind == 0:
             row["emails"].append({"email": value, "is_primary": bool(primary)})
         elif kind == 1:
-            row["phones"].append({"number": value, "kind": sub, "is_primary": bool(primary)})
+            row["phones"].append(
+                {"number": value, "kind": sub.rstrip("!"), "is_primary": bool(primary)}
+            )
         elif kind == 2:
             row["links"].append({"url": value, "kind": sub})
         else:
@@ -348,7 +361,7 @@ class ProfileContacts:
     """What the profile page shows beside the candidate's own columns."""
 
     emails: list[dict[str, Any]]  # email, is_primary, bounced
-    phones: list[dict[str, Any]]  # number, kind, label, is_primary
+    phones: list[dict[str, Any]]  # number, kind, label, is_primary, invalid
     links: list[dict[str, Any]]  # url, kind, label
     tags: list[str]
     owner_name: str
@@ -376,9 +389,15 @@ def profile_contacts(candidate: Candidate) -> ProfileContacts:
                 {"email": value, "is_primary": bool(primary), "bounced": sub == "b"}
             )
         elif kind == 1:
-            label = phone_kinds.get(sub, sub)
+            kind_key = sub.rstrip("!")
             contacts.phones.append(
-                {"number": value, "kind": sub, "label": label, "is_primary": bool(primary)}
+                {
+                    "number": value,
+                    "kind": kind_key,
+                    "label": phone_kinds.get(kind_key, kind_key),
+                    "is_primary": bool(primary),
+                    "invalid": sub.endswith("!"),
+                }
             )
         elif kind == 2:
             contacts.links.append({"url": value, "kind": sub, "label": link_kinds.get(sub, sub)})
@@ -558,3 +577,105 @@ def recent_activity(actor: Actor, *, limit: int = 20) -> list[Activity]:
         .select_related("candidate", "actor")
         .order_by("-occurred_at", "-id")[:limit]
     )
+
+
+# --- stale data ----------------------------------------------------------------------------
+
+REFRESH_PAGE = 50
+
+
+def profile_stale_reasons(
+    actor: Actor, candidate: Candidate, contacts: ProfileContacts
+) -> list[StaleReason]:
+    """Why the profile needs a refresh, from what the page already loaded (no query)."""
+    return stale_reasons(
+        updated_at=candidate.updated_at,
+        months=actor.workspace.stale_after_months,
+        now=timezone.now(),
+        bounced_emails=[e["email"] for e in contacts.emails if e["bounced"]],
+        invalid_phones=[p["number"] for p in contacts.phones if p["invalid"]],
+    )
+
+
+def _refresh_conditions(actor: Actor) -> dict[str, Q]:
+    months = actor.workspace.stale_after_months
+    bounced = Exists(
+        CandidateEmail.objects.filter(candidate=OuterRef("pk"), bounced_at__isnull=False)
+    )
+    invalid = Exists(
+        CandidatePhone.objects.filter(candidate=OuterRef("pk"), invalid_at__isnull=False)
+    )
+    conditions = {EMAIL_BOUNCED: Q(bounced), PHONE_INVALID: Q(invalid)}
+    if months:
+        cutoff = months_before(timezone.now(), months)
+        conditions = {NOT_REFRESHED: Q(updated_at__lt=cutoff), **conditions}
+    return conditions
+
+
+def needs_refresh(
+    actor: Actor, *, reason: str = "", cursor: str = "", limit: int = REFRESH_PAGE
+) -> tuple[list[Candidate], str | None]:
+    """The "needs refresh" queue: live candidates with a stale-data reason, least recently
+    refreshed first, one keyset page at a time (the cursor holds the last row's updated_at
+    and id). `reason` narrows it to one rule."""
+    if reason and reason not in REASONS:
+        raise InvalidInput(f"Reason is one of: {', '.join(REASONS)}.", field="reason")
+    if not 1 <= limit <= MAX_PAGE:
+        raise InvalidInput(f"Limit is 1 to {MAX_PAGE}.", field="limit")
+    conditions = _refresh_conditions(actor)
+    if reason and reason not in conditions:
+        return [], None  # the age rule is switched off in this workspace
+    wanted = [conditions[reason]] if reason else list(conditions.values())
+    condition = wanted[0]
+    for other in wanted[1:]:
+        condition |= other
+    queryset = visible_candidates(actor).filter(condition, is_archived=False)
+    if cursor:
+        updated, last_id = cursors.decode(cursor, size=2)
+        when = parse_datetime(updated) if isinstance(updated, str) else None
+        if when is None or not isinstance(last_id, int):
+            raise InvalidInput("This cursor is not valid.", field="cursor")
+        queryset = queryset.filter(Q(updated_at__gt=when) | Q(updated_at=when, id__gt=last_id))
+    page = list(queryset.order_by("updated_at", "id")[: limit + 1])
+    more = len(page) > limit
+    page = page[:limit]
+    next_cursor = cursors.encode([page[-1].updated_at, page[-1].pk]) if more else None
+    return page, next_cursor
+
+
+def refresh_counts(actor: Actor, *, cap: int = 10_000) -> dict[str, int]:
+    """How many candidates each rule flags, counted up to `cap` (the page shows "10,000+")."""
+    base = visible_candidates(actor).filter(is_archived=False)
+    return {
+        code: base.filter(condition)[: cap + 1].count()
+        for code, condition in _refresh_conditions(actor).items()
+    }
+
+
+def stale_reasons_for(actor: Actor, candidate: Candidate) -> list[StaleReason]:
+    """The reasons for one candidate (for the API and, later, outreach warnings)."""
+    return profile_stale_reasons(actor, candidate, profile_contacts(candidate))
+
+
+def refresh_reasons(actor: Actor, page: list[Candidate]) -> dict[int, list[StaleReason]]:
+    """Each queued candidate's reasons, from two queries for the whole page."""
+    ids = [c.pk for c in page]
+    bounced: dict[int, list[str]] = {i: [] for i in ids}
+    invalid: dict[int, list[str]] = {i: [] for i in ids}
+    emails = CandidateEmail.objects.filter(candidate_id__in=ids, bounced_at__isnull=False)
+    for candidate_id, email in emails.order_by("id").values_list("candidate_id", "email"):
+        bounced[candidate_id].append(email)
+    phones = CandidatePhone.objects.filter(candidate_id__in=ids, invalid_at__isnull=False)
+    for candidate_id, number in phones.order_by("id").values_list("candidate_id", "number"):
+        invalid[candidate_id].append(number)
+    now = timezone.now()
+    return {
+        c.pk: stale_reasons(
+            updated_at=c.updated_at,
+            months=actor.workspace.stale_after_months,
+            now=now,
+            bounced_emails=bounced[c.pk],
+            invalid_phones=invalid[c.pk],
+        )
+        for c in page
+    }

@@ -935,3 +935,102 @@ def delete_custom_field(*, actor: Actor, definition: CustomFieldDefinition) -> N
         changes={"key": [definition.key, None]},
     )
     definition.delete()
+
+
+# --- stale data ----------------------------------------------------------------------------
+
+
+@transaction.atomic
+def confirm_current(*, actor: Actor, candidate: Candidate) -> Candidate:
+    """A recruiter checked the profile and it is current: it leaves the "not refreshed" queue
+    for the workspace's number of months."""
+    _require(actor, Capability.EDIT_CANDIDATES)
+    candidate.updated_at = timezone.now()
+    Candidate.objects.filter(pk=candidate.pk).update(updated_at=candidate.updated_at)
+    audit.record(
+        actor=actor,
+        action=audit.Action.CANDIDATE_UPDATED,
+        target=candidate,
+        extra={"confirmed_current": True},
+    )
+    record_activity(
+        candidate=candidate,
+        type=Activity.Type.UPDATED,
+        channel=Activity.Channel.INTERNAL,
+        actor=actor,
+        summary="Confirmed the profile is up to date",
+        payload={"confirmed_current": True},
+    )
+    return candidate
+
+
+@transaction.atomic
+def set_email_bounced(
+    *, actor: Actor, candidate: Candidate, email: str, bounced: bool
+) -> CandidateEmail:
+    """Mark one of the candidate's e-mails as bounced (or not any more). Outreach warns before
+    using a bounced address; bounce handling calls this too."""
+    _require(actor, Capability.EDIT_CANDIDATES)
+    try:
+        address = normalize_email(email)
+    except NormalizationError as error:
+        raise InvalidInput(str(error), field="email") from None
+    row = CandidateEmail.objects.select_for_update().filter(candidate=candidate, email=address)
+    found = row.first()
+    if found is None:
+        raise InvalidInput(f"{address} is not one of this candidate's e-mails.", field="email")
+    if (found.bounced_at is not None) == bounced:
+        return found  # already so: nothing to record
+    found.bounced_at = timezone.now() if bounced else None
+    found.save(update_fields=["bounced_at"])
+    audit.record(
+        actor=actor,
+        action=audit.Action.CANDIDATE_UPDATED,
+        target=candidate,
+        changes={f"emails.{address}.bounced": [not bounced, bounced]},
+    )
+    record_activity(
+        candidate=candidate,
+        type=Activity.Type.EMAIL_BOUNCED if bounced else Activity.Type.UPDATED,
+        channel=Activity.Channel.EMAIL if bounced else Activity.Channel.INTERNAL,
+        actor=actor,
+        summary=f"Marked {address} as bounced" if bounced else f"{address} works again",
+        payload={"email": address, "bounced": bounced},
+    )
+    return found
+
+
+@transaction.atomic
+def set_phone_invalid(
+    *, actor: Actor, candidate: Candidate, number: str, invalid: bool
+) -> CandidatePhone:
+    """Mark one of the candidate's numbers as invalid (not in service, someone else's), or
+    valid again."""
+    _require(actor, Capability.EDIT_CANDIDATES)
+    try:
+        e164 = normalize_phone(number, default_region=actor.workspace.default_phone_region)
+    except NormalizationError as error:
+        raise InvalidInput(str(error), field="number") from None
+    found = CandidatePhone.objects.select_for_update().filter(candidate=candidate, number=e164)
+    phone = found.first()
+    if phone is None:
+        raise InvalidInput(f"{e164} is not one of this candidate's numbers.", field="number")
+    if (phone.invalid_at is not None) == invalid:
+        return phone
+    phone.invalid_at = timezone.now() if invalid else None
+    phone.save(update_fields=["invalid_at"])
+    audit.record(
+        actor=actor,
+        action=audit.Action.CANDIDATE_UPDATED,
+        target=candidate,
+        changes={f"phones.{e164}.invalid": [not invalid, invalid]},
+    )
+    record_activity(
+        candidate=candidate,
+        type=Activity.Type.UPDATED,
+        channel=Activity.Channel.INTERNAL,
+        actor=actor,
+        summary=f"Marked {e164} as invalid" if invalid else f"{e164} works again",
+        payload={"number": e164, "invalid": invalid},
+    )
+    return phone

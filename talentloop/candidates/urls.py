@@ -13,5 +13,9 @@ urlpatterns = [
     path("<int:candidate_id>/notes", views.note_add, name="note_add"),
     path("<int:candidate_id>/touchpoints", views.touchpoint_log, name="touchpoint_log"),
     path("<int:candidate_id>/consent", views.consent_record, name="consent_record"),
+    path("<int:candidate_id>/confirm-current", views.confirm_current, name="confirm_current"),
+    path("<int:candidate_id>/contact-status", views.contact_status, name="contact_status"),
+    path("refresh/", views.refresh_queue, name="refresh"),
+    path("refresh/settings", views.refresh_settings, name="refresh_settings"),
     path("reminders/<int:note_id>/done", views.reminder_done, name="reminder_done"),
 ]

@@ -12,7 +12,8 @@ from django.views.decorators.http import require_POST
 
 from talentloop.accounts.roles import Capability
 from talentloop.accounts.selectors import workspace_members
-from talentloop.candidates import selectors, services
+from talentloop.accounts.services import update_workspace_settings
+from talentloop.candidates import freshness, selectors, services
 from talentloop.candidates.forms import CandidateForm, NoteForm, TouchpointForm, initial_from
 from talentloop.candidates.models import Activity, Source
 from talentloop.compliance.forms import ConsentForm
@@ -116,6 +117,7 @@ def _render_detail(
         timeline_error = exc.message
         activities, older = selectors.candidate_timeline(actor, candidate, limit=TIMELINE_PAGE)
     definitions = selectors.custom_field_definitions(actor)
+    contacts = selectors.profile_contacts(candidate)
     ledger = list(consent_ledger(candidate))
     consent = consent_status_of(ledger)
     return render(
@@ -123,7 +125,8 @@ def _render_detail(
         "candidates/candidate_detail.html",
         {
             "candidate": candidate,
-            "contacts": selectors.profile_contacts(candidate),
+            "contacts": contacts,
+            "stale_reasons": selectors.profile_stale_reasons(actor, candidate, contacts),
             "activities": activities,
             "older_cursor": older,
             "timeline_error": timeline_error,
@@ -286,3 +289,100 @@ def reminder_done(request: MemberRequest, note_id: int) -> HttpResponse:
     if not url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
         target = reverse("core:home")
     return redirect(target)
+
+
+# --- stale data ----------------------------------------------------------------------------
+
+
+def _back_to(request: MemberRequest, candidate_id: int) -> HttpResponse:
+    """Back to the queue when the action came from it, else to the profile."""
+    if request.POST.get("next") == "refresh":
+        return redirect("candidates:refresh")
+    return redirect("candidates:detail", candidate_id)
+
+
+@require_POST
+@member_required
+def confirm_current(request: MemberRequest, candidate_id: int) -> HttpResponse:
+    actor = request.actor
+    candidate = selectors.access_candidate(actor, candidate_id, for_write=True)
+    services.confirm_current(actor=actor, candidate=candidate)
+    messages.success(request, f"Confirmed {candidate.full_name}'s profile is up to date.")
+    return _back_to(request, candidate.pk)
+
+
+@require_POST
+@member_required
+def contact_status(request: MemberRequest, candidate_id: int) -> HttpResponse:
+    """Mark an e-mail bounced (or working) or a phone invalid (or working) from the profile."""
+    actor = request.actor
+    candidate = selectors.access_candidate(actor, candidate_id, for_write=True)
+    flag = request.POST.get("flag") == "on"
+    try:
+        if "email" in request.POST:
+            services.set_email_bounced(
+                actor=actor, candidate=candidate, email=request.POST["email"], bounced=flag
+            )
+        else:
+            services.set_phone_invalid(
+                actor=actor,
+                candidate=candidate,
+                number=request.POST.get("number", ""),
+                invalid=flag,
+            )
+    except InvalidInput as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, "Saved.")
+    return _back_to(request, candidate.pk)
+
+
+@member_required
+def refresh_queue(request: MemberRequest) -> HttpResponse:
+    """The "needs refresh" queue, least recently refreshed first, with a count per rule."""
+    actor = request.actor
+    reason = request.GET.get("reason", "")
+    error = ""
+    try:
+        page, next_cursor = selectors.needs_refresh(
+            actor, reason=reason, cursor=request.GET.get("cursor", "")
+        )
+    except InvalidInput as exc:
+        error, page, next_cursor = exc.message, [], None
+    counts = selectors.refresh_counts(actor)
+    reasons = selectors.refresh_reasons(actor, page)
+    biggest = max(counts.values(), default=0) or 1
+    return render(
+        request,
+        "candidates/refresh_queue.html",
+        {
+            "rows": [(c, reasons[c.pk]) for c in page],
+            "reason": reason,
+            "error": error,
+            "bars": [
+                (code, label, counts[code], biggest)
+                for code, label in freshness.REASONS.items()
+                if code in counts
+            ],
+            "next_cursor": next_cursor,
+            "months": actor.workspace.stale_after_months,
+            "can_edit": actor.can(Capability.EDIT_CANDIDATES),
+            "can_manage": actor.can(Capability.MANAGE_WORKSPACE),
+        },
+        status=422 if error else 200,
+    )
+
+
+@require_POST
+@member_required
+def refresh_settings(request: MemberRequest) -> HttpResponse:
+    raw = request.POST.get("stale_after_months", "").strip()
+    try:
+        update_workspace_settings(
+            actor=request.actor, stale_after_months=int(raw) if raw.isdigit() else raw
+        )
+    except InvalidInput as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, "Saved.")
+    return redirect("candidates:refresh")

@@ -39,6 +39,7 @@ class AuditEvent(models.Model):
         API_KEY_CREATED = "api_key.created", "Created an API key"
         API_KEY_REVOKED = "api_key.revoked", "Revoked an API key"
         CUSTOM_FIELD_CHANGED = "custom_field.changed", "Changed a custom field"
+        WORKSPACE_CHANGED = "workspace.changed", "Changed the workspace's settings"
         TAG_CHANGED = "tag.changed", "Changed a tag"
 
     workspace = models.ForeignKey(Workspace, on_delete=models.CASCADE, related_name="+")

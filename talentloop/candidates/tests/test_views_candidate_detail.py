@@ -242,11 +242,14 @@ def test_shows_every_contact_kind_the_owner_and_the_timeline_entries(
 
     html = alice_client.get(_url(candidate.pk)).content.decode()
 
-    assert '<dt>E-mail ★</dt><dd><a href="mailto:grace@navy.test">grace@navy.test</a></dd>' in html
+    assert '<dt>E-mail ★</dt><dd><a href="mailto:grace@navy.test">grace@navy.test</a>' in html
     assert (
         '<dd><a href="mailto:g.hopper@yale.test">g.hopper@yale.test</a> '
-        '<span class="flag">bounced</span></dd>'
+        '<span class="flag">bounced</span>'
     ) in html
+    # Editors can flag each address; the bounced one offers to undo it.
+    assert html.count(">Mark bounced</button>") == 1
+    assert html.count(">Works again</button>") == 1
     assert "<dt>Mobile ★</dt>" in html
     assert '<dt>GitHub</dt><dd><a href="https://github.com/ghopper"' in html
     assert "<dt>Owner</dt><dd>alice</dd>" in html  # display_name: the e-mail's local part
