@@ -40,7 +40,7 @@ class EmbeddingUnavailable(RuntimeError):
 @lru_cache(maxsize=1)
 def _encoder() -> tuple[Any, str]:
     try:
-        import static_model  # noqa: PLC0415 - loaded on first use: the import maps the weights
+        import static_model  # on first use: the import maps the weights
         from static_model import _static_model
     except ImportError as error:
         raise EmbeddingUnavailable(

@@ -267,7 +267,7 @@ class Match:
 
 
 def _default_normalize(name: str) -> str:
-    from talentloop.resumes.skills import normalize_skill  # noqa: PLC0415 - loads the catalogue
+    from talentloop.resumes.skills import normalize_skill  # loads the catalogue: on first use
 
     return normalize_skill(name)
 
@@ -276,6 +276,7 @@ def _default_normalize(name: str) -> str:
 class _Prepared:
     counts: dict[str, int]
     weights: dict[str, float]
+    self_score: float  # BM25 of the text against itself
     title_vector: dict[str, float]
     skills: dict[str, ProfileSkill]  # skill key -> the profile's entry
     skill_words: dict[str, list[str]]  # word -> skill keys with that word (related skills)
@@ -296,6 +297,10 @@ class MatchContext:
     normalize: Callable[[str], str] = _default_normalize
     _cache: dict[int, tuple[object, _Prepared]] = field(default_factory=dict)
     _skill_keys: dict[str, str] = field(default_factory=dict)
+    _requirements: dict[int, tuple[JobSpec, list[tuple[str, SkillRequirement, float, str]]]] = (
+        field(default_factory=dict)
+    )
+    _weights: dict[tuple[int, int], tuple[JobSpec, Weights, Weights]] = field(default_factory=dict)
 
     @classmethod
     def for_profiles(
@@ -311,6 +316,28 @@ class MatchContext:
             corpus.add(text.counts(profile_text(profile)))
             titles.add(dict.fromkeys(text.terms(" ".join(profile.titles)), 1))
         return cls(corpus=corpus, titles=titles, now=now, normalize=normalize)
+
+    def weights_for(self, job: JobSpec, base: Weights) -> Weights:
+        """`base` with the job's overrides, validated once per job and base."""
+        hit = self._weights.get((id(job), id(base)))
+        if hit is not None and hit[0] is job and hit[1] is base:
+            return hit[2]
+        active = base.with_overrides(job.weights)
+        self._weights[(id(job), id(base))] = (job, base, active)
+        return active
+
+    def requirements(self, job: JobSpec) -> list[tuple[str, SkillRequirement, float, str]]:
+        """The job's skills as (must/nice, requirement, weight counted, skill key)."""
+        hit = self._requirements.get(id(job))
+        if hit is not None and hit[0] is job:
+            return hit[1]
+        found = [
+            (kind, r, r.weight * (MUST_FACTOR if kind == "must" else 1.0), self.skill_key(r.name))
+            for kind, group in (("must", job.must_skills), ("nice", job.nice_skills))
+            for r in group
+        ]
+        self._requirements[id(job)] = (job, found)
+        return found
 
     def skill_key(self, name: str) -> str:
         key = self._skill_keys.get(name)
@@ -337,9 +364,11 @@ class MatchContext:
         for key in sorted(skills):
             for word in set(key.split()):
                 words.setdefault(word, []).append(key)
+        weights = self.corpus.weights(counts)
         prepared = _Prepared(
             counts=dict(counts),
-            weights=self.corpus.weights(counts),
+            weights=weights,
+            self_score=text.bm25(counts, weights),
             title_vector=text.tfidf_vector(titles, self.titles),
             skills=skills,
             skill_words=words,
@@ -366,7 +395,7 @@ def profile_text(profile: CandidateProfile) -> str:
 def _skills(
     job: JobSpec, profile: CandidateProfile, ctx: MatchContext, explain: bool
 ) -> tuple[float | None, dict[str, Any]]:
-    requirements = [("must", r) for r in job.must_skills] + [("nice", r) for r in job.nice_skills]
+    requirements = ctx.requirements(job)
     if not requirements:
         return None, {"reason": "The job lists no skills."}
     prepared = ctx.prepared(profile)
@@ -374,10 +403,8 @@ def _skills(
     matched: list[dict[str, Any]] = []
     related: list[dict[str, Any]] = []
     missing: list[dict[str, Any]] = []
-    for kind, requirement in requirements:
-        weight = requirement.weight * (MUST_FACTOR if kind == "must" else 1.0)
+    for kind, requirement, weight, key in requirements:
         possible += weight
-        key = ctx.skill_key(requirement.name)
         listed = prepared.skills.get(key)
         if listed is not None:
             earned += weight
@@ -439,11 +466,11 @@ def _phrases(prepared: _Prepared, profile: CandidateProfile) -> frozenset[str]:
 
 def _related(key: str, prepared: _Prepared) -> str | None:
     words = key.split()
-    if not words:
+    lists = [prepared.skill_words[w] for w in words if w in prepared.skill_words]
+    if not lists:
         return None
     wanted = set(words)
-    candidates = sorted({k for w in wanted for k in prepared.skill_words.get(w, ())})
-    for candidate in candidates:
+    for candidate in sorted({k for keys in lists for k in keys}):
         have = set(candidate.split())
         if wanted < have or have < wanted:
             return candidate
@@ -456,12 +483,13 @@ def _lexical(
     query, document = ctx.prepared(job), ctx.prepared(profile)
     if not query.counts:
         return None, {"reason": "The job has no text."}
-    value = text.lexical_similarity(query.counts, query.weights, document.counts, document.weights)
+    cross = text.bm25(query.counts, document.weights)
+    value = text.lexical_similarity(cross, query.self_score, document.self_score)
     evidence: dict[str, Any] = {}
     if explain:
         evidence = {
             "shared_terms": text.shared_terms(query.counts, document.weights),
-            "bm25": round(text.bm25(query.counts, document.weights), 3),
+            "bm25": round(cross, 3),
         }
     return value, evidence
 
@@ -603,7 +631,7 @@ def score(
     `explain=False` the evidence dicts are left empty (for ranking many profiles); the scores
     are the same.
     """
-    active = (weights or Weights.DEFAULT).with_overrides(job.weights)
+    active = ctx.weights_for(job, weights or Weights.DEFAULT)
     results: list[tuple[str, tuple[float | None, dict[str, Any]]]] = [
         ("skills", _skills(job, profile, ctx, explain)),
         ("lexical", _lexical(job, profile, ctx, explain)),

@@ -122,23 +122,15 @@ class Corpus:
 
 def bm25(query: Mapping[str, int], document_weights: Mapping[str, float]) -> float:
     """Plain BM25 of a query (term counts, repeats count) against a document's `weights`."""
-    if len(query) > len(document_weights):
-        return sum(query[t] * w for t, w in document_weights.items() if t in query)
-    return sum(n * document_weights[t] for t, n in query.items() if t in document_weights)
+    shared = query.keys() & document_weights.keys()
+    return sum(query[t] * document_weights[t] for t in shared)
 
 
-def lexical_similarity(
-    query: Mapping[str, int],
-    query_weights: Mapping[str, float],
-    document: Mapping[str, int],
-    document_weights: Mapping[str, float],
-) -> float:
-    """Symmetric 0..1 similarity from BM25 (see the module docstring)."""
-    cross = bm25(query, document_weights)
-    if cross <= 0.0:
-        return 0.0
-    own = bm25(query, query_weights) * bm25(document, document_weights)
-    if own <= 0.0:
+def lexical_similarity(cross: float, query_self: float, document_self: float) -> float:
+    """Symmetric 0..1 similarity from BM25 scores (see the module docstring): `cross` is the
+    query's score against the document, the others each text's score against itself."""
+    own = query_self * document_self
+    if cross <= 0.0 or own <= 0.0:
         return 0.0
     return min(1.0, math.sqrt(cross / math.sqrt(own)))
 

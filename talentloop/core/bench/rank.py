@@ -86,7 +86,7 @@ def run(path: Path, *, limit: int | None = None, log: Log) -> dict[str, Any]:
 
 def profile_of(key: str, resume: str, vector: embedding.Vector | None) -> CandidateProfile:
     """A profile from a resume text, through the resume parser (titles, skills, years)."""
-    from talentloop.resumes.fields import parse_text  # noqa: PLC0415 - loads the catalogue
+    from talentloop.resumes.fields import parse_text  # on first use: it loads the catalogue
 
     parsed = parse_text(resume, today=NOW.date())
     titles = tuple(dict.fromkeys(j.title for j in parsed.work if j.title.strip()))
@@ -423,7 +423,10 @@ def _pairs(order: Sequence[str], grades: dict[str, float]) -> list[float]:
 # --------------------------------------------------------------------------- vacancies
 
 
-_ANNOTATOR = re.compile(r"ANNOTATOR_(\d+)_RANKINGS\s*=\s*(\[.*?\])\s*(?=ANNOTATOR_|NOTE|\Z)", re.S)
+# The arrays are Python literals with "#1-5" comments; the last "]" before the next block ends one.
+_ANNOTATOR = re.compile(
+    r"ANNOTATOR_(\d+)_RANKINGS\s*=\s*(\[.*?\])[ \t]*(?:#[^\n]*)?\s*(?=ANNOTATOR_|NOTE|\Z)", re.S
+)
 
 
 def read_annotations(path: Path) -> dict[int, list[list[int] | None]]:
@@ -455,8 +458,8 @@ def read_annotations(path: Path) -> dict[int, list[list[int] | None]]:
 
 
 def vacancy(path: Path, *, log: Log) -> dict[str, Any]:
-    from talentloop.resumes.extract import ExtractionError, extract_text  # noqa: PLC0415
-    from talentloop.resumes.skills import find_skills  # noqa: PLC0415
+    from talentloop.resumes.extract import ExtractionError, extract_text
+    from talentloop.resumes.skills import find_skills
 
     rows = _csv(path / "5_vacancies.csv")
     if not rows or not {"job_description", "job_title"} <= rows[0].keys():
