@@ -40,7 +40,8 @@ class EmbeddingUnavailable(RuntimeError):
 @lru_cache(maxsize=1)
 def _encoder() -> tuple[Any, str]:
     try:
-        import static_model  # on first use: the import maps the weights
+        # On first use: the import maps the weights. The package ships no type hints.
+        import static_model  # type: ignore[import-untyped]
         from static_model import _static_model
     except ImportError as error:
         raise EmbeddingUnavailable(

@@ -415,7 +415,7 @@ def _skills(
                         "requirement": kind,
                         "as": listed.name,
                         "found_in": listed.section or "skills",
-                    }  # fmt: skip
+                    }
                 )
             continue
         if key and key in _phrases(prepared, profile):
@@ -427,7 +427,7 @@ def _skills(
                         "requirement": kind,
                         "as": requirement.name,
                         "found_in": "resume text",
-                    }  # fmt: skip
+                    }
                 )
             continue
         near = _related(key, prepared)
@@ -440,7 +440,7 @@ def _skills(
                         "requirement": kind,
                         "as": prepared.skills[near].name,
                         "found_in": prepared.skills[near].section or "skills",
-                    }  # fmt: skip
+                    }
                 )
             continue
         if explain:

@@ -32,13 +32,14 @@ B = 0.75
 _WORD = re.compile(r"[a-z0-9][a-z0-9+#]*(?:\.[a-z0-9]+)*")
 
 # Function words: they carry no evidence, and a long query repeats them hundreds of times.
-STOPWORDS = frozenset(
+_STOPWORDS = (
     "a an and as at by for from in into of on or the to with without via per its their your our "
     "my his her is are be was were this that these those it i me we you he she they them than "
     "then there here also such not no all any each both other which who whom what when where how "
     "can will may must should would could has have had do does did been being am so very more "
-    "most well within over under up out about after before through during between while".split()
+    "most well within over under up out about after before through during between while"
 )
+STOPWORDS = frozenset(_STOPWORDS.split())
 
 
 def tokenize(text: str) -> list[str]:

@@ -28,6 +28,7 @@ import datetime
 import gzip
 import hashlib
 import heapq
+import itertools
 import json
 import math
 import re
@@ -236,14 +237,16 @@ def livecareer(path: Path, *, limit: int | None, log: Log) -> dict[str, Any]:
 
     def fold(q: int) -> int:
         # Halves of the queries, independent of the set's own dev/held-out key.
-        return int(hashlib.sha1(keys[q].encode()).hexdigest()[8:16], 16) % 2
+        digest = hashlib.sha1(keys[q].encode(), usedforsecurity=False).hexdigest()
+        return int(digest[8:16], 16) % 2
 
     folds = {}
     for half in (0, 1):
-        mine, theirs = (
-            metrics("score", lambda q: fold(q) == half),
-            metrics("bm25", lambda q: fold(q) == half),
-        )
+
+        def in_half(q: int, half: int = half) -> bool:
+            return fold(q) == half
+
+        mine, theirs = metrics("score", in_half), metrics("bm25", in_half)
         folds[f"fold_{half}"] = {
             "ndcg_at_10": _r(mine[0]),
             "bm25_ndcg_at_10": _r(theirs[0]),
@@ -412,12 +415,12 @@ def ferr(path: Path, *, log: Log) -> dict[str, Any]:
 
 def _pairs(order: Sequence[str], grades: dict[str, float]) -> list[float]:
     """1 per pair of different grades ranked in grade order, 0 per pair ranked against it."""
-    out = []
-    for i, first in enumerate(order):
-        for second in order[i + 1 :]:
-            if grades[first] != grades[second]:
-                out.append(1.0 if grades[first] > grades[second] else 0.0)
-    return out
+    return [
+        1.0 if grades[first] > grades[second] else 0.0
+        for i, first in enumerate(order)
+        for second in order[i + 1 :]
+        if grades[first] != grades[second]
+    ]
 
 
 # --------------------------------------------------------------------------- vacancies
@@ -534,8 +537,8 @@ def vacancy(path: Path, *, log: Log) -> dict[str, Any]:
                 gains5[name].append(ndcg(ranked, list(gain.values()), 5))
     agreement = []
     numbers = sorted(annotators)
-    for a, b in zip(numbers, numbers[1:], strict=False):
-        for first, second in zip(annotators[a], annotators[b], strict=False):
+    for one, other in itertools.pairwise(numbers):
+        for first, second in zip(annotators[one], annotators[other], strict=False):
             if first and second and len(first) == len(second):
                 n = len(first)
                 agreement.append(

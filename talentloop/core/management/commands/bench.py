@@ -17,7 +17,8 @@ class Command(BaseCommand):
     help = (
         "Benchmarks. `bench api`: list, filtered list and profile latency at N candidates; "
         "`bench import`: import rows/s; `bench dedupe`: duplicate scan precision and recall; "
-        "`bench parse`: resume parsing accuracy, format coverage and throughput."
+        "`bench parse`: resume parsing accuracy, format coverage and throughput; "
+        "`bench rank`: match score ranking quality against BM25."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
@@ -93,6 +94,18 @@ class Command(BaseCommand):
         )
         _common(parse, data_dir="Where the SQLite database of the ingestion timing lives.")
 
+        rank = sub.add_parser(
+            "rank", help="Match score ranking quality (nDCG, P@10, Spearman) against plain BM25."
+        )
+        rank.add_argument(
+            "--dataset",
+            default=str(settings.DATASETS_DIR / "livecareer-resumes"),
+            help="A folder laid out like ../shared/datasets/livecareer-resumes, "
+            "ferr-hr-relevance or vacancy-resume-matching.",
+        )
+        rank.add_argument("--limit", type=int, default=None, help="The first N queries only.")
+        rank.add_argument("--json", action="store_true", help="End with one JSON line.")
+
     def handle(self, *args: Any, **options: Any) -> None:
         if options["bench"] == "api":
             self._api(options)
@@ -102,6 +115,23 @@ class Command(BaseCommand):
             self._dedupe(options)
         elif options["bench"] == "parse":
             self._parse(options)
+        elif options["bench"] == "rank":
+            self._rank(options)
+
+    def _rank(self, options: dict[str, Any]) -> None:
+        from talentloop.core.bench import rank
+        from talentloop.matching.embedding import EmbeddingUnavailable
+
+        if options["limit"] is not None and options["limit"] < 1:
+            raise CommandError("--limit must be at least 1.")
+        try:
+            report = rank.run(
+                Path(options["dataset"]), limit=options["limit"], log=self.stdout.write
+            )
+        except (rank.DatasetError, EmbeddingUnavailable) as error:
+            raise CommandError(str(error)) from None
+        if options["json"]:
+            self.stdout.write(json.dumps(report, separators=(",", ":")))
 
     def _parse(self, options: dict[str, Any]) -> None:
         from talentloop.core.bench import parse
