@@ -12,7 +12,7 @@ from talentloop.accounts.roles import Capability
 from talentloop.candidates.models import Candidate, CustomFieldDefinition
 from talentloop.candidates.selectors import candidate_rows, visible_candidates
 from talentloop.core.actor import Actor
-from talentloop.core.errors import NotFound
+from talentloop.core.errors import InvalidInput, NotFound
 from talentloop.pools.models import BulkAction, Pool, PoolMembership, PoolStage, Segment
 from talentloop.pools.rules import RuleContext, compile_rules
 
@@ -69,11 +69,21 @@ def access_stage(actor: Actor, stage_id: int) -> PoolStage:
     return stage
 
 
+MAX_MEMBERS_PAGE = 500
+
+
 def pool_members(
-    actor: Actor, pool: Pool, *, stage_id: int | None = None, limit: int = 200
+    actor: Actor,
+    pool: Pool,
+    *,
+    stage_id: int | None = None,
+    candidate_id: int | None = None,
+    limit: int = 200,
 ) -> list[dict[str, Any]]:
     """Up to `limit` members the actor may see (candidate rows plus stage and dates), newest
     first."""
+    if not 1 <= limit <= MAX_MEMBERS_PAGE:
+        raise InvalidInput(f"Limit is 1 to {MAX_MEMBERS_PAGE}.", field="limit")
     memberships = (
         PoolMembership.objects.filter(pool=pool, candidate__in=visible_candidates(actor))
         .select_related("stage")
@@ -81,6 +91,8 @@ def pool_members(
     )
     if stage_id is not None:
         memberships = memberships.filter(stage_id=stage_id)
+    if candidate_id is not None:
+        memberships = memberships.filter(candidate_id=candidate_id)
     found = list(memberships[:limit])
     rows = {
         row["id"]: row
@@ -188,6 +200,8 @@ def segment_preview(
     actor: Actor, rules: Any, *, limit: int = 25
 ) -> tuple[int, list[dict[str, Any]]]:
     """The number of matching candidates and the first `limit` of them, newest change first."""
+    if not 1 <= limit <= MAX_MEMBERS_PAGE:
+        raise InvalidInput(f"Limit is 1 to {MAX_MEMBERS_PAGE}.", field="limit")
     queryset = matching_candidates(actor, rules)
     size = queryset.count()
     rows = candidate_rows(queryset.order_by("-updated_at", "-id")[:limit], ("emails", "tags"))
