@@ -258,6 +258,8 @@ RESUME_PARSE_SECONDS = env_int("TALENTLOOP_RESUME_PARSE_SECONDS", 30)
 RESUME_PARSE_MEMORY_MB = env_int("TALENTLOOP_RESUME_PARSE_MEMORY_MB", 1024)
 # Parsed fields below this confidence (0-1) are highlighted for review.
 RESUME_REVIEW_CONFIDENCE = float(env_str("TALENTLOOP_RESUME_REVIEW_CONFIDENCE", "0.7"))
+# Matching: how many best candidates rediscovery keeps (with their evidence) per job.
+MATCH_KEEP = env_int("TALENTLOOP_MATCH_KEEP", 100)
 # Where `talentloop bench parse` finds the evaluation data sets (read in place, never copied).
 DATASETS_DIR = Path(
     env_str("TALENTLOOP_DATASETS_DIR", str(BASE_DIR.parent / "shared" / "datasets"))

@@ -54,6 +54,8 @@ class Job(models.Model):
     created_at = models.DateTimeField(default=now)
     updated_at = models.DateTimeField(default=now)
     closed_at = models.DateTimeField(null=True, blank=True)
+    # When a recruiter last looked at the job's matches: later suggestions are "new".
+    matches_seen_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         indexes = [

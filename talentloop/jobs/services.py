@@ -19,6 +19,7 @@ from talentloop.core.actor import Actor
 from talentloop.core.errors import Forbidden, InvalidInput
 from talentloop.imports.mapping import country_code
 from talentloop.jobs.models import Job, JobSkill
+from talentloop.matching.scoring import MatchInputError, Weights
 from talentloop.resumes import pipeline
 from talentloop.resumes.models import WorkspaceSkill
 from talentloop.resumes.skills import find_skills
@@ -28,21 +29,6 @@ MAX_DESCRIPTION = 50_000
 MAX_SKILLS = 60
 MAX_YEARS = 60
 MAX_OPENINGS = 1000
-# Criteria whose weight a job may override; the matching app scores each of them.
-MATCH_CRITERIA = (
-    "lexical",
-    "skills",
-    "semantic",
-    "experience",
-    "seniority",
-    "location",
-    "recency",
-    "history",
-    "engagement",
-)
-MAX_WEIGHT = 10
-
-
 @dataclass(frozen=True)
 class ProposedSkill:
     name: str
@@ -92,26 +78,20 @@ def _manager(actor: Actor, user_id: Any) -> int | None:
 
 
 def clean_weights(value: Any) -> dict[str, float]:
-    """Per-job match weights: {criterion: 0..10}; a criterion left out keeps its default."""
+    """Per-job match weights {criterion: 0..100}; a criterion left out keeps its default
+    (`matching.scoring.Weights`)."""
     if value is None:
         return {}
     if not isinstance(value, Mapping):
         raise InvalidInput("Must be an object of criterion: weight.", field="match_weights")
-    clean: dict[str, float] = {}
-    for key, weight in value.items():
-        if key not in MATCH_CRITERIA:
-            raise InvalidInput(
-                f"Unknown criterion {key!r}; known: {', '.join(MATCH_CRITERIA)}.",
-                field=f"match_weights.{key}",
-            )
-        if isinstance(weight, bool) or not isinstance(weight, int | float):
-            raise InvalidInput("Must be a number.", field=f"match_weights.{key}")
-        if not 0 <= weight <= MAX_WEIGHT:
-            raise InvalidInput(f"Must be from 0 to {MAX_WEIGHT}.", field=f"match_weights.{key}")
-        clean[key] = float(weight)
-    if clean and not any(clean.values()) and len(clean) == len(MATCH_CRITERIA):
-        raise InvalidInput("At least one weight must be above 0.", field="match_weights")
-    return clean
+    try:
+        Weights.DEFAULT.with_overrides(value)
+    except MatchInputError as error:
+        raise InvalidInput(
+            error.message[0].upper() + error.message[1:],
+            field="match_weights" + error.field.removeprefix("weights"),
+        ) from None
+    return {key: float(weight) for key, weight in sorted(value.items())}
 
 
 def clean_skills(value: Any) -> list[tuple[str, str, int]]:

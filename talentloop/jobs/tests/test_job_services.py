@@ -118,9 +118,9 @@ def test_a_new_description_replaces_only_proposed_skills(alice_actor: Actor) -> 
         ),
         ({"title": "A", "match_weights": {"luck": 1}}, "match_weights.luck", None),
         (
-            {"title": "A", "match_weights": {"skills": 11}},
+            {"title": "A", "match_weights": {"skills": 101}},
             "match_weights.skills",
-            "Must be from 0 to 10.",
+            "Must be a number from 0 to 100.",
         ),
     ],
 )

@@ -1,0 +1,179 @@
+"""Rediscovery end to end on the database: a job opens, the whole workspace is re-scored in
+the background, the best candidates are kept with their evidence, and decisions stick."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+
+from talentloop.candidates.models import Activity, Candidate
+from talentloop.candidates.services import record_activity
+from talentloop.core.actor import Actor
+from talentloop.jobs import services as job_services
+from talentloop.jobs.models import Job
+from talentloop.matching import selectors, services
+from talentloop.matching.models import CandidateEmbedding, MatchSuggestion, Rediscovery
+from talentloop.search.services import index_candidates
+
+MakeCandidate = Callable[..., Candidate]
+
+
+def _resume(skills: list[str], positions: list[str]) -> dict[str, Any]:
+    return {
+        "skills": [{"name": s, "keywords": [s]} for s in skills],
+        "work": [{"position": p, "name": "Somewhere"} for p in positions],
+    }
+
+
+@pytest.fixture
+def people(candidate_factory: MakeCandidate) -> dict[str, Candidate]:
+    made = {
+        "dana": candidate_factory(
+            first_name="Dana",
+            current_title="Data Engineer",
+            years_experience=6,
+            country="DE",
+            city="Berlin",
+            source="past_applicant",
+        ),
+        "pat": candidate_factory(
+            first_name="Pat", current_title="Pastry Chef", years_experience=6, country="FR"
+        ),
+        "sam": candidate_factory(
+            first_name="Sam", current_title="Backend Developer", years_experience=2, country="DE"
+        ),
+    }
+    resumes = {
+        "dana": _resume(["Python", "Apache Spark", "SQL"], ["Data Engineer", "Analyst"]),
+        "pat": _resume(["Baking", "Food safety"], ["Pastry Chef"]),
+        "sam": _resume(["Python", "Django"], ["Backend Developer"]),
+    }
+    for key, candidate in made.items():
+        Candidate.objects.filter(pk=candidate.pk).update(resume=resumes[key])
+    index_candidates([c.pk for c in made.values()])
+    services.sweep_embeddings()
+    return made
+
+
+def _open_job(actor: Actor, capture: Any, **data: Any) -> Job:
+    with capture(execute=True):
+        return job_services.create_job(
+            actor=actor,
+            data={
+                "title": "Data Engineer",
+                "description": "Build data pipelines. Requirements: Python, SQL.\n"
+                "Nice to have: Apache Spark",
+                "country": "DE",
+                "years_min": 4,
+                **data,
+            },
+        )
+
+
+def test_opening_a_job_rediscovers_and_explains(
+    alice_actor: Actor, people: dict[str, Candidate], django_capture_on_commit_callbacks: Any
+) -> None:
+    assert CandidateEmbedding.objects.count() == 3
+
+    job = _open_job(alice_actor, django_capture_on_commit_callbacks)
+
+    run = Rediscovery.objects.get(job=job)
+    assert (run.status, run.percent, run.candidates_total) == ("done", 100, 3)
+    rows = selectors.job_matches(alice_actor, job)
+    names = [row.candidate.first_name for row in rows]
+    assert names == ["Dana", "Sam", "Pat"]  # the pastry chef is found by meaning, ranked last
+    top = rows[0].suggestion
+    skills = next(c for c in top.criteria if c["key"] == "skills")
+    assert sorted(m["skill"] for m in skills["evidence"]["matched"]) == [
+        "Apache Spark", "Python", "SQL"
+    ]  # fmt: skip
+    assert top.labels == ["past_applicant"]
+    assert rows[0].is_new
+
+
+def test_the_same_input_gives_the_same_scores(
+    alice_actor: Actor, people: dict[str, Candidate], django_capture_on_commit_callbacks: Any
+) -> None:
+    job = _open_job(alice_actor, django_capture_on_commit_callbacks)
+    first = {s.candidate_id: (s.score, s.criteria) for s in MatchSuggestion.objects.all()}
+
+    services.run_rediscovery(services.start_rediscovery(job).pk)
+
+    again = {s.candidate_id: (s.score, s.criteria) for s in MatchSuggestion.objects.all()}
+    assert again == first
+
+
+def test_a_dismissed_candidate_stays_dismissed_after_a_new_run(
+    alice_actor: Actor, people: dict[str, Candidate], django_capture_on_commit_callbacks: Any
+) -> None:
+    job = _open_job(alice_actor, django_capture_on_commit_callbacks)
+    dana = MatchSuggestion.objects.get(job=job, candidate=people["dana"])
+    services.decide(actor=alice_actor, suggestion=dana, decision="dismiss")
+
+    with django_capture_on_commit_callbacks(execute=True):
+        job_services.update_job(actor=alice_actor, job=job, data={"years_min": 3})
+
+    dana.refresh_from_db()
+    assert dana.status == "dismissed"
+    assert "Dana" not in [r.candidate.first_name for r in selectors.job_matches(alice_actor, job)]
+    assert [r.candidate.first_name for r in selectors.job_matches(
+        alice_actor, job, status="dismissed")] == ["Dana"]  # fmt: skip
+
+
+def test_tuned_weights_change_the_order(
+    alice_actor: Actor, people: dict[str, Candidate], django_capture_on_commit_callbacks: Any
+) -> None:
+    job = _open_job(
+        alice_actor,
+        django_capture_on_commit_callbacks,
+        title="Developer",
+        description="",
+        skills=[{"name": "Django"}],
+        years_min=None,
+        country="",
+        match_weights={"skills": 100, "lexical": 0, "title": 0, "semantic": 0},
+    )
+
+    rows = selectors.job_matches(alice_actor, job)
+    assert rows[0].candidate.first_name == "Sam"
+
+
+def test_a_run_is_claimed_once(
+    alice_actor: Actor, people: dict[str, Candidate], django_capture_on_commit_callbacks: Any
+) -> None:
+    job = job_services.create_job(actor=alice_actor, data={"title": "Data Engineer"})
+    run = services.start_rediscovery(job)
+    assert services.start_rediscovery(job).pk == run.pk  # one queued run per job
+
+    assert services.run_rediscovery(run.pk) is not None
+    assert services.run_rediscovery(run.pk) is None  # already done: nothing happens twice
+
+
+def test_silver_medalists_are_labelled(
+    alice_actor: Actor, people: dict[str, Candidate], django_capture_on_commit_callbacks: Any
+) -> None:
+    record_activity(
+        candidate=people["sam"],
+        type=Activity.Type.ATS_STAGE_CHANGE,
+        channel=Activity.Channel.ATS,
+        actor=None,
+        payload={"stage": "final", "silver_medalist": True},
+    )
+    job = _open_job(alice_actor, django_capture_on_commit_callbacks)
+
+    sam = MatchSuggestion.objects.get(job=job, candidate=people["sam"])
+    assert sam.labels == ["past_applicant", "silver_medalist"]
+    past = next(c for c in sam.criteria if c["key"] == "past_process")
+    assert past["score"] == 1.0
+
+
+def test_similar_candidates_leave_the_person_out(
+    alice_actor: Actor, people: dict[str, Candidate]
+) -> None:
+    found = services.similar_candidates(alice_actor, people["dana"], limit=5)
+
+    names = [c.first_name for _, c in found]
+    assert "Dana" not in names
+    assert names[0] == "Sam"
