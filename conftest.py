@@ -11,6 +11,7 @@ pytest_plugins = [
     "talentloop.core.tests.browser",
     "talentloop.duplicates.tests.fixtures",
     "talentloop.resumes.tests.fixtures",
+    "talentloop.matching.tests.fixtures",
 ]
 
 

@@ -37,7 +37,10 @@ class _JobFields(StrictIn):
     openings: int | None = None
     status: str | None = Field(None, description="draft, open, on_hold, filled or closed")
     match_weights: dict[str, float] | None = Field(
-        None, description="Per-criterion weights from 0 to 100, overriding the defaults (skills, lexical, title, semantic, experience, seniority, location, recency, past_process, engagement)"
+        None,
+        description="Per-criterion weights from 0 to 100, overriding the defaults: skills, "
+        "lexical, title, semantic, experience, seniority, location, recency, past_process, "
+        "engagement",
     )
     skills: list[JobSkillIn] | None = Field(
         None, description="Replaces every skill; leave out to have them proposed"

@@ -29,6 +29,8 @@ MAX_DESCRIPTION = 50_000
 MAX_SKILLS = 60
 MAX_YEARS = 60
 MAX_OPENINGS = 1000
+
+
 @dataclass(frozen=True)
 class ProposedSkill:
     name: str

@@ -76,6 +76,8 @@ def job_edit(request: MemberRequest, job_id: int) -> HttpResponse:
 def job_detail(request: MemberRequest, job_id: int) -> HttpResponse:
     actor = request.actor
     job = selectors.access_job(actor, job_id)
+    from talentloop.matching.views import job_matches_context  # matching builds on jobs
+
     skills = list(job.skills.all())
     return render(
         request,
@@ -85,6 +87,7 @@ def job_detail(request: MemberRequest, job_id: int) -> HttpResponse:
             "must": [s for s in skills if s.kind == "must"],
             "nice": [s for s in skills if s.kind == "nice"],
             "can_manage_jobs": actor.can(Capability.MANAGE_JOBS),
+            **job_matches_context(request, job),
         },
     )
 
