@@ -32,7 +32,12 @@ from talentloop.candidates.normalize import (
     normalize_phone,
     normalize_url,
 )
-from talentloop.candidates.selectors import candidate_rows, visible_candidates
+from talentloop.candidates.selectors import (
+    CandidateFilters,
+    candidate_rows,
+    filtered_candidates,
+    visible_candidates,
+)
 from talentloop.compliance import audit
 from talentloop.compliance.models import AuditEvent
 from talentloop.core.actor import Actor
@@ -670,19 +675,28 @@ def _valid_ids(values: Iterable[Any]) -> list[int]:
 
 
 def _selected_ids(
-    actor: Actor, candidate_ids: Sequence[Any] | None, segment: Segment | None
+    actor: Actor,
+    candidate_ids: Sequence[Any] | None,
+    segment: Segment | None,
+    filters: CandidateFilters | None,
 ) -> tuple[list[int], dict[str, Any]]:
     """The visible candidates chosen, in id order, and how they were chosen."""
     from talentloop.pools.selectors import matching_candidates
 
-    if (candidate_ids is None) == (segment is None):
+    if [candidate_ids is not None, segment is not None, filters is not None].count(True) != 1:
         raise InvalidInput("Choose candidates by ids or by a segment.", field="ids")
+    queryset = None
     if segment is not None:
         queryset = matching_candidates(actor, segment.rules)
+        selection: dict[str, Any] = {"segment_id": segment.pk, "segment": segment.name}
+    elif filters is not None:
+        queryset = filtered_candidates(actor, filters)
+        selection = {"search": _describe(filters)}
+    if queryset is not None:
         found = list(queryset.order_by("id").values_list("id", flat=True)[: MAX_SELECTION + 1])
         if len(found) > MAX_SELECTION:
-            raise InvalidInput(f"At most {MAX_SELECTION} candidates at a time.", field="segment")
-        return found, {"segment_id": segment.pk, "segment": segment.name}
+            raise InvalidInput(f"At most {MAX_SELECTION} candidates at a time.", field="ids")
+        return found, selection
     assert candidate_ids is not None
     if not candidate_ids:
         raise InvalidInput("Choose at least one candidate.", field="ids")
@@ -698,6 +712,14 @@ def _selected_ids(
     return sorted(ids), {"ids": len(wanted)}
 
 
+def _describe(filters: CandidateFilters) -> dict[str, Any]:
+    """The search's non-empty filters, JSON-ready, to say later what was selected."""
+    described = dataclasses.asdict(filters)
+    if filters.updated_since is not None:
+        described["updated_since"] = filters.updated_since.isoformat()
+    return {k: v for k, v in described.items() if v not in ("", None, False)}
+
+
 @transaction.atomic
 def start_bulk_action(
     *,
@@ -705,12 +727,14 @@ def start_bulk_action(
     kind: str,
     candidate_ids: Sequence[Any] | None = None,
     segment: Segment | None = None,
+    filters: CandidateFilters | None = None,
     pool: Pool | None = None,
     stage: PoolStage | None = None,
     tag: str = "",
 ) -> BulkAction:
-    """Record a bulk action over the chosen candidates (explicit ids, or all of a segment's
-    members now) and run it: here when small, else in the task worker (poll its progress).
+    """Record a bulk action over the chosen candidates (explicit ids, all of a segment's
+    members now, or all results of a candidate search) and run it: here when small, else in
+    the task worker (poll its progress).
 
     Every kind needs the edit-candidates capability (an export hands out personal data).
     """
@@ -730,7 +754,7 @@ def start_bulk_action(
         params["stage_id"] = stage.pk
     if kind == BulkAction.Kind.TAG:
         (params["tag"],) = candidate_services.clean_tag_names([tag])
-    ids, selection = _selected_ids(actor, candidate_ids, segment)
+    ids, selection = _selected_ids(actor, candidate_ids, segment, filters)
     action = BulkAction.objects.create(
         workspace=actor.workspace,
         created_by=actor.user,
