@@ -1,7 +1,7 @@
 """`talentloop` (or `python -m talentloop`): the project's command line.
 
-`talentloop demo | serve | worker | seed | import | parse | dedupe-scan | bench …` and any other
-manage.py command.
+`talentloop demo | serve | worker | seed | import | parse | dedupe-scan | search-reindex |
+match-embed | bench …` and any other manage.py command (dashes stand for underscores).
 """
 
 from __future__ import annotations
@@ -17,8 +17,8 @@ def main(argv: list[str] | None = None) -> None:
     args = list(sys.argv[1:] if argv is None else argv)
     if args and args[0] == "import":
         args[0] = "import_candidates"  # `import` is a Python keyword; the command file cannot be
-    elif args and args[0] == "dedupe-scan":
-        args[0] = "dedupe_scan"
+    elif args and not args[0].startswith("-"):
+        args[0] = args[0].replace("-", "_")  # `dedupe-scan` runs the dedupe_scan command
     execute_from_command_line(["talentloop", *args])
 
 

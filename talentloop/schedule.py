@@ -9,7 +9,9 @@ from typing import Any
 from talentloop.candidates.tasks import send_due_reminders_task
 from talentloop.core.tasks import purge_idempotency_keys_task
 from talentloop.imports.tasks import resume_stalled_imports_task
+from talentloop.matching.tasks import embed_changed_candidates_task
 from talentloop.resumes.tasks import resume_stalled_batches_task
+from talentloop.search.tasks import index_changed_candidates_task, send_saved_search_alerts_task
 
 
 @dataclass(frozen=True)
@@ -28,4 +30,10 @@ SCHEDULE = [
     Periodic("resume_stalled_imports", resume_stalled_imports_task, dt.timedelta(minutes=1)),
     # Likewise a resume batch: it continues with its first file not parsed.
     Periodic("resume_stalled_batches", resume_stalled_batches_task, dt.timedelta(minutes=1)),
+    # Candidates changed behind the services' backs (imports, merges) are indexed within a minute.
+    Periodic("index_changed_candidates", index_changed_candidates_task, dt.timedelta(minutes=1)),
+    # Then embedded for matching (the sweep reads the index's changes, from a checkpoint).
+    Periodic("embed_changed_candidates", embed_changed_candidates_task, dt.timedelta(minutes=1)),
+    # Saved-search alerts: new matches are announced within 15 minutes, once each.
+    Periodic("send_saved_search_alerts", send_saved_search_alerts_task, dt.timedelta(minutes=15)),
 ]

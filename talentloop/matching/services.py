@@ -13,14 +13,14 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import time
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
 from django.conf import settings
 from django.db import connection, transaction
-from django.db.models import Q
+from django.db.models import Exists, OuterRef
 from django.utils import timezone
 
 from talentloop.accounts.models import Workspace
@@ -269,17 +269,22 @@ def sweep_embeddings(*, budget_seconds: float = 50.0, batch: int = EMBED_BATCH) 
     return done
 
 
+# A transaction may commit a document stamped before ones the sweep already read; reading
+# again from this far before the checkpoint catches it (already-embedded ones are skipped).
+SWEEP_OVERLAP = dt.timedelta(minutes=2)
+
+
 def _changed_documents(
     workspace: Workspace, checkpoint: EmbeddingCheckpoint, batch: int
 ) -> list[SearchDocument]:
+    current = CandidateEmbedding.objects.filter(
+        candidate_id=OuterRef("candidate_id"), embedded_at__gte=OuterRef("indexed_at")
+    )
     documents = SearchDocument.objects.filter(
         candidate__workspace=workspace, candidate__deleted_at__isnull=True
-    )
+    ).exclude(Exists(current))
     if checkpoint.indexed_at is not None:
-        documents = documents.filter(
-            Q(indexed_at__gt=checkpoint.indexed_at)
-            | Q(indexed_at=checkpoint.indexed_at, candidate_id__gt=checkpoint.candidate_id)
-        )
+        documents = documents.filter(indexed_at__gt=checkpoint.indexed_at - SWEEP_OVERLAP)
     return list(documents.order_by("indexed_at", "candidate_id")[:batch])
 
 
@@ -634,3 +639,42 @@ def score_one(job: Job, candidate: Candidate) -> scoring.Match:
         raise InvalidInput("This candidate is archived or deleted.", field="candidate_id")
     profile = loaded[candidate.pk][0]
     return scoring.score(job_spec(job), profile, match_context(job.workspace_id), explain=True)
+
+
+def embed_all(
+    *, workspace: Workspace | None = None, progress: Callable[[int], object] | None = None
+) -> int:
+    """Embed every indexed candidate that has no current vector (`talentloop match-embed`),
+    in id batches: a database from before matching, or the first run after an import. Day to
+    day the sweep keeps up by itself."""
+    current = CandidateEmbedding.objects.filter(
+        candidate_id=OuterRef("candidate_id"), embedded_at__gte=OuterRef("indexed_at")
+    )
+    documents = SearchDocument.objects.filter(candidate__deleted_at__isnull=True)
+    if workspace is not None:
+        documents = documents.filter(candidate__workspace=workspace)
+    last, total = 0, 0
+    while True:
+        batch = list(
+            documents.filter(candidate_id__gt=last)
+            .select_related("candidate")
+            .only("candidate__workspace_id", *(f.name for f in SearchDocument._meta.fields))
+            .order_by("candidate_id")[:EMBED_BATCH]
+        )
+        if not batch:
+            return total
+        last = batch[-1].candidate_id
+        stale = {
+            d.candidate_id
+            for d in SearchDocument.objects.filter(
+                candidate_id__in=[d.candidate_id for d in batch]
+            ).exclude(Exists(current))
+        }
+        by_workspace: dict[int, list[SearchDocument]] = {}
+        for document in batch:
+            if document.candidate_id in stale:
+                by_workspace.setdefault(document.candidate.workspace_id, []).append(document)
+        for workspace_id, group in by_workspace.items():
+            total += embed_candidates(workspace_id, group)
+        if progress is not None:
+            progress(len(batch))

@@ -137,3 +137,33 @@ def test_similar_candidates_leave_the_person_out(
     names = [c.first_name for _, c in found]
     assert "Dana" not in names
     assert names[0] == "Sam"
+
+
+def test_the_sweep_embeds_only_what_changed(
+    alice_actor: Actor, people: dict[str, Candidate]
+) -> None:
+    from talentloop.candidates.services import update_candidate
+
+    assert services.sweep_embeddings() == 0  # the fixture's sweep embedded everyone
+
+    update_candidate(
+        actor=alice_actor, candidate=people["pat"], data={"current_title": "Head Baker"}
+    )
+
+    before = CandidateEmbedding.objects.get(candidate=people["pat"]).vector
+    assert services.sweep_embeddings() == 1
+    assert CandidateEmbedding.objects.get(candidate=people["pat"]).vector != before
+
+
+def test_the_backfill_command_embeds_everyone_missing(people: dict[str, Candidate]) -> None:
+    import io
+
+    from django.core.management import call_command
+
+    CandidateEmbedding.objects.filter(candidate=people["sam"]).delete()
+    out = io.StringIO()
+
+    call_command("match_embed", stdout=out)
+
+    assert out.getvalue().startswith("Embedded 1 candidates")
+    assert CandidateEmbedding.objects.count() == 3
