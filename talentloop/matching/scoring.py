@@ -280,7 +280,7 @@ class _Prepared:
     title_vector: dict[str, float]
     skills: dict[str, ProfileSkill]  # skill key -> the profile's entry
     skill_words: dict[str, list[str]]  # word -> skill keys with that word (related skills)
-    phrases: frozenset[str] | None = None  # word 1-3-grams of the text, built on demand
+    joined: str | None = None  # " word word ... ": the text's tokens, built on demand
 
 
 @dataclass(slots=True)
@@ -418,7 +418,7 @@ def _skills(
                     }
                 )
             continue
-        if key and key in _phrases(prepared, profile):
+        if key and _in_text(key, prepared, profile):
             earned += weight
             if explain:
                 matched.append(
@@ -456,12 +456,13 @@ def _skills(
     return earned / possible, evidence
 
 
-def _phrases(prepared: _Prepared, profile: CandidateProfile) -> frozenset[str]:
-    if prepared.phrases is None:
-        words = text.tokenize(profile_text(profile))
-        grams = {" ".join(words[i : i + n]) for n in (1, 2, 3) for i in range(len(words) - n + 1)}
-        prepared.phrases = frozenset(grams)
-    return prepared.phrases
+def _in_text(key: str, prepared: _Prepared, profile: CandidateProfile) -> bool:
+    """Whether the skill's words appear together, in order, in the profile's text."""
+    if " " not in key:
+        return key in prepared.counts
+    if prepared.joined is None:
+        prepared.joined = " " + " ".join(text.tokenize(profile_text(profile))) + " "
+    return f" {key} " in prepared.joined
 
 
 def _related(key: str, prepared: _Prepared) -> str | None:

@@ -106,6 +106,9 @@ def profile_of(key: str, resume: str, vector: embedding.Vector | None) -> Candid
 
 def _embed(texts: Sequence[str], log: Log) -> list[embedding.Vector]:
     started = time.perf_counter()
+    embedding.embed(["warm-up"])  # loading the model is not embedding throughput
+    log(f"  embedding model loaded in {time.perf_counter() - started:.1f} s")
+    started = time.perf_counter()
     vectors = embedding.embed(texts)
     elapsed = time.perf_counter() - started
     log(
