@@ -77,10 +77,10 @@
 
   const groupBox = (group) => {
     const joiner = "any" in group ? "any" : "all";
-    const box = element("fieldset", {class: "card", "data-group": ""});
+    const box = element("fieldset", {class: "card", "data-group": "", "aria-label": "Group of rules"});
     const mode = select(["all", "any"], joiner, "Match");
     mode.addEventListener("change", write);
-    const legend = element("legend", {}, ["Match ", mode, " of:"]);
+    const legend = element("div", {class: "inline-fields"}, ["Match", mode, "of these:"]);
     const items = element("div");
     for (const item of group[joiner] || []) {
       items.append("field" in item ? ruleRow(item) : groupBox(item));
