@@ -19,6 +19,7 @@ from django.db.models import (
     QuerySet,
     prefetch_related_objects,
 )
+from django.db.models.expressions import RawSQL
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
@@ -51,12 +52,22 @@ from talentloop.core import rows
 from talentloop.core.actor import Actor
 from talentloop.core.errors import Forbidden, InvalidInput, NotFound
 
+# A role that sees only its own candidates (hiring managers) also sees the candidates
+# shortlisted for the jobs it manages. Table names from the models; the user id is bound.
+_SHORTLISTED_FOR_MANAGER = (
+    "SELECT s.candidate_id FROM matching_matchsuggestion s "
+    "JOIN jobs_job j ON j.id = s.job_id WHERE j.hiring_manager_id = %s AND s.status = 'accepted'"
+)
+
 
 def visible_candidates(actor: Actor) -> QuerySet[Candidate]:
     """The workspace's live candidates that `actor` may see."""
     queryset = Candidate.objects.filter(workspace=actor.workspace, deleted_at__isnull=True)
     if not actor.can(Capability.VIEW_ALL_CANDIDATES):
-        queryset = queryset.filter(owner_id=actor.user_id) if actor.user else queryset.none()
+        if actor.user is None:
+            return queryset.none()
+        shortlisted = RawSQL(_SHORTLISTED_FOR_MANAGER, [actor.user_id])  # noqa: S611 - constant SQL
+        queryset = queryset.filter(Q(owner_id=actor.user_id) | Q(id__in=shortlisted))
     return queryset
 
 
@@ -78,8 +89,8 @@ def access_candidate(actor: Actor, candidate_id: int, *, for_write: bool = False
     if not actor.can(Capability.VIEW_ALL_CANDIDATES):
         if actor.user is None:
             raise NotFound("No such candidate.")
-        sql += " AND c.owner_id = %s"
-        params.append(actor.user_id)
+        sql += f" AND (c.owner_id = %s OR c.id IN ({_SHORTLISTED_FOR_MANAGER}))"
+        params.extend([actor.user_id, actor.user_id])
     found = rows.fetch_one(sql, params, Candidate)
     if found is None:
         raise NotFound("No such candidate.")

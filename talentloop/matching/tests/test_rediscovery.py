@@ -6,6 +6,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+import pytest
+
 from talentloop.candidates.models import Activity, Candidate
 from talentloop.candidates.services import record_activity
 from talentloop.core.actor import Actor
@@ -167,3 +169,31 @@ def test_the_backfill_command_embeds_everyone_missing(people: dict[str, Candidat
 
     assert out.getvalue().startswith("Embedded 1 candidates")
     assert CandidateEmbedding.objects.count() == 3
+
+
+def test_a_hiring_manager_sees_the_candidates_shortlisted_for_their_jobs(
+    alice_actor: Actor,
+    people: dict[str, Candidate],
+    member_factory: Callable[..., Any],
+    acme: Any,
+) -> None:
+    from talentloop.accounts.roles import Role
+    from talentloop.candidates.selectors import access_candidate, visible_candidates
+    from talentloop.core.errors import NotFound
+    from talentloop.core.tests.fixtures import actor_for
+
+    manager = member_factory("hm@acme.test", acme, Role.HIRING_MANAGER)
+    job = job_services.create_job(
+        actor=alice_actor, data={"title": "Data Engineer", "hiring_manager_id": manager.pk}
+    )
+    services.run_rediscovery(services.start_rediscovery(job).pk)
+    hm = actor_for(manager)
+    dana = people["dana"]
+    with pytest.raises(NotFound):
+        access_candidate(hm, dana.pk)
+
+    suggestion = MatchSuggestion.objects.get(job=job, candidate=dana)
+    services.decide(actor=alice_actor, suggestion=suggestion, decision="accept")
+
+    assert access_candidate(hm, dana.pk) == dana
+    assert list(visible_candidates(hm)) == [dana]
