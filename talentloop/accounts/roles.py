@@ -44,7 +44,7 @@ CAPABILITIES: dict[str, frozenset[Capability]] = {
         {_C.VIEW_ALL_CANDIDATES, _C.EDIT_CANDIDATES, _C.ADD_NOTES, _C.RECORD_CONSENT}
     ),
     Role.COORDINATOR: frozenset({_C.VIEW_ALL_CANDIDATES, _C.ADD_NOTES}),
-    # Hiring managers see their own candidates; the jobs issue widens this to their roles.
+    # Hiring managers see their own candidates and those shortlisted for the jobs they manage.
     Role.HIRING_MANAGER: frozenset({_C.ADD_NOTES}),
     Role.AUDITOR: frozenset({_C.VIEW_ALL_CANDIDATES, _C.VIEW_AUDIT}),
 }

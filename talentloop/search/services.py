@@ -157,7 +157,7 @@ def _sweep_batch(checkpoint: IndexCheckpoint, batch: int) -> tuple[bool, int]:
 
 
 def reindex_all(
-    *, workspace: Workspace | None = None, progress: Callable[[int], None] | None = None
+    *, workspace: Workspace | None = None, progress: Callable[[int], object] | None = None
 ) -> int:
     """(Re)write every document, in id batches (`talentloop search-reindex`): for a database
     that had candidates before this app, or after changing what a document holds."""

@@ -31,7 +31,5 @@ class Command(BaseCommand):
         if workspace is not None:
             candidates = candidates.filter(workspace=workspace)
         with tqdm(total=candidates.count(), unit="candidates", disable=None) as bar:
-            written = services.reindex_all(
-                workspace=workspace, progress=lambda rows: bar.update(rows) and None
-            )
+            written = services.reindex_all(workspace=workspace, progress=bar.update)
         self.stdout.write(f"Indexed {written} candidates.")
