@@ -231,8 +231,8 @@ def list_segments(request: HttpRequest) -> list[dict[str, Any]]:
     actor = actor_of(request)
     found = []
     for segment in selectors.visible_segments(actor).order_by("name", "id"):
-        selectors.segment_size(actor, segment, fresh=False)
-        found.append(SegmentOut.from_segment(segment))
+        size = selectors.segment_size(actor, segment, fresh=False)
+        found.append(SegmentOut.from_segment(segment, size))
     return found
 
 
@@ -241,8 +241,7 @@ def create_segment(request: HttpRequest, payload: SegmentIn) -> Status[dict[str,
     """Save rules as a segment. A bad rule is a 422 whose `field` is its path."""
     actor = actor_of(request)
     segment = services.create_segment(actor=actor, data=payload.model_dump())
-    selectors.segment_size(actor, segment)
-    return Status(201, SegmentOut.from_segment(segment))
+    return Status(201, SegmentOut.from_segment(segment, selectors.segment_size(actor, segment)))
 
 
 @router.post("/segments/preview", response=PreviewOut)
@@ -257,8 +256,7 @@ def get_segment(request: HttpRequest, segment_id: int) -> dict[str, Any]:
     """The segment with its size counted now."""
     actor = actor_of(request)
     segment = selectors.access_segment(actor, segment_id)
-    selectors.segment_size(actor, segment)
-    return SegmentOut.from_segment(segment)
+    return SegmentOut.from_segment(segment, selectors.segment_size(actor, segment))
 
 
 @router.get("/segments/{segment_id}/members", response=PreviewOut)
@@ -278,8 +276,7 @@ def update_segment(request: HttpRequest, segment_id: int, payload: SegmentPatch)
     segment = selectors.access_segment(actor, segment_id)
     data = payload.model_dump(exclude_unset=True)
     segment = services.update_segment(actor=actor, segment=segment, data=data)
-    selectors.segment_size(actor, segment)
-    return SegmentOut.from_segment(segment)
+    return SegmentOut.from_segment(segment, selectors.segment_size(actor, segment))
 
 
 @router.delete("/segments/{segment_id}", response={204: None})

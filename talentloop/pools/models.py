@@ -158,6 +158,8 @@ class BulkAction(models.Model):
     error = models.CharField(max_length=500, blank=True)
     export_csv = models.TextField(blank=True)
     created_at = models.DateTimeField(default=now)
+    # Moved by every batch: an active action whose heartbeat stops has lost its worker.
+    heartbeat_at = models.DateTimeField(null=True, blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:

@@ -203,14 +203,15 @@ class SegmentOut(Schema):
     updated_at: dt.datetime
 
     @staticmethod
-    def from_segment(segment: Segment) -> dict[str, Any]:
+    def from_segment(segment: Segment, size: int | None) -> dict[str, Any]:
+        """`size` is the count for the reader (None: the rules no longer compile)."""
         return {
             "id": segment.pk,
             "name": segment.name,
             "description": segment.description,
             "owner_id": segment.owner_id,
             "rules": segment.rules,
-            "size": segment.size,
+            "size": size,
             "size_computed_at": segment.size_computed_at,
             "created_at": segment.created_at,
             "updated_at": segment.updated_at,

@@ -14,7 +14,7 @@ from talentloop.candidates.selectors import candidate_rows, visible_candidates
 from talentloop.core.actor import Actor
 from talentloop.core.errors import InvalidInput, NotFound
 from talentloop.pools.models import BulkAction, Pool, PoolMembership, PoolStage, Segment
-from talentloop.pools.rules import RuleContext, compile_rules
+from talentloop.pools.rules import RuleContext, RuleError, compile_rules
 
 # A segment's stored size is shown as is for this long; older sizes are counted again.
 SIZE_FRESH_FOR = dt.timedelta(minutes=5)
@@ -208,9 +208,12 @@ def segment_preview(
     return size, rows
 
 
-def segment_size(actor: Actor, segment: Segment, *, fresh: bool = True) -> int:
+def segment_size(actor: Actor, segment: Segment, *, fresh: bool = True) -> int | None:
     """How many candidates match the segment now: counted again unless `fresh` is False and
-    the stored size is recent. Members are always computed on read; only the count is kept."""
+    the stored size is recent. Members are always computed on read; only the count is kept.
+
+    None when the rules no longer compile (a pool or custom field they name was deleted).
+    """
     from talentloop.pools.services import store_segment_size
 
     computed_at = segment.size_computed_at
@@ -222,7 +225,10 @@ def segment_size(actor: Actor, segment: Segment, *, fresh: bool = True) -> int:
         and actor.can(Capability.VIEW_ALL_CANDIDATES)
     ):
         return segment.size
-    size = matching_candidates(actor, segment.rules).count()
+    try:
+        size = matching_candidates(actor, segment.rules).count()
+    except RuleError:
+        return None
     # The stored size is the whole team's view; a narrower role's count is not kept.
     if actor.can(Capability.VIEW_ALL_CANDIDATES):
         store_segment_size(segment=segment, size=size)

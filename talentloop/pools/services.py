@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import dataclasses
+import datetime as dt
 import io
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -824,7 +825,20 @@ def run_bulk_action(*, action: BulkAction, actor: Actor) -> None:
                 status=BulkAction.Status.RUNNING,
                 processed=start + len(batch),
                 changed=F("changed") + changed,
+                heartbeat_at=timezone.now(),
             )
+
+
+def resumable_bulk_actions() -> list[BulkAction]:
+    """Actions a stopped worker left running (no heartbeat for 2 minutes), and queued ones
+    whose task was lost."""
+    stale = timezone.now() - dt.timedelta(minutes=2)
+    active = BulkAction.objects.filter(
+        status__in=(BulkAction.Status.QUEUED, BulkAction.Status.RUNNING)
+    ).defer("candidate_ids", "export_csv")
+    return list(active.filter(heartbeat_at__lt=stale)) + list(
+        active.filter(heartbeat_at=None, created_at__lt=stale)
+    )
 
 
 def _run_batch(

@@ -20,3 +20,10 @@ def run_bulk_action_task(action_id: int) -> None:
     if action is None or action.status in (BulkAction.Status.DONE, BulkAction.Status.FAILED):
         return
     services.run_bulk_action(action=action, actor=services.bulk_actor(action))
+
+
+@task()
+def resume_stalled_bulk_actions_task() -> None:
+    """Queue again every bulk action whose worker stopped (killed, crashed, restarted)."""
+    for action in services.resumable_bulk_actions():
+        run_bulk_action_task.enqueue(action.pk)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from functools import partial
+from typing import Any
 
 from django.test import Client
 
@@ -130,3 +131,21 @@ def test_bad_limit_is_a_422(alice_client: Client, alice_actor: Actor) -> None:
 
     assert response.status_code == 422
     assert response.json() == error("invalid", "Limit is 1 to 500.", "limit")
+
+
+def test_a_broken_segment_does_not_break_the_list(
+    alice_client: Client, alice_actor: Actor, pool_factory: Callable[..., Any]
+) -> None:
+    doomed = pool_factory(name="Doomed")
+    rules = {"all": [{"field": "pool", "op": "in", "value": doomed.pk}]}
+    broken = services.create_segment(actor=alice_actor, data={"name": "A", "rules": rules})
+    working = services.create_segment(actor=alice_actor, data={"name": "B", "rules": BERLIN})
+    services.delete_pool(actor=alice_actor, pool=doomed)
+
+    response = alice_client.get(f"{API}/segments")
+    members = alice_client.get(f"{API}/segments/{broken.pk}/members")
+
+    assert response.status_code == 200
+    assert [(s["id"], s["size"]) for s in response.json()] == [(broken.pk, None), (working.pk, 0)]
+    assert members.status_code == 422
+    assert members.json()["error"]["field"] == "rules.all[0].value"

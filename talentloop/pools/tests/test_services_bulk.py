@@ -220,3 +220,34 @@ def test_move_stage_needs_a_stage(alice_actor: Actor, pool: Pool) -> None:
 
     assert info.value.field == "stage_id"
     assert BulkAction.objects.exists() is False
+
+
+def test_finds_actions_whose_worker_stopped(
+    alice_actor: Actor, crowd: list[Candidate], time_machine: Any
+) -> None:
+    from talentloop.pools.tasks import resume_stalled_bulk_actions_task
+
+    def make(**fields: Any) -> BulkAction:
+        return BulkAction.objects.create(
+            workspace=alice_actor.workspace,
+            created_by=alice_actor.user,
+            kind="tag",
+            params={"tag": "again"},
+            candidate_ids=[c.pk for c in crowd],
+            total=len(crowd),
+            **fields,
+        )
+
+    time_machine.move_to("2026-06-01T12:00:00Z", tick=False)
+    stalled = make(status="running", processed=2, heartbeat_at="2026-06-01T11:50:00Z")
+    lost = make(status="queued")
+    make(status="running", heartbeat_at="2026-06-01T12:04:30Z")  # alive
+    make(status="done", heartbeat_at="2026-06-01T11:00:00Z")
+    time_machine.move_to("2026-06-01T12:05:00Z", tick=False)
+
+    assert sorted(a.pk for a in services.resumable_bulk_actions()) == sorted([stalled.pk, lost.pk])
+    resume_stalled_bulk_actions_task.enqueue()  # the immediate backend runs them here
+    stalled.refresh_from_db()
+    lost.refresh_from_db()
+    assert (stalled.status, stalled.processed, stalled.changed) == ("done", 6, 4)
+    assert (lost.status, lost.processed) == ("done", 6)

@@ -224,3 +224,23 @@ def test_removing_a_member(alice_actor: Actor, pool: Pool, candidate: Candidate)
 
     assert PoolMembership.objects.exists() is False
     assert Candidate.objects.filter(pk=candidate.pk).exists()
+
+
+def test_candidate_pools_lists_only_visible_pools(
+    alice_actor: Actor,
+    bob_actor: Actor,
+    candidate: Candidate,
+    pool: Pool,
+    pool_factory: Callable[..., Pool],
+) -> None:
+    private = pool_factory(actor=bob_actor, name="Bob's", visibility="private")
+    services.add_to_pool(actor=alice_actor, pool=pool, candidate=candidate)
+    services.add_to_pool(actor=bob_actor, pool=private, candidate=candidate)
+
+    assert [m.pool.name for m in selectors.candidate_pools(alice_actor, candidate)] == [
+        "Backend engineers"
+    ]
+    assert [m.pool.name for m in selectors.candidate_pools(bob_actor, candidate)] == [
+        "Backend engineers",
+        "Bob's",
+    ]

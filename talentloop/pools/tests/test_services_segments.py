@@ -127,3 +127,19 @@ def test_preview_gives_size_and_first_rows(
 
     assert size == 3
     assert [r["id"] for r in rows] == [people[2].pk, people[1].pk]
+
+
+def test_a_segment_naming_a_deleted_pool_has_no_size(
+    alice_actor: Actor, pool_factory: Callable[..., Any]
+) -> None:
+    doomed = pool_factory(name="Doomed")
+    doomed_id = doomed.pk
+    segment = services.create_segment(
+        actor=alice_actor,
+        data={"name": "P", "rules": {"all": [{"field": "pool", "op": "in", "value": doomed_id}]}},
+    )
+    services.delete_pool(actor=alice_actor, pool=doomed)
+
+    assert selectors.segment_size(alice_actor, segment) is None
+    with pytest.raises(RuleError, match=f"no such pool {doomed_id}"):
+        selectors.segment_preview(alice_actor, segment.rules)
