@@ -197,3 +197,14 @@ def test_pool_page_queries_do_not_grow_with_members(
         response = alice_client.get(reverse("pools:detail", args=[pool.pk]))
 
     assert response.status_code == 200
+
+
+def test_pool_events_show_on_the_candidate_timeline(
+    alice_client: Client, alice_actor: Actor, pool: Pool, candidate: Candidate
+) -> None:
+    services.add_to_pool(actor=alice_actor, pool=pool, candidate=candidate)
+
+    response = alice_client.get(reverse("candidates:detail", args=[candidate.pk]))
+
+    assert response.status_code == 200
+    assert "Added to pool Backend engineers at New" in response.content.decode()
