@@ -301,7 +301,8 @@ def _field_access(getter: Any, actor: Any, object_id: int | None, field: str) ->
 
 @router.post("/bulk-actions", response={200: BulkActionOut, 202: BulkActionOut})
 def start_bulk_action(request: HttpRequest, payload: BulkActionIn) -> Status[dict[str, Any]]:
-    """Add to pool, move stage, tag or export the candidates in `ids` or in `segment_id`.
+    """Add to pool, move stage, tag or export the candidates in `ids`, in `segment_id`, or
+    matching unsaved `rules`.
 
     Small selections finish in the request (200); bigger ones answer 202 and run in the
     background: poll GET /bulk-actions/{id}.
@@ -312,6 +313,7 @@ def start_bulk_action(request: HttpRequest, payload: BulkActionIn) -> Status[dic
         kind=payload.kind,
         candidate_ids=payload.ids,
         segment=_field_access(selectors.access_segment, actor, payload.segment_id, "segment_id"),
+        rules=payload.rules,
         pool=_field_access(selectors.access_pool, actor, payload.pool_id, "pool_id"),
         stage=_field_access(selectors.access_stage, actor, payload.stage_id, "stage_id"),
         tag=payload.tag,

@@ -431,14 +431,26 @@ def _check_pools(rule: _Rule, ids: list[int], context: RuleContext, path: str = 
 
 def _stage(pool: Any) -> Callable[[_Rule, RuleContext], Q]:
     def compile_(rule: _Rule, context: RuleContext) -> Q:
-        names = rule.texts() if rule.op in ("in", "not_in") else [rule.text(max_length=50)]
+        # A stage is named, or given by id (an id survives renaming the stage).
+        many = rule.op in ("in", "not_in")
+        values = rule.value if many and isinstance(rule.value, list) else [rule.value]
+        if many and (not isinstance(rule.value, list) or not 0 < len(values) <= MAX_LIST):
+            raise RuleError(rule.value_path, f"expected a list of 1 to {MAX_LIST} stages")
+        known_ids = set(context.stages.values())
         stage_ids = []
-        for index, name in enumerate(names):
-            stage_id = context.stages.get(name.casefold())
+        for index, value in enumerate(values):
+            where = rule.value_path + (f"[{index}]" if many else "")
+            if isinstance(value, int) and not isinstance(value, bool):
+                if value not in known_ids:
+                    raise RuleError(where, f"no stage {value}")
+                stage_ids.append(value)
+                continue
+            if not isinstance(value, str) or not value.strip() or len(value) > 50:
+                raise RuleError(where, "expected a stage name or id")
+            stage_id = context.stages.get(value.strip().casefold())
             if stage_id is None:
-                where = rule.value_path + (f"[{index}]" if isinstance(rule.value, list) else "")
                 known = ", ".join(sorted(context.stages)) or "none"
-                raise RuleError(where, f'no stage "{name}" (stages: {known})')
+                raise RuleError(where, f'no stage "{value.strip()}" (stages: {known})')
             stage_ids.append(stage_id)
         memberships = PoolMembership.objects.filter(
             candidate_id=OuterRef("pk"), stage_id__in=stage_ids

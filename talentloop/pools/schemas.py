@@ -222,6 +222,7 @@ class BulkActionIn(StrictIn):
     kind: str = Field(description="add_to_pool, move_stage, tag or export")
     ids: list[Any] | None = Field(None, description="Candidate ids; or give segment_id")
     segment_id: int | None = None
+    rules: Any = Field(None, description="Unsaved segment rules, instead of ids or segment_id")
     pool_id: int | None = None
     stage_id: int | None = None
     tag: str = Field("", max_length=100)

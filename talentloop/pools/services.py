@@ -680,16 +680,21 @@ def _selected_ids(
     candidate_ids: Sequence[Any] | None,
     segment: Segment | None,
     filters: CandidateFilters | None,
+    rules: Any,
 ) -> tuple[list[int], dict[str, Any]]:
     """The visible candidates chosen, in id order, and how they were chosen."""
     from talentloop.pools.selectors import matching_candidates
 
-    if [candidate_ids is not None, segment is not None, filters is not None].count(True) != 1:
-        raise InvalidInput("Choose candidates by ids or by a segment.", field="ids")
+    chosen = [candidate_ids, segment, filters, rules]
+    if sum(choice is not None for choice in chosen) != 1:
+        raise InvalidInput("Choose candidates by ids, a segment, rules or a search.", field="ids")
     queryset = None
     if segment is not None:
         queryset = matching_candidates(actor, segment.rules)
         selection: dict[str, Any] = {"segment_id": segment.pk, "segment": segment.name}
+    elif rules is not None:
+        queryset = matching_candidates(actor, rules)
+        selection = {"rules": rules}
     elif filters is not None:
         queryset = filtered_candidates(actor, filters)
         selection = {"search": _describe(filters)}
@@ -729,12 +734,14 @@ def start_bulk_action(
     candidate_ids: Sequence[Any] | None = None,
     segment: Segment | None = None,
     filters: CandidateFilters | None = None,
+    rules: Any = None,
     pool: Pool | None = None,
     stage: PoolStage | None = None,
     tag: str = "",
 ) -> BulkAction:
     """Record a bulk action over the chosen candidates (explicit ids, all of a segment's
-    members now, or all results of a candidate search) and run it: here when small, else in
+    members now, all matches of unsaved `rules`, or all results of a candidate search) and
+    run it: here when small, else in
     the task worker (poll its progress).
 
     Every kind needs the edit-candidates capability (an export hands out personal data).
@@ -755,7 +762,7 @@ def start_bulk_action(
         params["stage_id"] = stage.pk
     if kind == BulkAction.Kind.TAG:
         (params["tag"],) = candidate_services.clean_tag_names([tag])
-    ids, selection = _selected_ids(actor, candidate_ids, segment, filters)
+    ids, selection = _selected_ids(actor, candidate_ids, segment, filters, rules)
     action = BulkAction.objects.create(
         workspace=actor.workspace,
         created_by=actor.user,

@@ -474,7 +474,7 @@ def segment_detail(request: MemberRequest, segment_id: int) -> HttpResponse:
             "rows": rows,
             "error": error,
             "rules_json": json.dumps(segment.rules, indent=2),
-            "bulk_url": reverse("pools:bulk") + f"?segment={segment.pk}",
+            "bulk_url": reverse("pools:bulk") + f"?select=segment&segment={segment.pk}",
             "can_change": segment.owner_id == actor.user_id
             or actor.can(Capability.MANAGE_WORKSPACE),
         },
@@ -503,13 +503,20 @@ def _bulk_form(actor: Actor, data: QueryDict | None) -> BulkForm:
 
 
 def _selection(actor: Actor, params: QueryDict) -> dict[str, Any]:
-    """What the bulk page acts on: `ids`, a `segment`, or a candidate search's parameters."""
-    if "segment" in params:
+    """What the bulk page acts on, by `select`: "ids" (checked boxes), "segment", "pool" (all
+    members of `in_pool`), or else a candidate search (the candidates list's query string)."""
+    select = params.get("select", "")
+    if select == "segment":
         segment = selectors.access_segment(actor, _int(params.get("segment")) or 0)
         return {"segment": segment, "label": f"every candidate in the segment {segment.name}"}
-    ids = params.getlist("ids")
-    if ids:
-        clean = [_int(value) for value in ids]
+    if select == "pool":
+        pool = selectors.access_pool(actor, _int(params.get("in_pool")) or 0)
+        rules = {"all": [{"field": "pool", "op": "in", "value": pool.pk}]}
+        return {"rules": rules, "label": f"every member of the pool {pool.name}"}
+    if select == "ids":
+        clean = [_int(value) for value in params.getlist("ids")]
+        if not clean:
+            raise InvalidInput("Select at least one candidate.", field="ids")
         if None in clean:
             raise InvalidInput("Candidate ids are whole numbers.", field="ids")
         count = len(set(clean))
@@ -549,6 +556,7 @@ def bulk(request: MemberRequest) -> HttpResponse:
                     candidate_ids=selection.get("ids"),
                     segment=selection.get("segment"),
                     filters=selection.get("filters"),
+                    rules=selection.get("rules"),
                     pool=_field(selectors.access_pool, actor, form.cleaned_data["pool"], "pool"),
                     stage=_field(
                         selectors.access_stage, actor, form.cleaned_data["stage"], "stage"
@@ -566,7 +574,7 @@ def bulk(request: MemberRequest) -> HttpResponse:
                 return redirect("pools:bulk_action", action.pk)
     hidden = [
         (name, value)
-        for name in ("segment", "ids", *SEARCH_PARAMS)
+        for name in ("select", "segment", "in_pool", "ids", *SEARCH_PARAMS)
         for value in params.getlist(name)
     ]
     return render(

@@ -124,7 +124,10 @@ def test_big_selections_answer_202_and_finish_in_the_background(
             {"kind": "explode", "ids": [1]},
             error("invalid", "Action is one of: add_to_pool, move_stage, tag, export.", "kind"),
         ),
-        ({"kind": "export"}, error("invalid", "Choose candidates by ids or by a segment.", "ids")),
+        (
+            {"kind": "export"},
+            error("invalid", "Choose candidates by ids, a segment, rules or a search.", "ids"),
+        ),
         (
             {"kind": "export", "ids": ["a"]},
             error("invalid", "Candidate ids are positive whole numbers.", "ids[0]"),
@@ -166,3 +169,28 @@ def test_an_auditor_cannot_export(member_factory: Any, acme: Any, people: list[C
         body=error("forbidden", "Your role does not allow this."),
     )
     assert BulkAction.objects.exists() is False
+
+
+def test_acts_on_unsaved_rules(alice_client: Client, people: list[Candidate]) -> None:
+    rules = {"all": [{"field": "first_name", "op": "in", "value": ["P0", "P2"]}]}
+
+    response = call(
+        alice_client, "post", "/bulk-actions", {"kind": "tag", "rules": rules, "tag": "x"}
+    )
+
+    assert (response.status_code, response.json()["selection"]) == (200, {"rules": rules})
+    assert sorted(CandidateTag.objects.values_list("candidate_id", flat=True)) == [
+        people[0].pk,
+        people[2].pk,
+    ]
+
+
+def test_bad_rules_name_their_path(alice_client: Client) -> None:
+    assert_refused(
+        alice_client,
+        "post",
+        "/bulk-actions",
+        {"kind": "export", "rules": {"all": [{"field": "nope", "op": "eq", "value": 1}]}},
+        status=422,
+        body=error("invalid", 'rules.all[0].field: unknown field "nope"', "rules.all[0].field"),
+    )

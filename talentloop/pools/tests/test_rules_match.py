@@ -216,6 +216,8 @@ def test_pool_and_stage_operators(
     assert names(alice_actor, one("pool", "in", [pool.pk, other.pk])) == ["Ana", "Ben"]
     assert names(alice_actor, one("pool", "not_in", pool.pk)) == ["Ben", "Cy"]
     assert names(alice_actor, one("stage", "eq", "engaged")) == ["Ben"]
+    assert names(alice_actor, one("stage", "eq", stages["engaged"].pk)) == ["Ben"]
+    assert names(alice_actor, one("stage", "in", [stages["new"].pk, "Engaged"])) == ["Ana", "Ben"]
     assert names(alice_actor, one("stage", "eq", "Engaged", pool=pool.pk)) == []
     assert names(alice_actor, one("stage", "in", ["New", "Engaged"])) == ["Ana", "Ben"]
     assert names(alice_actor, one("stage", "ne", "new")) == ["Ben", "Cy"]

@@ -110,6 +110,19 @@ def error_of(rules: Any) -> str:
             {"all": [{"field": "stage", "op": "eq", "value": "New", "pool": 8}]},
             "rules.all[0].pool: no such pool 8",
         ),
+        ({"all": [{"field": "stage", "op": "eq", "value": 2}]}, "rules.all[0].value: no stage 2"),
+        (
+            {"all": [{"field": "stage", "op": "in", "value": ["new", 9]}]},
+            "rules.all[0].value[1]: no stage 9",
+        ),
+        (
+            {"all": [{"field": "stage", "op": "in", "value": "new"}]},
+            "rules.all[0].value: expected a list of 1 to 100 stages",
+        ),
+        (
+            {"all": [{"field": "stage", "op": "eq", "value": ["new"]}]},
+            "rules.all[0].value: expected a stage name or id",
+        ),
         (
             {"all": [{"field": "city", "op": "eq", "value": "x", "pool": 3}]},
             'rules.all[0].pool: only a "stage" rule names a pool',

@@ -123,7 +123,8 @@ def test_bulk_on_selected_ids_from_the_pool_page(
     people = [candidate_factory() for _ in range(2)]
 
     response = alice_client.post(
-        reverse("pools:bulk"), {"ids": [p.pk for p in people], "kind": "tag", "tag": "shortlist"}
+        reverse("pools:bulk"),
+        {"select": "ids", "ids": [p.pk for p in people], "kind": "tag", "tag": "shortlist"},
     )
 
     action = BulkAction.objects.get()
@@ -153,7 +154,9 @@ def test_bulk_on_a_candidate_search(
 def test_bulk_export_downloads_after_auditing(
     alice_client: Client, bob_client: Client, candidate: Candidate
 ) -> None:
-    alice_client.post(reverse("pools:bulk"), {"ids": [candidate.pk], "kind": "export"})
+    alice_client.post(
+        reverse("pools:bulk"), {"select": "ids", "ids": [candidate.pk], "kind": "export"}
+    )
     action = BulkAction.objects.get()
 
     download = alice_client.get(reverse("pools:bulk_download", args=[action.pk]))
@@ -166,15 +169,21 @@ def test_bulk_export_downloads_after_auditing(
 
 def test_bulk_form_errors(alice_client: Client, candidate: Candidate) -> None:
     no_pool = alice_client.post(
-        reverse("pools:bulk"), {"ids": [candidate.pk], "kind": "add_to_pool"}
+        reverse("pools:bulk"), {"select": "ids", "ids": [candidate.pk], "kind": "add_to_pool"}
     )
-    bad_ids = alice_client.get(reverse("pools:bulk"), {"ids": "x"})
+    bad_ids = alice_client.get(reverse("pools:bulk"), {"select": "ids", "ids": "x"})
+    # The pool page's form with nothing ticked must not fall back to "every candidate".
+    none_ticked = alice_client.post(reverse("pools:bulk"), {"select": "ids", "kind": "export"})
 
     assert no_pool.status_code == 422
     assert no_pool.context["form"].errors["pool"] == ["Choose a pool."]
     assert (bad_ids.status_code, bad_ids.context["error"]) == (
         422,
         "Candidate ids are whole numbers.",
+    )
+    assert (none_ticked.status_code, none_ticked.context["error"]) == (
+        422,
+        "Select at least one candidate.",
     )
     assert BulkAction.objects.exists() is False
 
@@ -205,3 +214,41 @@ def test_referral_errors_show_on_their_fields(alice_client: Client) -> None:
     assert response.status_code == 422
     assert response.context["form"].errors["email"] == ["'not-mail' is not a valid e-mail address."]
     assert Candidate.objects.exists() is False
+
+
+def test_bulk_on_all_members_of_a_pool(
+    alice_client: Client,
+    alice_actor: Actor,
+    pool: Pool,
+    candidate_factory: Callable[..., Candidate],
+) -> None:
+    members = [candidate_factory() for _ in range(2)]
+    outsider = candidate_factory()
+    for member in members:
+        services.add_to_pool(actor=alice_actor, pool=pool, candidate=member)
+
+    form = alice_client.get(reverse("pools:bulk"), {"select": "pool", "in_pool": str(pool.pk)})
+    alice_client.post(
+        reverse("pools:bulk"),
+        {"select": "pool", "in_pool": pool.pk, "kind": "tag", "tag": "pooled"},
+    )
+
+    assert form.context["selection"]["label"] == "every member of the pool Backend engineers"
+    tagged = set(
+        CandidateTag.objects.filter(tag__name="pooled").values_list("candidate_id", flat=True)
+    )
+    assert tagged == {m.pk for m in members}
+    assert outsider.pk not in tagged
+
+
+def test_bulk_selection_of_another_workspace_is_404(
+    charlie_client: Client, pool: Pool, alice_actor: Actor
+) -> None:
+    segment = services.create_segment(actor=alice_actor, data={"name": "B", "rules": BERLIN})
+
+    by_pool = charlie_client.get(reverse("pools:bulk"), {"select": "pool", "in_pool": str(pool.pk)})
+    by_segment = charlie_client.get(
+        reverse("pools:bulk"), {"select": "segment", "segment": str(segment.pk)}
+    )
+
+    assert (by_pool.status_code, by_segment.status_code) == (404, 404)
