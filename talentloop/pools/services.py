@@ -799,11 +799,12 @@ def run_bulk_action(*, action: BulkAction, actor: Actor) -> None:
     if ("pool_id" in action.params and pool is None) or (
         "stage_id" in action.params and stage is None
     ):
-        BulkAction.objects.filter(pk=action.pk).update(
-            status=BulkAction.Status.FAILED,
-            error="The pool or stage was deleted.",
-            finished_at=timezone.now(),
-        )
+        _fail(action, "The pool or stage was deleted.")
+        return
+    # A background run may start after the starter's role changed: a rerun would only fail
+    # again, so the action stops here, with the reason.
+    if not actor.can(Capability.EDIT_CANDIDATES):
+        _fail(action, "The role of the person who started this no longer allows it.")
         return
     tag = None
     if action.kind == BulkAction.Kind.TAG:
@@ -834,6 +835,12 @@ def run_bulk_action(*, action: BulkAction, actor: Actor) -> None:
                 changed=F("changed") + changed,
                 heartbeat_at=timezone.now(),
             )
+
+
+def _fail(action: BulkAction, reason: str) -> None:
+    BulkAction.objects.filter(pk=action.pk).update(
+        status=BulkAction.Status.FAILED, error=reason, finished_at=timezone.now()
+    )
 
 
 def resumable_bulk_actions() -> list[BulkAction]:

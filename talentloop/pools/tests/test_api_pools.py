@@ -342,3 +342,20 @@ def test_members_page_takes_the_same_queries_however_many(
         response = alice_client.get(f"{API}/pools/{pool.pk}/members")
 
     assert len(response.json()) == members
+
+
+@pytest.mark.parametrize("pools", [1, 6])
+def test_pool_list_takes_the_same_queries_however_many(
+    alice_client: Client,
+    pool_factory: Callable[..., Pool],
+    pools: int,
+    django_assert_num_queries: Any,
+) -> None:
+    for n in range(pools):
+        pool_factory(name=f"Pool {n}")
+
+    # session, user, membership; the pools with owners and counts
+    with django_assert_num_queries(4):
+        response = alice_client.get(f"{API}/pools")
+
+    assert len(response.json()) == pools

@@ -251,3 +251,26 @@ def test_finds_actions_whose_worker_stopped(
     lost.refresh_from_db()
     assert (stalled.status, stalled.processed, stalled.changed) == ("done", 6, 4)
     assert (lost.status, lost.processed) == ("done", 6)
+
+
+def test_fails_cleanly_when_the_starter_lost_the_right(
+    alice_actor: Actor, bob: Any, crowd: list[Candidate]
+) -> None:
+    from talentloop.accounts.models import Membership
+
+    action = BulkAction.objects.create(
+        workspace=alice_actor.workspace,
+        created_by=bob,
+        kind="tag",
+        params={"tag": "late"},
+        candidate_ids=[crowd[0].pk],
+        total=1,
+    )
+    Membership.objects.filter(user=bob).update(role="coordinator")
+
+    services.run_bulk_action(action=action, actor=services.bulk_actor(action))
+
+    action.refresh_from_db()
+    assert (action.status, action.processed) == ("failed", 0)
+    assert action.error == "The role of the person who started this no longer allows it."
+    assert CandidateTag.objects.filter(tag__name="late").exists() is False

@@ -208,3 +208,27 @@ def test_pool_events_show_on_the_candidate_timeline(
 
     assert response.status_code == 200
     assert "Added to pool Backend engineers at New" in response.content.decode()
+
+
+def test_a_hiring_manager_sees_only_their_own_candidates_in_a_pool(
+    member_factory: Any,
+    acme: Any,
+    alice_actor: Actor,
+    pool: Pool,
+    candidate_factory: Callable[..., Candidate],
+) -> None:
+    harry = member_factory("harry@acme.test", acme, "hiring_manager")
+    own = candidate_factory(first_name="Own", owner_id=harry.pk)
+    other = candidate_factory(first_name="Other")
+    for person in (own, other):
+        services.add_to_pool(actor=alice_actor, pool=pool, candidate=person)
+    client = Client()
+    client.force_login(harry)
+
+    response = client.get(reverse("pools:detail", args=[pool.pk]))
+
+    assert response.status_code == 200
+    shown = [m["first_name"] for g in response.context["groups"] for m in g["members"]]
+    assert shown == ["Own"]
+    assert response.context["total"] == 1
+    assert response.context["can_edit_pools"] is False
