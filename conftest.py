@@ -12,6 +12,7 @@ pytest_plugins = [
     "talentloop.duplicates.tests.fixtures",
     "talentloop.resumes.tests.fixtures",
     "talentloop.matching.tests.fixtures",
+    "talentloop.pools.tests.fixtures",
 ]
 
 

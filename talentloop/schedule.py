@@ -10,6 +10,7 @@ from talentloop.candidates.tasks import send_due_reminders_task
 from talentloop.core.tasks import purge_idempotency_keys_task
 from talentloop.imports.tasks import resume_stalled_imports_task
 from talentloop.matching.tasks import embed_changed_candidates_task
+from talentloop.pools.tasks import resume_stalled_bulk_actions_task
 from talentloop.resumes.tasks import resume_stalled_batches_task
 from talentloop.search.tasks import index_changed_candidates_task, send_saved_search_alerts_task
 
@@ -30,6 +31,10 @@ SCHEDULE = [
     Periodic("resume_stalled_imports", resume_stalled_imports_task, dt.timedelta(minutes=1)),
     # Likewise a resume batch: it continues with its first file not parsed.
     Periodic("resume_stalled_batches", resume_stalled_batches_task, dt.timedelta(minutes=1)),
+    # A bulk action whose worker stopped continues from its checkpoint.
+    Periodic(
+        "resume_stalled_bulk_actions", resume_stalled_bulk_actions_task, dt.timedelta(minutes=1)
+    ),
     # Candidates changed behind the services' backs (imports, merges) are indexed within a minute.
     Periodic("index_changed_candidates", index_changed_candidates_task, dt.timedelta(minutes=1)),
     # Then embedded for matching (the sweep reads the index's changes, from a checkpoint).

@@ -279,6 +279,8 @@ class Activity(models.Model):
         CREATED = "created", "Added to Talentloop"
         UPDATED = "updated", "Profile changed"
         RESUME_PARSED = "resume_parsed", "Resume parsed"
+        POOL_ADDED = "pool_added", "Added to a pool"
+        POOL_STAGE_CHANGED = "pool_stage_changed", "Pool stage changed"
 
     class Channel(models.TextChoices):
         EMAIL = "email", "E-mail"

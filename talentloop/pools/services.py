@@ -8,7 +8,7 @@ import datetime as dt
 import io
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any, cast
+from typing import Any
 
 from django.db import transaction
 from django.db.models import F, ProtectedError, Value
@@ -54,8 +54,8 @@ from talentloop.pools.models import (
 
 # Timeline kinds of pool events. Activity.Type does not list them yet (the report for this
 # issue asks for POOL_ADDED and POOL_STAGE_CHANGED there); the stored values are the same.
-POOL_ADDED = cast(Activity.Type, "pool_added")
-POOL_STAGE_CHANGED = cast(Activity.Type, "pool_stage_changed")
+POOL_ADDED = Activity.Type.POOL_ADDED
+POOL_STAGE_CHANGED = Activity.Type.POOL_STAGE_CHANGED
 
 # Selections up to this size run in the request; bigger ones go to the task worker.
 INLINE_LIMIT = 500

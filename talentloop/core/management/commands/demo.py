@@ -17,8 +17,53 @@ from talentloop.accounts.selectors import member_actor
 from talentloop.candidates.models import Candidate, Note
 from talentloop.candidates.services import add_note
 from talentloop.core import demo_resumes, seeding
+from talentloop.jobs import services as job_services
+from talentloop.jobs.models import Job
+from talentloop.matching import services as matching_services
 from talentloop.resumes import services as resume_services
 from talentloop.resumes.models import ParseBatch
+from talentloop.search import services as search_services
+
+DEMO_JOBS = [
+    {
+        "title": "Senior Data Engineer",
+        "department": "Data Platform",
+        "description": (
+            "Build and run the pipelines behind our analytics.\n\n"
+            "Requirements:\n- Python and SQL in production\n- Apache Airflow or dbt\n"
+            "- Apache Spark\n\nNice to have:\n- Kafka\n- Terraform on AWS"
+        ),
+        "city": "Berlin",
+        "country": "DE",
+        "remote_policy": "hybrid",
+        "seniority": "senior",
+        "years_min": 5,
+    },
+    {
+        "title": "Frontend Engineer",
+        "department": "Product Engineering",
+        "description": (
+            "Own the candidate-facing web app.\n\nYou have: TypeScript and React, "
+            "accessibility in practice.\nFigma is a plus."
+        ),
+        "remote_policy": "remote",
+        "seniority": "mid",
+        "years_min": 3,
+        "years_max": 8,
+    },
+    {
+        "title": "Account Executive",
+        "department": "Sales",
+        "description": (
+            "Close mid-market SaaS deals.\n\nRequirements: Salesforce, negotiation, "
+            "enterprise sales.\nHubSpot experience preferred."
+        ),
+        "city": "London",
+        "country": "GB",
+        "remote_policy": "onsite",
+        "years_min": 2,
+    },
+]
 
 
 class Command(BaseCommand):
@@ -40,6 +85,7 @@ class Command(BaseCommand):
         call_command("seed", candidates=options["candidates"])
         self._reminders_for_alice()
         self._sample_resumes()
+        self._jobs()
         if options["no_serve"]:
             return
         url = f"http://127.0.0.1:{options['port']}/"
@@ -84,6 +130,19 @@ class Command(BaseCommand):
             name="Demo resumes",
             tags=["demo-resumes"],
         )
+
+    def _jobs(self) -> None:
+        """Index and embed the demo candidates, then open three jobs: the worker re-scores
+        the database for each as soon as it starts, so the job pages show their matches."""
+        workspace = Workspace.objects.get(slug="acme")
+        search_services.reindex_all(workspace=workspace)
+        matching_services.embed_all(workspace=workspace)
+        if Job.objects.filter(workspace=workspace).exists():
+            return
+        actor = member_actor(User.objects.get(email="alice@acme.test"), workspace)
+        hank = User.objects.get(email="hank@acme.test")
+        for data in DEMO_JOBS:
+            job_services.create_job(actor=actor, data={**data, "hiring_manager_id": hank.pk})
 
     def _reminders_for_alice(self) -> None:
         """Give alice's home page something to show: reminders made through the service."""
