@@ -406,7 +406,29 @@ def every_object(
     phrase = SkillPhrase.objects.create(
         workspace=alice_actor.workspace, phrase="quux", example="Quux", occurrences=1
     )
+    from talentloop.jobs.services import create_job as open_job
+    from talentloop.matching.services import start_rediscovery
+    from talentloop.pools import services as pool_services
+    from talentloop.search.services import create_saved_search
+
+    pool = pool_services.create_pool(actor=alice_actor, data={"name": "Pool"})
+    stage = pool_services.ensure_default_stages(alice_actor.workspace)[0]
+    segment = pool_services.create_segment(
+        actor=alice_actor,
+        data={"name": "S", "rules": {"all": [{"field": "city", "op": "eq", "value": "X"}]}},
+    )
+    action = pool_services.start_bulk_action(
+        actor=alice_actor, kind="tag", candidate_ids=[candidate.pk], tag="t"
+    )
+    rediscovery = start_rediscovery(open_job(actor=alice_actor, data={"title": "Chef"}))
+    saved = create_saved_search(actor=alice_actor, data={"name": "S", "query": "chef"})
     return {
+        "pool_id": str(pool.pk),
+        "stage_id": str(stage.pk),
+        "segment_id": str(segment.pk),
+        "action_id": str(action.pk),
+        "rediscovery_id": str(rediscovery.pk),
+        "saved_search_id": str(saved.pk),
         "batch_id": str(batch.pk),
         "resume_id": str(resume.pk),
         "skill_id": str(skill.pk),
@@ -417,7 +439,7 @@ def every_object(
         "scan_id": str(scan.pk),
         "candidate_id": str(candidate.pk),
         "note_id": str(note.pk),
-        "tag_id": str(Tag.objects.get().pk),
+        "tag_id": str(Tag.objects.order_by("id").first().pk),  # type: ignore[union-attr]
         "key": definition.key,
         "membership_id": str(Membership.objects.get(user=bob).pk),
         "key_id": str(key.pk),
