@@ -116,6 +116,8 @@ def _render_detail(
         # A hand-edited "Older entries" link: show the newest entries and say why.
         timeline_error = exc.message
         activities, older = selectors.candidate_timeline(actor, candidate, limit=TIMELINE_PAGE)
+    from talentloop.pools.selectors import candidate_pools  # pools build on candidates
+
     definitions = selectors.custom_field_definitions(actor)
     contacts = selectors.profile_contacts(candidate)
     ledger = list(consent_ledger(candidate))
@@ -145,6 +147,7 @@ def _render_detail(
             "touchpoint_form": forms.get("touchpoint_form") or TouchpointForm(),
             "consent_form": forms.get("consent_form") or ConsentForm(),
             "can_consent": actor.can(Capability.RECORD_CONSENT),
+            "pools": candidate_pools(actor, candidate),
             "resume_files": list(
                 candidate.resumes.order_by("-created_at", "-id").only(
                     "id", "file_name", "status", "created_at", "candidate_id"

@@ -242,6 +242,12 @@ def delete_pool(*, actor: Actor, pool: Pool) -> None:
 # --- memberships ----------------------------------------------------------------------------
 
 
+def _private_to(pool: Pool) -> Any:
+    """A private pool's timeline entries are its owner's only: teammates must not learn the
+    pool's name from a candidate's timeline."""
+    return pool.owner if pool.visibility == Pool.Visibility.PRIVATE else None
+
+
 def _stage_summary(pool: Pool, stage: PoolStage) -> dict[str, Any]:
     return {"pool_id": pool.pk, "pool": pool.name, "stage_id": stage.pk, "stage": stage.name}
 
@@ -284,6 +290,7 @@ def _add_batch(
             actor=actor,
             summary=f"Added to pool {pool.name} at {stage.name}",
             payload=payload,
+            private_to=_private_to(pool),
         )
     Pool.objects.filter(pk=pool.pk).update(updated_at=at)
     return new_ids
@@ -337,6 +344,7 @@ def _move_batch(
                 "from_stage_id": membership.stage_id,
                 "from_stage": membership.stage.name,
             },
+            private_to=_private_to(pool),
         )
     return [m.candidate_id for m in memberships]
 
