@@ -44,7 +44,10 @@ FIELDS: dict[str, str] = {
     "education": "school",
 }
 FIELD_NAMES = ("name", "title", "company", "skill", "location", "school")
-COLUMNS = ("name", "title", "company", "skills", "location", "school", "body")
+COLUMNS = ("name", "title", "company", "skills", "location", "school", "body", "facets")
+# Structured filters as index words in the `facets` column (never a field people type), so
+# the full-text index intersects them with the text: see `facet`.
+FACETS = "facets"
 
 # Every document's body holds this word, so a query that is only NOT … has something to
 # subtract from (FTS5 has no unary NOT).
@@ -81,6 +84,11 @@ def words(text: str) -> list[str]:
         folded = unicodedata.normalize("NFKD", lowered)
         lowered = "".join(ch for ch in folded if not unicodedata.combining(ch))
     return _WORD.findall(lowered)
+
+
+def facet(kind: str, value: object) -> str:
+    """The index word of a structured value: facet("tag", 12) -> "ftag12"."""
+    return "f" + kind + "".join(words(str(value)))
 
 
 def index_text(*parts: str) -> str:
@@ -384,6 +392,7 @@ PG_WEIGHTS: dict[str, tuple[str, str]] = {
     "name": ("meta", "A"),
     "location": ("meta", "B"),
     "school": ("meta", "C"),
+    "facets": ("meta", "D"),
 }
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from typing import Any
 
-from talentloop.search.boolean import ALL_WORD, index_text
+from talentloop.search.boolean import ALL_WORD, facet, index_text
 
 # Enough of a resume to find anyone by what they wrote; a 300-page PDF adds nothing past it.
 MAX_BODY_CHARS = 50_000
@@ -42,9 +42,24 @@ def _strings(items: Any, *keys: str) -> Iterable[str]:
             yield item
 
 
-def build(candidate: Mapping[str, Any], resume: Any, resume_text: str) -> dict[str, str]:
-    """The document's columns for `candidate` (a dict of Candidate fields), its JSON Resume and
-    its latest resume's extracted text."""
+def facets(candidate: Mapping[str, Any], tag_ids: Iterable[int]) -> str:
+    """The structured values filters ask for, as index words."""
+    out = [facet("tag", tag_id) for tag_id in sorted(tag_ids)]
+    out.extend(
+        facet(kind, candidate[kind])
+        for kind in ("seniority", "source", "country")
+        if candidate.get(kind)
+    )
+    if candidate.get("years_experience") is not None:
+        out.append(facet("years", int(candidate["years_experience"])))
+    return " ".join(out)
+
+
+def build(
+    candidate: Mapping[str, Any], resume: Any, resume_text: str, tag_ids: Iterable[int] = ()
+) -> dict[str, str]:
+    """The document's columns for `candidate` (a dict of Candidate fields), its JSON Resume,
+    its latest resume's extracted text and its tags' ids."""
     resume = resume if isinstance(resume, dict) else {}
     basics = resume.get("basics") if isinstance(resume.get("basics"), dict) else {}
     assert isinstance(basics, dict)
@@ -78,4 +93,5 @@ def build(candidate: Mapping[str, Any], resume: Any, resume_text: str) -> dict[s
         ),
         "school": index_text(*_strings(education, "institution", "area", "studyType")),
         "body": f"{ALL_WORD} {index_text(*body_parts)}".rstrip(),
+        "facets": facets(candidate, tag_ids),
     }

@@ -34,6 +34,8 @@ class SearchDocument(models.Model):
     location = models.TextField(blank=True)  # city, region, country code and name
     school = models.TextField(blank=True)  # schools and what was studied there
     body = models.TextField(blank=True)  # headline, summaries, resume text
+    # Structured values as words (boolean.facet): tags, seniority, source, country, years.
+    facets = models.TextField(blank=True)
     indexed_at = models.DateTimeField(default=now)
 
     def __str__(self) -> str:

@@ -16,16 +16,16 @@ from django.utils import timezone
 
 from talentloop.accounts.models import Workspace
 from talentloop.accounts.selectors import member_actor
-from talentloop.candidates.models import Candidate
+from talentloop.candidates.models import Candidate, CandidateTag
 from talentloop.core.actor import Actor
 from talentloop.core.errors import Conflict, InvalidInput, NotFound
 from talentloop.resumes.models import Resume
-from talentloop.search import document, selectors
+from talentloop.search import boolean, document, selectors
 from talentloop.search.models import IndexCheckpoint, SavedSearch, SavedSearchAlert, SearchDocument
 
 logger = logging.getLogger(__name__)
 
-DOCUMENT_COLUMNS = ("name", "title", "company", "skills", "location", "school", "body")
+DOCUMENT_COLUMNS = boolean.COLUMNS
 _SOURCE_COLUMNS = (
     "id",
     "first_name",
@@ -36,6 +36,9 @@ _SOURCE_COLUMNS = (
     "city",
     "region",
     "country",
+    "seniority",
+    "source",
+    "years_experience",
     "resume",
     "deleted_at",
 )
@@ -72,12 +75,17 @@ def _index_batch(ids: list[int]) -> int:
         .values_list("candidate_id", "text")
     ):
         texts.setdefault(candidate_id, text)
+    tags: dict[int, list[int]] = {}
+    for candidate_id, tag_id in CandidateTag.objects.filter(
+        candidate_id__in=[row["id"] for row in live]
+    ).values_list("candidate_id", "tag_id"):
+        tags.setdefault(candidate_id, []).append(tag_id)
     now = timezone.now()
     documents = [
         SearchDocument(
             candidate_id=row["id"],
             indexed_at=now,
-            **document.build(row, row["resume"], texts.get(row["id"], "")),
+            **document.build(row, row["resume"], texts.get(row["id"], ""), tags.get(row["id"], [])),
         )
         for row in live
     ]
@@ -261,17 +269,18 @@ def delete_saved_search(*, actor: Actor, saved_search: SavedSearch) -> None:
 
 
 @transaction.atomic
-def mark_alerts_seen(*, actor: Actor) -> int:
-    """Mark all of the actor's alerts read."""
-    return (
-        SavedSearchAlert.objects.filter(
-            saved_search__workspace=actor.workspace,
-            saved_search__owner_id=actor.user_id,
-            seen_at__isnull=True,
-        ).update(seen_at=timezone.now())
-        if actor.user
-        else 0
+def mark_alerts_seen(*, actor: Actor, saved_search: SavedSearch | None = None) -> int:
+    """Mark the actor's alerts read (only those of `saved_search` when given)."""
+    if actor.user is None:
+        return 0
+    alerts = SavedSearchAlert.objects.filter(
+        saved_search__workspace=actor.workspace,
+        saved_search__owner_id=actor.user_id,
+        seen_at__isnull=True,
     )
+    if saved_search is not None:
+        alerts = alerts.filter(saved_search=saved_search)
+    return alerts.update(seen_at=timezone.now())
 
 
 # --- alerts -------------------------------------------------------------------------------
