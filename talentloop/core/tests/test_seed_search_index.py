@@ -21,7 +21,10 @@ def test_seeded_and_later_candidates_are_both_searchable(db) -> None:
     assert set(found.values_list("pk", flat=True)) == {before.pk, after.pk}
     if connection.vendor == "sqlite":
         with connection.cursor() as cursor:
-            cursor.execute("SELECT name FROM sqlite_master WHERE type = 'trigger' ORDER BY name")
+            cursor.execute(
+                "SELECT name FROM sqlite_master WHERE type = 'trigger' "
+                "AND name LIKE 'candidate_fts_%' ORDER BY name"
+            )
             assert [row[0] for row in cursor.fetchall()] == [
                 "candidate_fts_delete",
                 "candidate_fts_insert",

@@ -130,6 +130,10 @@ def test_worker_ticks_the_schedule_before_draining(due_reminder: Note) -> None:
         "purge_idempotency_keys",
         "resume_stalled_imports",
         "resume_stalled_batches",
+        "resume_stalled_bulk_actions",
+        "index_changed_candidates",
+        "embed_changed_candidates",
+        "send_saved_search_alerts",
     }
     ran = DBTaskResult.objects.exclude(task_path__endswith="check_candidate_duplicates_task")
     assert set(ran.values_list("task_path", flat=True)) == {
@@ -137,6 +141,10 @@ def test_worker_ticks_the_schedule_before_draining(due_reminder: Note) -> None:
         "talentloop.core.tasks.purge_idempotency_keys_task",
         "talentloop.imports.tasks.resume_stalled_imports_task",
         "talentloop.resumes.tasks.resume_stalled_batches_task",
+        "talentloop.pools.tasks.resume_stalled_bulk_actions_task",
+        "talentloop.search.tasks.index_changed_candidates_task",
+        "talentloop.matching.tasks.embed_changed_candidates_task",
+        "talentloop.search.tasks.send_saved_search_alerts_task",
     }
     assert len(mail.outbox) == 1
 
