@@ -25,6 +25,10 @@ def _test_settings(settings: Any, tmp_path: Any) -> None:
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     # Stored files (resume originals) go to the test's own folder.
     settings.MEDIA_ROOT = tmp_path / "files"
+    # Term statistics are cached per workspace id, and ids come back after a test's rollback.
+    from talentloop.matching import services as matching_services
+
+    matching_services.forget_contexts()
     settings.STORAGES = {
         **settings.STORAGES,
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},

@@ -294,6 +294,11 @@ _contexts: dict[int, tuple[float, int, scoring.MatchContext]] = {}
 CONTEXT_TTL = 600.0
 
 
+def forget_contexts() -> None:
+    """Drop the cached term statistics (tests; a workspace's data replaced wholesale)."""
+    _contexts.clear()
+
+
 def match_context(workspace_id: int, *, now: dt.datetime | None = None) -> scoring.MatchContext:
     """Term statistics of the workspace, estimated from its newest CORPUS_SAMPLE documents
     (the document frequencies of a few thousand resumes rank as well as those of a million),
