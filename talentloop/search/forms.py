@@ -7,7 +7,10 @@ from typing import Any
 from django import forms
 
 from talentloop.candidates.models import Seniority, Source
+from talentloop.core.actor import Actor
 from talentloop.core.errors import InvalidInput
+from talentloop.pools.models import PoolStage
+from talentloop.pools.selectors import visible_pools
 from talentloop.search import selectors
 from talentloop.search.selectors import QueryInvalid, SearchFilters
 
@@ -31,10 +34,22 @@ class SearchForm(forms.Form):
     contacted_since = forms.DateField(required=False, label="Contacted since")
     not_contacted_since = forms.DateField(required=False, label="Not contacted since")
     consent = forms.ChoiceField(choices=CONSENT, required=False)
+    pool = forms.ChoiceField(required=False, choices=[("", "Any")])
+    stage = forms.ChoiceField(required=False, choices=[("", "Any")])
     include_archived = forms.BooleanField(required=False, label="Include archived")
 
     position: int | None = None
     filters: SearchFilters = SearchFilters()
+
+    def __init__(self, *args: Any, actor: Actor, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        pools = visible_pools(actor).order_by("name", "id").values_list("pk", "name")[:500]
+        stages = PoolStage.objects.filter(workspace=actor.workspace).values_list("pk", "name")
+        pool_field, stage_field = self.fields["pool"], self.fields["stage"]
+        assert isinstance(pool_field, forms.ChoiceField)
+        assert isinstance(stage_field, forms.ChoiceField)
+        pool_field.choices = [("", "Any"), *((str(pk), name) for pk, name in pools)]
+        stage_field.choices = [("", "Any"), *((str(pk), name) for pk, name in stages)]
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}

@@ -25,6 +25,8 @@ from talentloop.compliance.models import ConsentRecord
 from talentloop.core import cursor as cursors
 from talentloop.core.actor import Actor
 from talentloop.core.errors import InvalidInput, NotFound
+from talentloop.pools.models import PoolMembership
+from talentloop.pools.selectors import access_pool, access_stage, visible_pools
 from talentloop.resumes.models import Resume
 from talentloop.search import boolean, snippets
 from talentloop.search.boolean import And, Node, Not, Or, QuerySyntaxError, Term
@@ -81,6 +83,8 @@ class SearchFilters:
     contacted_since: dt.datetime | None = None
     not_contacted_since: dt.datetime | None = None  # never contacted, or not since then
     consent: str = ""  # "", "contactable" or "granted"
+    pool: int | None = None  # a member of this pool
+    stage: int | None = None  # at this stage (in `pool`, or in any pool the actor sees)
     include_archived: bool = False
     extra: dict[str, Any] = field(default_factory=dict, compare=False)
 
@@ -115,6 +119,8 @@ FILTER_NAMES = (
     "contacted_since",
     "not_contacted_since",
     "consent",
+    "pool",
+    "stage",
     "include_archived",
 )
 
@@ -173,6 +179,16 @@ def _moment(raw: Any, name: str) -> dt.datetime | None:
     return timezone.make_aware(moment, dt.UTC) if timezone.is_naive(moment) else moment
 
 
+def _id(raw: Any, name: str) -> int | None:
+    if raw in (None, ""):
+        return None
+    if isinstance(raw, str) and raw.isascii() and raw.isdigit():
+        raw = int(raw)
+    if not isinstance(raw, int) or isinstance(raw, bool) or not 0 < raw < 2**63:
+        raise InvalidInput("An id (a whole number).", field=name)
+    return raw
+
+
 def _flag(raw: Any, name: str) -> bool:
     if raw in (None, "", False, "false", "0", "off", "no"):
         return False
@@ -224,6 +240,8 @@ def parse_filters(raw: Mapping[str, Any]) -> SearchFilters:
         contacted_since=_moment(raw.get("contacted_since"), "contacted_since"),
         not_contacted_since=_moment(raw.get("not_contacted_since"), "not_contacted_since"),
         consent=consent,
+        pool=_id(raw.get("pool"), "pool"),
+        stage=_id(raw.get("stage"), "stage"),
         include_archived=_flag(raw.get("include_archived"), "include_archived"),
     )
     if (
@@ -304,6 +322,8 @@ def _conditions(actor: Actor, filters: SearchFilters) -> QuerySet[Candidate]:
             queryset = queryset.filter(
                 Exists(CandidateTag.objects.filter(candidate_id=OuterRef("pk"), tag_id=tag_id))
             )
+    if filters.pool is not None or filters.stage is not None:
+        queryset = _in_pool(actor, queryset, filters)
     if filters.consent:
         latest = Subquery(
             ConsentRecord.objects.filter(
@@ -322,6 +342,34 @@ def _conditions(actor: Actor, filters: SearchFilters) -> QuerySet[Candidate]:
                 Q(_consent__isnull=True) | ~Q(_consent=ConsentRecord.Status.WITHDRAWN)
             )
     return queryset
+
+
+SMALL_POOL = 5_000
+
+
+def _in_pool(
+    actor: Actor, queryset: QuerySet[Candidate], filters: SearchFilters
+) -> QuerySet[Candidate]:
+    """Members of the pool (and/or at the stage), through the pools app's own access checks:
+    a private pool of someone else's is "no such pool"."""
+    memberships = PoolMembership.objects.all()
+    try:
+        if filters.pool is not None:
+            memberships = memberships.filter(pool=access_pool(actor, filters.pool))
+        else:
+            memberships = memberships.filter(pool__in=visible_pools(actor))
+        if filters.stage is not None:
+            memberships = memberships.filter(stage=access_stage(actor, filters.stage))
+    except NotFound as error:
+        field = "pool" if "pool" in error.message else "stage"
+        raise InvalidInput(error.message, field=field) from None
+    if filters.pool is not None:
+        # A small pool is listed first: the database then reads those rows by id instead of
+        # testing every candidate for membership.
+        few = list(memberships.values_list("candidate_id", flat=True)[: SMALL_POOL + 1])
+        if len(few) <= SMALL_POOL:
+            return queryset.filter(id__in=few)
+    return queryset.filter(Exists(memberships.filter(candidate_id=OuterRef("pk"))))
 
 
 def _where(queryset: QuerySet[Candidate]) -> tuple[str, list[Any]]:

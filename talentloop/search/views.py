@@ -41,7 +41,7 @@ def search_page(request: MemberRequest) -> HttpResponse:
     """Query box, filter sidebar, results with highlighted snippets, "save this search"."""
     actor = request.actor
     searched = bool(request.GET)
-    form = SearchForm(request.GET or None)
+    form = SearchForm(request.GET or None, actor=actor)
     page = None
     error = ""
     if searched and form.is_valid():
@@ -87,7 +87,7 @@ def search_page(request: MemberRequest) -> HttpResponse:
 @member_required
 def save_search(request: MemberRequest) -> HttpResponse:
     """Save the search the page shows (its query string travels in a hidden field)."""
-    search = SearchForm(QueryDict(request.POST.get("search", "")))
+    search = SearchForm(QueryDict(request.POST.get("search", "")), actor=request.actor)
     save = SaveSearchForm(request.POST)
     back = reverse("search:search") + "?" + request.POST.get("search", "")
     if not search.is_valid() or not save.is_valid():
