@@ -42,6 +42,10 @@ def _strings(items: Any, *keys: str) -> Iterable[str]:
             yield item
 
 
+# "At least N years" words each document carries, so a minimum is one index word.
+YEARS_THRESHOLDS = (1, 2, 3, 4, 5, 6, 7, 8, 10, 12, 15, 20, 25, 30, 40)
+
+
 def facets(candidate: Mapping[str, Any], tag_ids: Iterable[int]) -> str:
     """The structured values filters ask for, as index words."""
     out = [facet("tag", tag_id) for tag_id in sorted(tag_ids)]
@@ -50,8 +54,10 @@ def facets(candidate: Mapping[str, Any], tag_ids: Iterable[int]) -> str:
         for kind in ("seniority", "source", "country")
         if candidate.get(kind)
     )
-    if candidate.get("years_experience") is not None:
-        out.append(facet("years", int(candidate["years_experience"])))
+    years = candidate.get("years_experience")
+    if years is not None:
+        out.append(facet("years", int(years)))
+        out.extend(facet("yearsge", t) for t in YEARS_THRESHOLDS if t <= years)
     return " ".join(out)
 
 

@@ -267,3 +267,27 @@ def test_bad_cursor_and_limit(alice_actor: Actor) -> None:
     with pytest.raises(InvalidInput) as caught:
         selectors.search(alice_actor, query="x", filters=SearchFilters(), limit=0)
     assert caught.value.field == "limit"
+
+
+@pytest.mark.parametrize(
+    ("bounds", "expected"),
+    [
+        ({"years_min": 4.5}, [4.5, 9, 11, 41, 80]),
+        ({"years_min": 9.5}, [11, 41, 80]),
+        ({"years_min": 41}, [41, 80]),
+        ({"years_max": 4.4}, [0, 4]),
+        ({"years_min": 4.2, "years_max": 11}, [4.5, 9, 11]),
+        ({"years_min": 0, "years_max": 80}, [0, 4, 4.5, 9, 11, 41, 80]),
+    ],
+)
+def test_years_bounds_are_exact(
+    candidate_factory: Callable[..., Candidate],
+    alice_actor: Actor,
+    bounds: dict[str, float],
+    expected: list[float],
+) -> None:
+    for years in (0, 4, 4.5, 9, 11, 41, 80):
+        candidate_factory(current_title="Welder", years_experience=years)
+    candidate_factory(current_title="Welder")  # years unknown: never in a range
+    page = selectors.search(alice_actor, query="welder", filters=parse_filters(bounds))
+    assert sorted(float(row["years_experience"]) for row in page.rows) == expected
