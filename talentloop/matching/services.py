@@ -63,6 +63,11 @@ def _body(document: SearchDocument | None) -> str:
     return "\n".join(p for p in (document.title, document.skills, document.company, body) if p)
 
 
+def profile_text_of(document: SearchDocument) -> str:
+    """The text a candidate is embedded and scored on: titles, skills, companies, the rest."""
+    return _body(document)
+
+
 def _vector(raw: bytes | memoryview | None) -> embedding.Vector | None:
     if raw is None:
         return None
