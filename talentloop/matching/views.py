@@ -21,6 +21,11 @@ from talentloop.matching.models import Rediscovery
 from talentloop.matching.scoring import CRITERIA_LABELS, Weights
 
 ACTIVE = [Rediscovery.Status.QUEUED.value, Rediscovery.Status.RUNNING.value]
+LABELS = {
+    "past_applicant": "Past applicant",
+    "silver_medalist": "Silver medalist",
+    "pool_member": "Pool member",
+}
 
 
 def job_matches_context(request: MemberRequest, job: Job) -> dict[str, Any]:
@@ -38,6 +43,7 @@ def job_matches_context(request: MemberRequest, job: Job) -> dict[str, Any]:
                 "suggestion": row.suggestion,
                 "candidate": row.candidate,
                 "is_new": row.is_new,
+                "labels": [LABELS.get(label, label) for label in row.suggestion.labels],
                 "criteria": explain.rows(row.suggestion.criteria),
             }
             for row in rows
