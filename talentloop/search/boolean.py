@@ -383,8 +383,9 @@ def _fts(node: Node) -> str:
 
 # --- PostgreSQL tsquery -----------------------------------------------------------------
 
-# Two tsvectors per document (see migration 0002): `doc` holds every column, weighted
-# A title, B company, C skills, D the rest; `meta` holds name A, location B, school C.
+# Two tsvectors per document (migrations 0002-0004): `doc` holds every column, weighted
+# A title, B company, C skills, D the rest (facets too); `meta` holds name A, location B,
+# school C.
 PG_WEIGHTS: dict[str, tuple[str, str]] = {
     "title": ("doc", "A"),
     "company": ("doc", "B"),
@@ -392,7 +393,9 @@ PG_WEIGHTS: dict[str, tuple[str, str]] = {
     "name": ("meta", "A"),
     "location": ("meta", "B"),
     "school": ("meta", "C"),
-    "facets": ("meta", "D"),
+    # Facet words are unlike any other word, so they need no weight; in `doc`, a filter and
+    # the text are one tsquery, one GIN lookup, one estimate (migration 0004).
+    "facets": ("doc", ""),
 }
 
 
@@ -415,10 +418,10 @@ def _pg_vector(node: Node) -> str | None:
 
 def _tsquery(node: Node) -> str:
     if isinstance(node, Term):
-        weight = f":{PG_WEIGHTS[node.column][1]}" if node.column else ""
-        parts = [f"{word}{weight}" for word in node.words]
+        weight = PG_WEIGHTS[node.column][1] if node.column else ""
+        parts = [f"{word}:{weight}" if weight else word for word in node.words]
         if node.prefix:
-            parts[-1] = f"{node.words[-1]}:*{PG_WEIGHTS[node.column][1] if node.column else ''}"
+            parts[-1] = f"{node.words[-1]}:*{weight}"
         return parts[0] if len(parts) == 1 else "(" + " <-> ".join(parts) + ")"
     if isinstance(node, Not):
         return f"!{_tsquery(node.child)}"
