@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from typing import Any
 
-from talentloop.search.boolean import ALL_WORD, facet, index_text
+from talentloop.search.boolean import ALL_WORD, facet, index_text, words
 
 # Enough of a resume to find anyone by what they wrote; a 300-page PDF adds nothing past it.
 MAX_BODY_CHARS = 50_000
@@ -46,7 +46,7 @@ def _strings(items: Any, *keys: str) -> Iterable[str]:
 YEARS_THRESHOLDS = (1, 2, 3, 4, 5, 6, 7, 8, 10, 12, 15, 20, 25, 30, 40)
 
 
-def facets(candidate: Mapping[str, Any], tag_ids: Iterable[int]) -> str:
+def facets(candidate: Mapping[str, Any], tag_ids: Iterable[int], location_text: str = "") -> str:
     """The structured values filters ask for, as index words."""
     out = [facet("tag", tag_id) for tag_id in sorted(tag_ids)]
     out.extend(
@@ -54,6 +54,8 @@ def facets(candidate: Mapping[str, Any], tag_ids: Iterable[int]) -> str:
         for kind in ("seniority", "source", "country")
         if candidate.get(kind)
     )
+    # The location filter's words (the location: field in a query reads the location column).
+    out.extend(facet("loc", word) for word in dict.fromkeys(words(location_text)))
     years = candidate.get("years_experience")
     if years is not None:
         out.append(facet("years", int(years)))
@@ -73,6 +75,13 @@ def build(
     country = str(candidate.get("country") or "")
     location = basics.get("location") if isinstance(basics.get("location"), dict) else {}
     assert isinstance(location, dict)
+    location_words = index_text(
+        str(candidate.get("city") or ""),
+        str(candidate.get("region") or ""),
+        country,
+        COUNTRY_NAMES.get(country, ""),
+        *(str(location.get(key) or "") for key in ("city", "region")),
+    )
     body_parts = [
         str(candidate.get("headline") or ""),
         str(basics.get("label") or ""),
@@ -90,14 +99,8 @@ def build(
         "title": index_text(str(candidate.get("current_title") or ""), *_strings(work, "position")),
         "company": index_text(str(candidate.get("current_company") or ""), *_strings(work, "name")),
         "skills": index_text(*_strings(resume.get("skills"), "name", "keywords")),
-        "location": index_text(
-            str(candidate.get("city") or ""),
-            str(candidate.get("region") or ""),
-            country,
-            COUNTRY_NAMES.get(country, ""),
-            *(str(location.get(key) or "") for key in ("city", "region")),
-        ),
+        "location": location_words,
         "school": index_text(*_strings(education, "institution", "area", "studyType")),
         "body": f"{ALL_WORD} {index_text(*body_parts)}".rstrip(),
-        "facets": facets(candidate, tag_ids),
+        "facets": facets(candidate, tag_ids, location_words),
     }

@@ -268,9 +268,8 @@ def _text_terms(actor: Actor, filters: SearchFilters) -> list[Node]:
     the database testing row after row. The same filters also stay as ORM conditions
     (`_conditions`), which keep the answer exact (a tag deleted since, 4.5 years)."""
     terms: list[Node] = [Term(tuple(boolean.words(s)), "skills") for s in filters.skills]
-    location = boolean.words(filters.location)
-    if location:
-        terms.append(Term(tuple(location), "location"))
+    # Location words as facets: in PostgreSQL's `doc` vector with the text and other facets.
+    terms.extend(_any("loc", [word]) for word in dict.fromkeys(boolean.words(filters.location)))
     if filters.tags:
         keys = {name.casefold() for name in filters.tags}
         tag_ids = Tag.objects.filter(workspace=actor.workspace, name_key__in=keys).values_list(
