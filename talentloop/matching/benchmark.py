@@ -14,7 +14,6 @@ from talentloop.core.actor import Actor
 from talentloop.jobs import services as job_services
 from talentloop.jobs.models import Job
 from talentloop.matching import embedding, explain, selectors, services
-from talentloop.matching.models import Rediscovery
 from talentloop.search.models import SearchDocument
 
 JOBS: list[dict[str, Any]] = [
@@ -57,7 +56,8 @@ def open_jobs(actor: Actor) -> list[tuple[Job, RediscoveryTiming]]:
     out = []
     for data in JOBS:
         job = job_services.create_job(actor=actor, data={**data, "status": "draft"})
-        run = Rediscovery.objects.create(workspace_id=job.workspace_id, job=job)
+        # Opening the job queued its run (for a worker, after the commit); run that one here.
+        run = services.start_rediscovery(job)
         started = time.perf_counter()
         services.run_rediscovery(run.pk)
         seconds = time.perf_counter() - started

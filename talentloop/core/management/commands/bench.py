@@ -18,7 +18,8 @@ class Command(BaseCommand):
         "Benchmarks. `bench api`: list, filtered list and profile latency at N candidates; "
         "`bench import`: import rows/s; `bench dedupe`: duplicate scan precision and recall; "
         "`bench parse`: resume parsing accuracy, format coverage and throughput; "
-        "`bench rank`: match score ranking quality against BM25."
+        "`bench rank`: match score ranking quality against BM25; `bench search`: search, "
+        "match and rediscovery latency at N candidates."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
@@ -106,6 +107,19 @@ class Command(BaseCommand):
         rank.add_argument("--limit", type=int, default=None, help="The first N queries only.")
         rank.add_argument("--json", action="store_true", help="End with one JSON line.")
 
+        search = sub.add_parser(
+            "search",
+            help="Keyword, boolean and filtered search, a job's top 50 matches and one "
+            "rediscovery at N candidates, and embeddings per second.",
+        )
+        search.add_argument("--candidates", type=int, default=100_000)
+        search.add_argument("--repeat", type=int, default=20, help="Runs of each query.")
+        _common(
+            search,
+            data_dir="Where the SQLite bench databases live (shared with bench api).",
+            server="postgres",
+        )
+
     def handle(self, *args: Any, **options: Any) -> None:
         if options["bench"] == "api":
             self._api(options)
@@ -117,6 +131,24 @@ class Command(BaseCommand):
             self._parse(options)
         elif options["bench"] == "rank":
             self._rank(options)
+        elif options["bench"] == "search":
+            self._search(options)
+
+    def _search(self, options: dict[str, Any]) -> None:
+        from talentloop.core.bench import api, search
+
+        if options["candidates"] < 10:
+            raise CommandError("--candidates must be at least 10.")
+        if options["repeat"] < 1:
+            raise CommandError("--repeat must be at least 1.")
+        target = _target(
+            options,
+            lambda: api.sqlite_target(options["candidates"], Path(options["data_dir"])),
+            lambda: api.postgres_target(options["candidates"], options["postgres_url"]),
+        )
+        report = search.run(target, repeat=options["repeat"], log=self.stdout.write)
+        if options["json"]:
+            self.stdout.write(json.dumps(report, separators=(",", ":")))
 
     def _rank(self, options: dict[str, Any]) -> None:
         from talentloop.core.bench import rank
