@@ -8,6 +8,7 @@ from typing import Any
 
 from django.db.models import Count, QuerySet
 
+from talentloop.accounts.roles import Capability
 from talentloop.candidates.selectors import visible_candidates
 from talentloop.core.actor import Actor
 from talentloop.core.errors import InvalidInput, NotFound
@@ -83,8 +84,12 @@ def job_matches(
     if not 1 <= limit <= MAX_MATCHES:
         raise InvalidInput(f"Limit is 1 to {MAX_MATCHES}.", field="limit")
     suggestions = MatchSuggestion.objects.filter(
-        job=job, status=status, candidate__in=visible_candidates(actor)
+        job=job, status=status, candidate__deleted_at__isnull=True
     )
+    if not actor.can(Capability.VIEW_ALL_CANDIDATES):
+        # Only then the visibility subquery: as an IN over the whole workspace it cost 140 ms
+        # at 100,000 candidates, and the job already fixes the workspace.
+        suggestions = suggestions.filter(candidate__in=visible_candidates(actor))
     if status == MatchSuggestion.Status.SUGGESTED:
         suggestions = suggestions.filter(is_current=True)
     rows = suggestions.select_related("candidate").order_by("-score", "candidate_id")[:limit]
