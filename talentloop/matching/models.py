@@ -31,9 +31,10 @@ class CandidateEmbedding(models.Model):
 
 
 class EmbeddingCheckpoint(models.Model):
-    """How far the embedding sweep has read the search index's changes in one workspace."""
+    """How far the embedding sweep has read the search documents, in (indexed_at, id) order.
+    One row: the sweep reads every workspace's documents along one index."""
 
-    workspace = models.OneToOneField(Workspace, on_delete=models.CASCADE, related_name="+")
+    name = models.CharField(max_length=40, unique=True)
     indexed_at = models.DateTimeField(null=True)
     candidate_id = models.BigIntegerField(default=0)
 

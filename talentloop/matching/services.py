@@ -20,7 +20,7 @@ from typing import Any
 import numpy as np
 from django.conf import settings
 from django.db import connection, transaction
-from django.db.models import Exists, OuterRef
+from django.db.models import Q
 from django.utils import timezone
 
 from talentloop.accounts.models import Workspace
@@ -157,9 +157,7 @@ def profile_of(
     resume = candidate.resume if isinstance(candidate.resume, dict) else {}
     work = resume.get("work") if isinstance(resume.get("work"), list) else []
     titles = tuple(
-        str(w.get("position"))
-        for w in work or []
-        if isinstance(w, dict) and w.get("position")
+        str(w.get("position")) for w in work or [] if isinstance(w, dict) and w.get("position")
     )
     skills = tuple(
         scoring.ProfileSkill(str(s["name"]), section="skills")
@@ -257,20 +255,32 @@ def embed_candidates(workspace_id: int, documents: Sequence[SearchDocument]) -> 
 
 
 def sweep_embeddings(*, budget_seconds: float = 50.0, batch: int = EMBED_BATCH) -> int:
-    """Embed the candidates whose search document changed since the sweep last looked, in
-    (indexed_at, id) order from a checkpoint per workspace: incremental, never a rebuild."""
+    """Embed the candidates whose search document changed since the sweep last looked, reading
+    the documents in (indexed_at, id) order along their index from one checkpoint: the cost
+    is what changed, never a rebuild. Stops after `budget_seconds`; the next run continues."""
     deadline = time.monotonic() + budget_seconds
+    checkpoint, _ = EmbeddingCheckpoint.objects.get_or_create(name="documents")
+    # A transaction may commit a document stamped before ones already read: start a little
+    # before the checkpoint (documents whose vector is newer are skipped).
+    after = (
+        (checkpoint.indexed_at - SWEEP_OVERLAP, 0) if checkpoint.indexed_at is not None else None
+    )
     done = 0
-    for workspace in Workspace.objects.order_by("id"):
-        checkpoint, _ = EmbeddingCheckpoint.objects.get_or_create(workspace=workspace)
-        while time.monotonic() < deadline:
-            documents = _changed_documents(workspace, checkpoint, batch)
-            if not documents:
-                break
-            done += embed_candidates(workspace.pk, documents)
-            last = documents[-1]
-            checkpoint.indexed_at, checkpoint.candidate_id = last.indexed_at, last.candidate_id
-            checkpoint.save(update_fields=["indexed_at", "candidate_id"])
+    while time.monotonic() < deadline:
+        documents = SearchDocument.objects.order_by("indexed_at", "candidate_id")
+        if after is not None:
+            at, candidate_id = after
+            documents = documents.filter(
+                Q(indexed_at__gt=at) | Q(indexed_at=at, candidate_id__gt=candidate_id)
+            )
+        page = list(documents[:batch])
+        if not page:
+            break
+        done += _embed_stale(page)
+        last = page[-1]
+        after = (last.indexed_at, last.candidate_id)
+        checkpoint.indexed_at, checkpoint.candidate_id = after
+        checkpoint.save(update_fields=["indexed_at", "candidate_id"])
     return done
 
 
@@ -279,18 +289,31 @@ def sweep_embeddings(*, budget_seconds: float = 50.0, batch: int = EMBED_BATCH) 
 SWEEP_OVERLAP = dt.timedelta(minutes=2)
 
 
-def _changed_documents(
-    workspace: Workspace, checkpoint: EmbeddingCheckpoint, batch: int
-) -> list[SearchDocument]:
-    current = CandidateEmbedding.objects.filter(
-        candidate_id=OuterRef("candidate_id"), embedded_at__gte=OuterRef("indexed_at")
+def _embed_stale(documents: Sequence[SearchDocument], *, workspace: Workspace | None = None) -> int:
+    """Embed those of `documents` whose candidate is live (in `workspace`, if given) and whose
+    vector is missing or older than the document."""
+    ids = [d.candidate_id for d in documents]
+    live = dict(
+        Candidate.objects.filter(id__in=ids, deleted_at__isnull=True).values_list(
+            "id", "workspace_id"
+        )
     )
-    documents = SearchDocument.objects.filter(
-        candidate__workspace=workspace, candidate__deleted_at__isnull=True
-    ).exclude(Exists(current))
-    if checkpoint.indexed_at is not None:
-        documents = documents.filter(indexed_at__gt=checkpoint.indexed_at - SWEEP_OVERLAP)
-    return list(documents.order_by("indexed_at", "candidate_id")[:batch])
+    current = dict(
+        CandidateEmbedding.objects.filter(candidate_id__in=ids).values_list(
+            "candidate_id", "embedded_at"
+        )
+    )
+    by_workspace: dict[int, list[SearchDocument]] = {}
+    for document in documents:
+        workspace_id = live.get(document.candidate_id)
+        if workspace_id is None or (workspace is not None and workspace_id != workspace.pk):
+            continue
+        embedded_at = current.get(document.candidate_id)
+        if embedded_at is None or embedded_at < document.indexed_at:
+            by_workspace.setdefault(workspace_id, []).append(document)
+    return sum(
+        embed_candidates(workspace_id, group) for workspace_id, group in by_workspace.items()
+    )
 
 
 # --- term statistics ------------------------------------------------------------------------
@@ -618,9 +641,7 @@ def similar_candidates(
     spec = scoring.job_from_profile(profile)
     spec = scoring.JobSpec(**{**_fields(spec), "location": None})  # similar anywhere
     lexical = lexical_ids(actor.workspace.pk, spec, limit=300)
-    semantic = semantic_ids(
-        actor.workspace.pk, profile.embedding, limit=300, exclude=candidate.pk
-    )
+    semantic = semantic_ids(actor.workspace.pk, profile.embedding, limit=300, exclude=candidate.pk)
     pool = [i for i in dict.fromkeys([*semantic, *lexical]) if i != candidate.pk]
     context = match_context(actor.workspace.pk)
     visible = _visible_ids(actor, pool)
@@ -655,36 +676,18 @@ def embed_all(
     *, workspace: Workspace | None = None, progress: Callable[[int], object] | None = None
 ) -> int:
     """Embed every indexed candidate that has no current vector (`talentloop match-embed`),
-    in id batches: a database from before matching, or the first run after an import. Day to
-    day the sweep keeps up by itself."""
-    current = CandidateEmbedding.objects.filter(
-        candidate_id=OuterRef("candidate_id"), embedded_at__gte=OuterRef("indexed_at")
-    )
-    documents = SearchDocument.objects.filter(candidate__deleted_at__isnull=True)
-    if workspace is not None:
-        documents = documents.filter(candidate__workspace=workspace)
+    in batches along the documents' primary key: a database from before matching, or the
+    first run after an import. Day to day the sweep keeps up by itself."""
     last, total = 0, 0
     while True:
         batch = list(
-            documents.filter(candidate_id__gt=last)
-            .select_related("candidate")
-            .only("candidate__workspace_id", *(f.name for f in SearchDocument._meta.fields))
-            .order_by("candidate_id")[:EMBED_BATCH]
+            SearchDocument.objects.filter(candidate_id__gt=last).order_by("candidate_id")[
+                :EMBED_BATCH
+            ]
         )
         if not batch:
             return total
         last = batch[-1].candidate_id
-        stale = {
-            d.candidate_id
-            for d in SearchDocument.objects.filter(
-                candidate_id__in=[d.candidate_id for d in batch]
-            ).exclude(Exists(current))
-        }
-        by_workspace: dict[int, list[SearchDocument]] = {}
-        for document in batch:
-            if document.candidate_id in stale:
-                by_workspace.setdefault(document.candidate.workspace_id, []).append(document)
-        for workspace_id, group in by_workspace.items():
-            total += embed_candidates(workspace_id, group)
+        total += _embed_stale(batch, workspace=workspace)
         if progress is not None:
             progress(len(batch))

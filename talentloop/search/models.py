@@ -38,6 +38,10 @@ class SearchDocument(models.Model):
     facets = models.TextField(blank=True)
     indexed_at = models.DateTimeField(default=now)
 
+    class Meta:
+        # What changed since a moment, in order: the embedding sweep reads documents this way.
+        indexes = [models.Index(fields=["indexed_at", "candidate"], name="searchdoc_indexed")]
+
     def __str__(self) -> str:
         return f"search document of {self.candidate_id}"
 
