@@ -15,7 +15,7 @@ import logging
 import time
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 import numpy as np
 from django.conf import settings
@@ -116,9 +116,16 @@ def _pool_members(ids: Sequence[int]) -> set[int]:
     )
 
 
-def load_profiles(ids: Sequence[int]) -> dict[int, tuple[scoring.CandidateProfile, Candidate]]:
-    """The scorer's view of each live candidate of `ids` (missing or deleted ones left out)."""
-    found: dict[int, tuple[scoring.CandidateProfile, Candidate]] = {}
+class Loaded(NamedTuple):
+    profile: scoring.CandidateProfile
+    candidate: Candidate
+    signals: Signals
+
+
+def load_profiles(ids: Sequence[int]) -> dict[int, Loaded]:
+    """The scorer's view of each live candidate of `ids` (missing or deleted ones left out),
+    with the candidate and its past-process signals (for the labels)."""
+    found: dict[int, Loaded] = {}
     for start in range(0, len(ids), LOAD_BATCH):
         chunk = list(ids[start : start + LOAD_BATCH])
         candidates = Candidate.objects.filter(
@@ -136,15 +143,11 @@ def load_profiles(ids: Sequence[int]) -> dict[int, tuple[scoring.CandidateProfil
         )
         signals = _signals(chunk)
         for candidate in candidates:
-            found[candidate.pk] = (
-                profile_of(
-                    candidate,
-                    documents.get(candidate.pk),
-                    _vector(vectors.get(candidate.pk)),
-                    signals.get(candidate.pk, Signals()),
-                ),
-                candidate,
+            known = signals.get(candidate.pk, Signals())
+            profile = profile_of(
+                candidate, documents.get(candidate.pk), _vector(vectors.get(candidate.pk)), known
             )
+            found[candidate.pk] = Loaded(profile, candidate, known)
     return found
 
 
@@ -497,16 +500,23 @@ def _rediscover(run: Rediscovery) -> None:
     _progress(run, 35)
     pool = list(dict.fromkeys([*lexical, *semantic]))
     context = match_context(job.workspace_id)
-    scored: list[tuple[scoring.Match, Candidate]] = []
+    scored: list[tuple[scoring.Match, Loaded]] = []
     for start in range(0, len(pool), LOAD_BATCH):
-        loaded = load_profiles(pool[start : start + LOAD_BATCH])
-        for profile, candidate in loaded.values():
-            scored.append((scoring.score(spec, profile, context, explain=False), candidate))
+        scored.extend(
+            (scoring.score(spec, entry.profile, context, explain=False), entry)
+            for entry in load_profiles(pool[start : start + LOAD_BATCH]).values()
+        )
         _progress(run, 35 + int(55 * min(1.0, (start + LOAD_BATCH) / max(len(pool), 1))))
     scored.sort(key=lambda pair: (-pair[0].total, pair[0].key))
-    best = scored[:keep]
     # The kept few are scored again with their evidence (explaining costs more than scoring).
-    explained = _explain(spec, context, [c for _, c in best])
+    explained = [
+        (
+            scoring.score(spec, entry.profile, context, explain=True),
+            entry.candidate,
+            labels_of(entry.candidate, entry.signals),
+        )
+        for _, entry in scored[:keep]
+    ]
     new = _store(job, explained)
     run.status, run.finished_at = Rediscovery.Status.DONE, timezone.now()
     _progress(
@@ -518,22 +528,6 @@ def _rediscover(run: Rediscovery) -> None:
         status=run.status,
         finished_at=run.finished_at,
     )
-
-
-def _explain(
-    spec: scoring.JobSpec, context: scoring.MatchContext, candidates: Sequence[Candidate]
-) -> list[tuple[scoring.Match, Candidate, list[str]]]:
-    ids = [c.pk for c in candidates]
-    loaded = load_profiles(ids)
-    signals = _signals(ids)
-    out = []
-    for candidate_id in ids:
-        if candidate_id not in loaded:
-            continue
-        profile, candidate = loaded[candidate_id]
-        match = scoring.score(spec, profile, context, explain=True)
-        out.append((match, candidate, labels_of(candidate, signals.get(candidate_id, Signals()))))
-    return out
 
 
 def criteria_json(match: scoring.Match) -> list[dict[str, Any]]:
@@ -633,7 +627,7 @@ def similar_candidates(
     loaded = load_profiles([candidate.pk])
     if candidate.pk not in loaded:
         return []
-    profile = loaded[candidate.pk][0]
+    profile = loaded[candidate.pk].profile
     if profile.embedding is None:
         profile = scoring.CandidateProfile(
             **{**_fields(profile), "embedding": embed_text(profile.text)}
@@ -646,8 +640,8 @@ def similar_candidates(
     context = match_context(actor.workspace.pk)
     visible = _visible_ids(actor, pool)
     scored = [
-        (scoring.score(spec, p, context, explain=True), c)
-        for p, c in load_profiles([i for i in pool if i in visible]).values()
+        (scoring.score(spec, entry.profile, context, explain=True), entry.candidate)
+        for entry in load_profiles([i for i in pool if i in visible]).values()
     ]
     scored.sort(key=lambda pair: (-pair[0].total, pair[0].key))
     return scored[:limit]
@@ -668,7 +662,7 @@ def score_one(job: Job, candidate: Candidate) -> scoring.Match:
     loaded = load_profiles([candidate.pk])
     if candidate.pk not in loaded:
         raise InvalidInput("This candidate is archived or deleted.", field="candidate_id")
-    profile = loaded[candidate.pk][0]
+    profile = loaded[candidate.pk].profile
     return scoring.score(job_spec(job), profile, match_context(job.workspace_id), explain=True)
 
 
