@@ -21,8 +21,8 @@ from talentloop.imports.mapping import country_code
 from talentloop.jobs.models import Job, JobSkill
 from talentloop.matching.scoring import MatchInputError, Weights
 from talentloop.resumes import pipeline
-from talentloop.resumes.models import WorkspaceSkill
-from talentloop.resumes.skills import find_skills
+from talentloop.resumes.services import workspace_skills
+from talentloop.resumes.skills import Catalogue, find_skills
 
 TEXT_FIELDS = {"title": 200, "department": 100, "city": 100, "region": 100}
 MAX_DESCRIPTION = 50_000
@@ -200,12 +200,8 @@ _CLAUSE = re.compile(r"\n|(?<=[;.!?])\s+")
 _HEADING = re.compile(r"^[#*\s]*[^\n.]{1,60}:?\s*$")
 
 
-def workspace_catalogue(actor: Actor) -> Any:
-    extra = tuple(
-        (skill.name, tuple(skill.aliases), skill.category)
-        for skill in WorkspaceSkill.objects.filter(workspace=actor.workspace)
-    )
-    return pipeline.catalogue(extra)
+def workspace_catalogue(actor: Actor) -> Catalogue:
+    return pipeline.catalogue(workspace_skills(actor))
 
 
 def propose_skills(actor: Actor, description: str, *, limit: int = 25) -> list[ProposedSkill]:

@@ -36,6 +36,7 @@ from talentloop.matching.models import (
     MatchSuggestion,
     Rediscovery,
 )
+from talentloop.pools.models import PoolMembership
 from talentloop.search import boolean
 from talentloop.search.models import SearchDocument
 
@@ -56,16 +57,12 @@ ATS_STAGES = {stage: i for i, stage in enumerate(scoring.STAGES)}
 # --- profiles -------------------------------------------------------------------------------
 
 
-def _body(document: SearchDocument | None) -> str:
+def profile_text_of(document: SearchDocument | None) -> str:
+    """The text a candidate is embedded and scored on: titles, skills, companies, the rest."""
     if document is None:
         return ""
     body = document.body.removeprefix(boolean.ALL_WORD).strip()
     return "\n".join(p for p in (document.title, document.skills, document.company, body) if p)
-
-
-def profile_text_of(document: SearchDocument) -> str:
-    """The text a candidate is embedded and scored on: titles, skills, companies, the rest."""
-    return _body(document)
 
 
 def _vector(raw: bytes | memoryview | None) -> embedding.Vector | None:
@@ -107,10 +104,6 @@ def _signals(ids: Sequence[int]) -> dict[int, Signals]:
 
 
 def _pool_members(ids: Sequence[int]) -> set[int]:
-    try:
-        from talentloop.pools.models import PoolMembership
-    except ImportError:  # pragma: no cover - pools ship with matching
-        return set()
     return set(
         PoolMembership.objects.filter(candidate_id__in=ids).values_list("candidate_id", flat=True)
     )
@@ -174,7 +167,7 @@ def profile_of(
     )
     return scoring.CandidateProfile(
         key=f"{candidate.pk:020d}",  # ties go to the older candidate, the same on every run
-        text=_body(document),
+        text=profile_text_of(document),
         title=candidate.current_title,
         past_titles=titles,
         skills=skills,
@@ -236,7 +229,7 @@ def embed_candidates(workspace_id: int, documents: Sequence[SearchDocument]) -> 
     """Embed these candidates' documents and store the vectors (replacing older ones)."""
     if not documents:
         return 0
-    vectors = embedding.embed([_body(d) for d in documents])
+    vectors = embedding.embed([profile_text_of(d) for d in documents])
     now = timezone.now()
     rows = [
         CandidateEmbedding(
@@ -345,7 +338,7 @@ def match_context(workspace_id: int, *, now: dt.datetime | None = None) -> scori
         "-candidate_id"
     )[:CORPUS_SAMPLE]
     profiles = [
-        scoring.CandidateProfile(key=str(d.candidate_id), text=_body(d), title=d.title)
+        scoring.CandidateProfile(key=str(d.candidate_id), text=profile_text_of(d), title=d.title)
         for d in documents
     ]
     context = scoring.MatchContext.for_profiles(profiles, now=moment)

@@ -235,16 +235,20 @@ def store_file(*, actor: Actor, name: str, data: bytes, batch: ParseBatch | None
 # --- parsing --------------------------------------------------------------------------------
 
 
-def parse_options(actor: Actor) -> pipeline.Options:
-    extra = tuple(
+def workspace_skills(actor: Actor) -> tuple[pipeline.ExtraSkill, ...]:
+    """The workspace's own skills, as the catalogue takes them (`pipeline.catalogue`)."""
+    return tuple(
         (skill.name, tuple(skill.aliases), skill.category)
         for skill in WorkspaceSkill.objects.filter(workspace=actor.workspace)
     )
+
+
+def parse_options(actor: Actor) -> pipeline.Options:
     return pipeline.Options(
         default_region=actor.workspace.default_phone_region or None,
         today=timezone.localdate(),
         max_pages=settings.RESUME_MAX_PAGES,
-        extra_skills=extra,
+        extra_skills=workspace_skills(actor),
     )
 
 
