@@ -95,6 +95,7 @@ INSTALLED_APPS = [
     "talentloop.resumes",
     "talentloop.jobs",
     "talentloop.pools",
+    "talentloop.outreach",
     "talentloop.matching",
     "talentloop.search",
 ]
@@ -227,6 +228,31 @@ MAILERS = {
         "OPTIONS": {"file_path": str(DATA_DIR / "mail")},
     }
 }
+
+# --- Outreach -------------------------------------------------------------------------------
+# Which MAILERS entry outreach sends through (a separate alias can point at a bulk relay).
+TALENTLOOP_OUTREACH_MAILER = env_str("TALENTLOOP_OUTREACH_MAILER", "default")
+# Messages a worker claims at once, and after how long a dead worker's claim is taken over.
+TALENTLOOP_OUTREACH_BATCH_SIZE = env_int("TALENTLOOP_OUTREACH_BATCH_SIZE", 100)
+TALENTLOOP_OUTREACH_CLAIM_SECONDS = env_int("TALENTLOOP_OUTREACH_CLAIM_SECONDS", 120)
+# Send tasks started for one campaign; each claims its own batches (listmonk's concurrency).
+TALENTLOOP_OUTREACH_CONCURRENCY = env_int("TALENTLOOP_OUTREACH_CONCURRENCY", 2)
+# Replies come back to reply+<token>@this domain (the inbound webhook or IMAP mailbox);
+# blank: replies go to the sender's own address and are detected by IMAP only.
+TALENTLOOP_REPLY_DOMAIN = env_str("TALENTLOOP_REPLY_DOMAIN", "")
+# Shared secret of the bounce/complaint and inbound-mail webhooks (`Authorization: Bearer …`).
+TALENTLOOP_INBOUND_SECRET = env_str("TALENTLOOP_INBOUND_SECRET", "")
+# IMAP mailbox polled for replies and bounces (blank host: no polling).
+TALENTLOOP_IMAP_HOST = env_str("TALENTLOOP_IMAP_HOST", "")
+TALENTLOOP_IMAP_PORT = env_int("TALENTLOOP_IMAP_PORT", 993)
+TALENTLOOP_IMAP_USER = env_str("TALENTLOOP_IMAP_USER", "")
+TALENTLOOP_IMAP_PASSWORD = env_str("TALENTLOOP_IMAP_PASSWORD", "")
+TALENTLOOP_IMAP_SSL = env_bool("TALENTLOOP_IMAP_SSL", True)
+TALENTLOOP_IMAP_FOLDER = env_str("TALENTLOOP_IMAP_FOLDER", "INBOX")
+# DKIM signing of outreach mail, when all three are set (the key is a PEM file path).
+TALENTLOOP_DKIM_DOMAIN = env_str("TALENTLOOP_DKIM_DOMAIN", "")
+TALENTLOOP_DKIM_SELECTOR = env_str("TALENTLOOP_DKIM_SELECTOR", "")
+TALENTLOOP_DKIM_KEY_FILE = env_str("TALENTLOOP_DKIM_KEY_FILE", "")
 
 # --- Security -------------------------------------------------------------------------------
 AUTH_PASSWORD_VALIDATORS = [

@@ -25,6 +25,7 @@ class Capability(StrEnum):
     MANAGE_WORKSPACE = "manage_workspace"  # members, invitations, API keys, custom fields
     MERGE_CANDIDATES = "merge_candidates"  # merge duplicates, undo merges, dismiss, scan
     MANAGE_JOBS = "manage_jobs"  # open, change and close jobs; tune their match weights
+    OUTREACH = "outreach"  # write templates, run sequences and campaigns, enrol candidates
 
 
 _C = Capability
@@ -38,10 +39,11 @@ CAPABILITIES: dict[str, frozenset[Capability]] = {
             _C.RECORD_CONSENT,
             _C.MERGE_CANDIDATES,
             _C.MANAGE_JOBS,
+            _C.OUTREACH,
         }
     ),
     Role.SOURCER: frozenset(
-        {_C.VIEW_ALL_CANDIDATES, _C.EDIT_CANDIDATES, _C.ADD_NOTES, _C.RECORD_CONSENT}
+        {_C.VIEW_ALL_CANDIDATES, _C.EDIT_CANDIDATES, _C.ADD_NOTES, _C.RECORD_CONSENT, _C.OUTREACH}
     ),
     Role.COORDINATOR: frozenset({_C.VIEW_ALL_CANDIDATES, _C.ADD_NOTES}),
     # Hiring managers see their own candidates and those shortlisted for the jobs they manage.
