@@ -281,6 +281,10 @@ class Campaign(models.Model):
     )
     # Messages per minute across all workers; null sends as fast as the workers go.
     throttle_per_minute = models.PositiveIntegerField(null=True, blank=True)
+    # The shared token bucket of the throttle: workers take send permits with a conditional
+    # update, so the rate holds however many workers send. Reset when sending (re)starts.
+    throttle_since = models.DateTimeField(null=True, blank=True)
+    throttle_taken = models.PositiveIntegerField(default=0)
     # Weekdays (0 = Monday) on which nothing is sent; a drop waits for the next allowed day.
     quiet_days = models.JSONField(default=list, blank=True)
     created_by = models.ForeignKey(
