@@ -10,6 +10,7 @@ from talentloop.candidates.tasks import send_due_reminders_task
 from talentloop.core.tasks import purge_idempotency_keys_task
 from talentloop.imports.tasks import resume_stalled_imports_task
 from talentloop.matching.tasks import embed_changed_candidates_task
+from talentloop.outreach.tasks import send_outreach_task
 from talentloop.pools.tasks import resume_stalled_bulk_actions_task
 from talentloop.resumes.tasks import resume_stalled_batches_task
 from talentloop.search.tasks import index_changed_candidates_task, send_saved_search_alerts_task
@@ -39,6 +40,9 @@ SCHEDULE = [
     Periodic("index_changed_candidates", index_changed_candidates_task, dt.timedelta(minutes=1)),
     # Then embedded for matching (the sweep reads the index's changes, from a checkpoint).
     Periodic("embed_changed_candidates", embed_changed_candidates_task, dt.timedelta(minutes=1)),
+    # Outreach: sequence steps and campaign drops go out within a minute of falling due, and
+    # a dead worker's messages are taken over (wake() starts sending at once on a change).
+    Periodic("send_outreach", send_outreach_task, dt.timedelta(minutes=1)),
     # Saved-search alerts: new matches are announced within 15 minutes, once each.
     Periodic("send_saved_search_alerts", send_saved_search_alerts_task, dt.timedelta(minutes=15)),
 ]
