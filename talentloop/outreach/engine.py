@@ -7,12 +7,14 @@ loses nothing and repeats nothing:
 1. Due enrolment steps and campaign drops become ledger rows (`Message`), each with a unique
    key, created already claimed by the worker. A campaign drop hands out recipients by moving
    its `last_candidate_id` checkpoint with a conditional update in the same transaction.
-2. The worker sends its claimed rows one by one: a conditional update moves a row to SENDING
-   (only the row's current owner can), the channel sends it, and one transaction marks it SENT,
-   writes the timeline entry and advances the enrolment.
+2. The worker sends its claimed rows one by one. The channel starts the hand-over (for SMTP:
+   envelope, DATA and the whole message but its final "."), then one transaction marks the row
+   SENT (only if this worker still owns it), writes the timeline entry and advances the
+   enrolment, and only then does the channel finish (the "."). The ledger is the commit point:
+   a worker killed before it leaves the server an unfinished message, which SMTP discards, and
+   the row is sent again; killed after it, the row already says SENT and the server has it.
 3. Claims older than TALENTLOOP_OUTREACH_CLAIM_SECONDS belong to a dead worker and are taken
-   over. A taken-over QUEUED row never left; a SENDING row is in doubt (the worker died between
-   handing it over and recording that) and goes out again with the same Message-ID.
+   over. A retried row keeps its Message-ID.
 
 Pausing a sequence, an enrolment or a campaign is a status change: workers release the rows
 they hold, and on resume the rows and checkpoints are picked up where they were.
@@ -97,7 +99,7 @@ class RunStats:
     skipped: int = 0
     failed: int = 0
     tasks: int = 0
-    retransmitted: int = 0  # in-doubt rows sent again with their Message-ID
+    retried: int = 0  # rows taken over from a dead worker and sent
     skip_reasons: dict[str, int] = field(default_factory=lambda: defaultdict(int))
 
 
@@ -124,24 +126,30 @@ def _claim_ids(queryset: QuerySet[Any], limit: int) -> list[int]:
     return list(queryset.values_list("pk", flat=True)[:limit])
 
 
-def _take_over_messages(worker: str, now: dt.datetime, limit: int) -> int:
-    """Claim ledger rows nobody holds (released, or their worker died) whose sender is live."""
+def _take_over_messages(worker: str, now: dt.datetime, limit: int) -> list[int]:
+    """Claim ledger rows nobody holds (released, or their worker died) whose sender is live.
+
+    Returns the ids this worker now holds.
+    """
     live = Q(drop__campaign__status=Campaign.Status.RUNNING) | Q(
         enrollment__status=Enrollment.Status.ACTIVE,
         enrollment__sequence__status=Sequence.Status.ACTIVE,
     )
-    waiting = Message.objects.filter(
-        _unclaimed(now), live, status__in=[Message.Status.QUEUED, Message.Status.SENDING]
-    ).order_by("pk")
+    waiting = Message.objects.filter(_unclaimed(now), live, status=Message.Status.QUEUED).order_by(
+        "pk"
+    )
     ids = _claim_ids(waiting, limit)
     if not ids:
-        return 0
+        return []
     # The condition is repeated in the update: of two workers only one sees each row change.
-    return Message.objects.filter(
-        _unclaimed(now),
-        pk__in=ids,
-        status__in=[Message.Status.QUEUED, Message.Status.SENDING],
-    ).update(claimed_by=worker, claimed_at=now)
+    Message.objects.filter(_unclaimed(now), pk__in=ids, status=Message.Status.QUEUED).update(
+        claimed_by=worker, claimed_at=now
+    )
+    return list(
+        Message.objects.filter(pk__in=ids, claimed_by=worker, claimed_at=now).values_list(
+            "pk", flat=True
+        )
+    )
 
 
 # --- Campaign drops -----------------------------------------------------------------------------
@@ -250,7 +258,7 @@ def _finish_campaigns(now: dt.datetime) -> None:
     for campaign in running:
         busy = Message.objects.filter(
             drop__campaign=campaign,
-            status__in=[Message.Status.QUEUED, Message.Status.SENDING],
+            status__in=[Message.Status.QUEUED],
         ).exists()
         if not busy:
             Campaign.objects.filter(pk=campaign.pk, status=Campaign.Status.RUNNING).update(
@@ -524,16 +532,19 @@ class Engine:
         self.throttle = _Throttle()
         self._compiled: dict[tuple[int, dt.datetime], rendering.CompiledMessage] = {}
         self._snippets: dict[int, dict[str, str]] = {}
+        self._taken_over: set[int] = set()
 
     # One pass: feed, then send what this worker holds.
     def step(self, deadline: float | None = None) -> int:
         now = utcnow()
         held = Message.objects.filter(
-            claimed_by=self.worker, status__in=[Message.Status.QUEUED, Message.Status.SENDING]
+            claimed_by=self.worker, status__in=[Message.Status.QUEUED]
         ).exists()
         work = 0
         if not held:
-            work += _take_over_messages(self.worker, now, self.batch_size)
+            taken = _take_over_messages(self.worker, now, self.batch_size)
+            self._taken_over.update(taken)
+            work += len(taken)
             if not work:
                 work += _feed_enrollments(self.worker, now, self.batch_size)
             if not work:
@@ -584,7 +595,7 @@ class Engine:
         rows = list(
             Message.objects.filter(
                 claimed_by=self.worker,
-                status__in=[Message.Status.QUEUED, Message.Status.SENDING],
+                status__in=[Message.Status.QUEUED],
             )
             .select_related(
                 "drop__campaign__workspace",
@@ -619,7 +630,7 @@ class Engine:
         Message.objects.filter(
             pk__in=[row.pk for row in rows],
             claimed_by=self.worker,
-            status__in=[Message.Status.QUEUED, Message.Status.SENDING],
+            status__in=[Message.Status.QUEUED],
         ).update(claimed_by="", claimed_at=None)
 
     def _drop_paused(self, rows: list[Message], now: dt.datetime) -> list[Message]:
@@ -671,12 +682,9 @@ class Engine:
             seen: dict[int, int] = defaultdict(int)
             for row in rows:
                 blocker = found.get(row.candidate_id)
-                if row.status == Message.Status.SENDING and row.attempts >= MAX_ATTEMPTS:
+                if row.attempts >= MAX_ATTEMPTS:
                     reasons[row.pk] = "attempts"
-                elif blocker is not None and not (
-                    # An in-doubt row already counts towards the cap: do not let it block itself.
-                    blocker.reason == "cap" and row.status == Message.Status.SENDING
-                ):
+                elif blocker is not None:
                     reasons[row.pk] = blocker.reason
                 elif purpose == Purpose.MARKETING and seen[row.candidate_id]:
                     # Two messages for one person in one batch: the second waits for a later
@@ -694,7 +702,7 @@ class Engine:
             changed = Message.objects.filter(
                 pk=row.pk,
                 claimed_by=self.worker,
-                status__in=[Message.Status.QUEUED, Message.Status.SENDING],
+                status__in=[Message.Status.QUEUED],
             ).update(status=status, skip_reason=reason, claimed_by="", claimed_at=None)
             if changed and row.enrollment_id is not None and end:
                 if reason in ENDS_ENROLLMENT or reason == "attempts":
@@ -772,61 +780,111 @@ class Engine:
 
     def _send_one(self, row: Message, batch: _Batch) -> bool:
         """Send one claimed row; False when the channel failed and the batch should stop."""
-        now = utcnow()
-        in_doubt = row.status == Message.Status.SENDING
         try:
             outgoing = self._outgoing(row, batch)
         except SendError as error:
-            self._fail(row, str(error), now)
-            return True
-        # Only the current owner moves the row to SENDING; a worker that lost its claim stops.
-        moved = Message.objects.filter(
-            pk=row.pk,
-            claimed_by=self.worker,
-            status__in=[Message.Status.QUEUED, Message.Status.SENDING],
-        ).update(
-            status=Message.Status.SENDING,
-            attempts=F("attempts") + 1,
-            claimed_at=now,
-            to_address=outgoing.to,
-            subject=outgoing.subject[:300],
-        )
-        if not moved:
+            self._fail(row, str(error))
             return True
         channel = self.channels.get(row.channel)
         if channel is None:
-            self._fail(row, f"No {row.channel} channel is configured here.", now)
+            self._fail(row, f"No {row.channel} channel is configured here.")
             return True
+        candidate = batch.candidates[row.candidate_id]
+        committed = False
+
+        def commit() -> bool:
+            nonlocal committed
+            committed = self._mark_sent(row, candidate, outgoing, utcnow())
+            return committed
+
         try:
-            channel.send(outgoing)
+            channel.send(outgoing, commit)
         except SendError as error:
-            if error.permanent:
-                self._fail(row, str(error), now)
-                return True
-            logger.warning("outreach: %s not sent, will retry: %s", row.key, error)
-            return False
-        self._mark_sent(row, batch.candidates[row.candidate_id], outgoing, utcnow())
-        if in_doubt:
-            self.stats.retransmitted += 1
+            if committed:
+                self._refused_after_commit(row, candidate, error)
+            elif error.permanent:
+                self._fail(row, str(error))
+            else:
+                self._retry_later(row, str(error))
+            if not error.permanent:
+                logger.warning("outreach: %s not sent, will retry: %s", row.key, error)
+            return error.permanent
         return True
 
-    def _fail(self, row: Message, error: str, now: dt.datetime) -> None:
+    def _retry_later(self, row: Message, error: str) -> None:
+        """Count the attempt and keep the claim until it goes stale: the retry waits that long."""
+        Message.objects.filter(
+            pk=row.pk, claimed_by=self.worker, status=Message.Status.QUEUED
+        ).update(attempts=F("attempts") + 1, error=error[:500], claimed_by="", claimed_at=utcnow())
+
+    def _fail(self, row: Message, error: str) -> None:
+        now = utcnow()
         with transaction.atomic():
-            changed = Message.objects.filter(pk=row.pk, claimed_by=self.worker).update(
-                status=Message.Status.FAILED, error=error[:500], claimed_by="", claimed_at=None
+            changed = Message.objects.filter(
+                pk=row.pk, claimed_by=self.worker, status=Message.Status.QUEUED
+            ).update(
+                status=Message.Status.FAILED,
+                error=error[:500],
+                attempts=F("attempts") + 1,
+                claimed_by="",
+                claimed_at=None,
             )
             if changed and row.enrollment_id is not None:
                 _end(row.enrollment_id, Enrollment.Status.STOPPED, "failed", now)
         self.stats.failed += 1
 
+    def _refused_after_commit(self, row: Message, candidate: Candidate, error: SendError) -> None:
+        """The server refused the finished message: the ledger said SENT too early; correct it.
+
+        A temporary refusal queues the row again (same Message-ID); a permanent one fails it,
+        stops the enrolment and says so on the timeline.
+        """
+        self.stats.sent -= 1
+        if not error.permanent:
+            Message.objects.filter(pk=row.pk, status=Message.Status.SENT).update(
+                status=Message.Status.QUEUED,
+                sent_at=None,
+                attempts=F("attempts") + 1,
+                error=str(error)[:500],
+                claimed_by="",
+                claimed_at=utcnow(),
+            )
+            return
+        with transaction.atomic():
+            Message.objects.filter(pk=row.pk, status=Message.Status.SENT).update(
+                status=Message.Status.FAILED, error=str(error)[:500]
+            )
+            if row.enrollment_id is not None:
+                _end(row.enrollment_id, Enrollment.Status.STOPPED, "failed", utcnow())
+            record_activity(
+                candidate=candidate,
+                type=Activity.Type.EMAIL_BOUNCED,
+                channel=Activity.Channel.EMAIL,
+                actor=None,
+                summary=f"The mail server refused the message: {error}",
+                payload={"message": row.pk, "key": row.key},
+                inbound=True,
+            )
+        self.stats.failed += 1
+
     def _mark_sent(
         self, row: Message, candidate: Candidate, outgoing: Outgoing, now: dt.datetime
-    ) -> None:
-        """Record the send: ledger, timeline and enrolment in one transaction."""
+    ) -> bool:
+        """Record the send (ledger, timeline, enrolment) in one transaction, if still ours."""
         with transaction.atomic():
-            Message.objects.filter(pk=row.pk).update(
-                status=Message.Status.SENT, sent_at=now, claimed_by="", claimed_at=None
+            changed = Message.objects.filter(
+                pk=row.pk, claimed_by=self.worker, status=Message.Status.QUEUED
+            ).update(
+                status=Message.Status.SENT,
+                sent_at=now,
+                attempts=F("attempts") + 1,
+                to_address=outgoing.to,
+                subject=outgoing.subject[:300],
+                claimed_by="",
+                claimed_at=None,
             )
+            if not changed:
+                return False  # another worker took the row over; it sends it
             where = (
                 f"the campaign “{row.drop.campaign.name}”"
                 if row.drop is not None
@@ -852,6 +910,9 @@ class Engine:
             if row.enrollment_id is not None and row.step is not None:
                 _advance(row.enrollment_id, row.step.position, now)
         self.stats.sent += 1
+        if row.pk in self._taken_over:
+            self.stats.retried += 1
+        return True
 
 
 def run(**kwargs: Any) -> RunStats:

@@ -335,14 +335,13 @@ class Message(models.Model):
     """The send ledger: one row per message that was, is being, or will not be sent.
 
     `key` is unique: `e<enrollment>.<position>` for a sequence step or `d<drop>.<candidate>`
-    for a campaign drop. The row is committed before the message leaves, moves to SENDING
-    just before the channel is called, and to SENT after. A row found in SENDING after a crash
-    is in doubt: it is sent again with the same `message_id`, which mail stores de-duplicate.
+    for a campaign drop. The row is QUEUED (and claimed by a worker) before the message starts
+    to leave, and marked SENT at the channel's point of no return (see engine.py). A retry
+    reuses `message_id`.
     """
 
     class Status(models.TextChoices):
         QUEUED = "queued", "Queued"
-        SENDING = "sending", "Sending"
         SENT = "sent", "Sent"
         SKIPPED = "skipped", "Skipped"
         FAILED = "failed", "Failed"

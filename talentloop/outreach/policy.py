@@ -12,7 +12,6 @@ import datetime as dt
 from collections.abc import Collection, Iterable
 from dataclasses import dataclass
 
-from django.db.models import Q
 from django.utils.timezone import now as utcnow
 
 from talentloop.accounts.models import User, Workspace
@@ -112,10 +111,11 @@ def _latest_consent(candidate_ids: Collection[int], channel: str, purpose: str) 
 def recent_marketing_counts(
     candidate_ids: Collection[int], *, since: dt.datetime
 ) -> dict[int, int]:
-    """Marketing messages sent (or leaving now) to each candidate since `since`."""
+    """Marketing messages sent to each candidate since `since`."""
     counts: dict[int, int] = {}
     rows = Message.objects.filter(
-        Q(status=Message.Status.SENT, sent_at__gte=since) | Q(status=Message.Status.SENDING),
+        status=Message.Status.SENT,
+        sent_at__gte=since,
         candidate_id__in=candidate_ids,
         purpose=Purpose.MARKETING,
     ).values_list("candidate_id", flat=True)

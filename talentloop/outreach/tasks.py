@@ -21,5 +21,5 @@ def send_outreach_task() -> dict[str, int]:
         "sent": stats.sent,
         "skipped": stats.skipped,
         "failed": stats.failed,
-        "retransmitted": stats.retransmitted,
+        "retried": stats.retried,
     }

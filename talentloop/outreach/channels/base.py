@@ -33,11 +33,22 @@ class SendError(Exception):
         self.permanent = permanent
 
 
+class Commit(Protocol):
+    def __call__(self) -> bool:
+        """Record the message as sent. False: another worker owns it now; do not send."""
+
+
 class Channel(Protocol):
     name: str
 
-    def send(self, message: Outgoing) -> None:
-        """Hand `message` over for delivery; return only once it was accepted."""
+    def send(self, message: Outgoing, commit: Commit) -> bool:
+        """Hand `message` over for delivery and return True once it was accepted.
+
+        Call `commit` exactly once, at the last moment before the message can no longer be
+        taken back (for SMTP: before the final "." of DATA), and send nothing if it returns
+        False (then return False). A crash before `commit` leaves nothing delivered; after it,
+        the ledger already says sent. Raise SendError when sending failed.
+        """
 
     def close(self) -> None:
         """Release connections; the channel may be used again afterwards."""

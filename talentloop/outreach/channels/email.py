@@ -13,6 +13,7 @@ import binascii
 import contextlib
 import email
 import email.policy
+import re
 import smtplib
 import uuid
 from email.header import Header
@@ -25,7 +26,9 @@ from django.conf import settings
 from django.core.mail import EmailMessage, mailers
 from django.core.mail.backends.smtp import EmailBackend as SmtpBackend
 
-from talentloop.outreach.channels.base import Outgoing, SendError
+from talentloop.outreach.channels.base import Commit, Outgoing, SendError
+
+_LEADING_DOT = re.compile(rb"(?m)^\.")
 
 
 def _header(value: str) -> str:
@@ -82,6 +85,38 @@ def build_mime(message: Outgoing) -> bytes:
             f"\r\n--{boundary}--\r\n".encode(),
         )
     )
+
+
+def _smtp_send(smtp: smtplib.SMTP, message: Outgoing, raw: bytes, commit: Commit) -> bool:
+    """One SMTP transaction whose commit point is the ledger's: the server keeps a message only
+    once it has the final ".", and that is sent only after `commit()` recorded the send. A
+    worker killed before then leaves the server an unfinished DATA, which it throws away."""
+    smtp.ehlo_or_helo_if_needed()
+    code, reply = smtp.mail(message.from_address)
+    if code != 250:
+        smtp.rset()
+        raise smtplib.SMTPSenderRefused(code, reply, message.from_address)
+    code, reply = smtp.rcpt(message.to)
+    if code not in (250, 251):
+        smtp.rset()
+        raise smtplib.SMTPRecipientsRefused({message.to: (code, reply)})
+    code, reply = smtp.docmd("DATA")
+    if code != 354:
+        smtp.rset()
+        raise smtplib.SMTPDataError(code, reply)
+    body = _LEADING_DOT.sub(b"..", raw)
+    if not body.endswith(b"\r\n"):
+        body += b"\r\n"
+    smtp.send(body)
+    if not commit():
+        # Another worker owns the message now: abandon this transaction unfinished.
+        smtp.close()
+        return False
+    smtp.send(b".\r\n")
+    code, reply = smtp.getreply()
+    if code != 250:
+        raise smtplib.SMTPDataError(code, reply)
+    return True
 
 
 class _RawEmailMessage(EmailMessage):
@@ -147,7 +182,7 @@ class EmailChannel:
                 self._backend.open()
         return self._backend
 
-    def send(self, message: Outgoing) -> None:
+    def send(self, message: Outgoing, commit: Commit) -> bool:
         raw = self.sign(build_mime(message))
         backend = self._open()
         try:
@@ -155,13 +190,16 @@ class EmailChannel:
                 if backend.connection is None:
                     backend.open()
                 assert backend.connection is not None
-                backend.connection.sendmail(message.from_address, [message.to], raw)
-            else:
-                sent = backend.send_messages(
-                    [_RawEmailMessage(raw, from_email=message.from_address, to=message.to)]
-                )
-                if not sent:
-                    raise SendError("The mail backend did not accept the message.", permanent=False)
+                return _smtp_send(backend.connection, message, raw, commit)
+            # A local or API backend has no later point of no return than the call itself.
+            if not commit():
+                return False
+            sent = backend.send_messages(
+                [_RawEmailMessage(raw, from_email=message.from_address, to=message.to)]
+            )
+            if not sent:
+                raise SendError("The mail backend did not accept the message.", permanent=False)
+            return True
         except smtplib.SMTPRecipientsRefused as error:
             code = next(iter(error.recipients.values()))[0]
             raise SendError(

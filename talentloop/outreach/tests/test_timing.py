@@ -41,7 +41,7 @@ def test_calendar_days_count_the_weekend_but_respect_quiet_days():
 
 
 def test_window_is_read_in_the_candidates_timezone():
-    # 06:00 UTC is 15:00 in Tokyo (inside 9–17); 10:00 UTC is 19:00 there (next morning).
+    # 06:00 UTC is 15:00 in Tokyo (inside 9 to 17); 10:00 UTC is 19:00 there (next morning).
     assert send("2026-11-25T06:00:00+00:00", tz="Asia/Tokyo") == at("2026-11-25T06:00:00+00:00")
     assert send("2026-11-25T10:00:00+00:00", tz="Asia/Tokyo") == at("2026-11-26T00:00:00+00:00")
 
