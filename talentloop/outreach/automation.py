@@ -15,11 +15,12 @@ import datetime as dt
 import json
 import re
 import time
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import asdict, dataclass, field
 from itertools import batched
 from typing import Any, NoReturn
 
+from django.db import transaction
 from django.utils import timezone
 
 from talentloop.accounts.models import Membership, User, Workspace
@@ -29,8 +30,8 @@ from talentloop.candidates.freshness import stale_reasons
 from talentloop.candidates.models import Candidate, CandidateEmail, CandidatePhone
 from talentloop.candidates.selectors import visible_candidates
 from talentloop.core.actor import Actor
-from talentloop.core.errors import Forbidden, InvalidInput
-from talentloop.outreach import policy, rendering, timing
+from talentloop.core.errors import Conflict, Forbidden, InvalidInput, TalentloopError
+from talentloop.outreach import policy, rendering, services, template_services, timing
 from talentloop.outreach.engine import ENDS_ENROLLMENT, TASK_CHANNELS
 from talentloop.outreach.models import (
     Campaign,
@@ -44,6 +45,7 @@ from talentloop.outreach.models import (
     StopCondition,
     Template,
 )
+from talentloop.pools import services as pool_services
 from talentloop.pools.models import Pool, PoolMembership, PoolStage, Segment
 from talentloop.pools.rules import RuleError
 from talentloop.pools.selectors import matching_candidates
@@ -52,8 +54,8 @@ FORMAT = 1
 KINDS = ("sequence", "campaign")
 
 # Limits of a document, so a pasted file cannot make the importer loop for long.
-MAX_STEPS = 50
-MAX_DROPS = 50
+MAX_STEPS = services.MAX_STEPS
+MAX_DROPS = services.MAX_DROPS
 MAX_TEMPLATES = 100
 MAX_SNIPPETS = 100
 MAX_TEXT = 200_000
@@ -451,7 +453,16 @@ def parse_document(document: Any) -> Document:
         parsed = Document(kind, templates, snippets, campaign=campaign)
     for name in sorted(set(templates) - used):
         _fail(_key("templates", name), "not used by any step or drop")
+    for name in sorted(set(snippets) - _included_snippets(parsed)):
+        _fail(_key("snippets", name), "not included by any template")
     return parsed
+
+
+def _included_snippets(document: Document) -> set[str]:
+    found: set[str] = set()
+    for t in document.templates.values():
+        found |= rendering.snippet_names(t.subject, t.body, t.text_body)
+    return found
 
 
 def _snippets(value: Any) -> dict[str, str]:
@@ -1301,3 +1312,476 @@ def dry_run_campaign(*, actor: Actor, campaign: Campaign, limit: int = DEFAULT_L
         job=None,
     )
     return tally.finish(started)
+
+
+# --- import ---------------------------------------------------------------------------------
+
+CREATE = "create"
+UPDATE = "update"
+MODES = (CREATE, UPDATE)
+# rendering's own pattern for {% snippet "name" %}, to rename an included snippet.
+SNIPPET_USE = re.compile(r"{%\s*snippet\s+(['\"])([^'\"]*)\1\s*%}")
+
+
+@dataclass(frozen=True)
+class Placed:
+    """Where one named thing of the document ended up in this workspace."""
+
+    kind: str  # template | snippet | segment | pool
+    document_name: str
+    name: str  # its name here (a copy gets "… (imported 2)")
+    action: str  # created | reused | updated
+
+
+@dataclass
+class ImportResult:
+    kind: str
+    object: Sequence | Campaign
+    created: bool  # False: an existing sequence or campaign of the same name was updated
+    placed: list[Placed] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+
+    @property
+    def name(self) -> str:
+        return self.object.name
+
+
+def _remap(error: TalentloopError, path: Callable[[str], str]) -> NoReturn:
+    """Raise `error` again with its field as a path of the document (permission errors are
+    not about the document and pass through as they are)."""
+    if isinstance(error, Forbidden):
+        raise error
+    where = path(error.field or "")
+    kind = Conflict if isinstance(error, Conflict) else InvalidInput
+    raise kind(f"{where}: {error.message}", field=where, code=error.code) from None
+
+
+def _copy_name(base: str, taken: Callable[[str], bool], *, max_length: int = 120) -> str:
+    """`base (imported 2)`, or the next number not taken."""
+    number = 2
+    while True:
+        suffix = f" (imported {number})"
+        name = base[: max_length - len(suffix)].rstrip() + suffix
+        if not taken(name):
+            return name
+        number += 1
+
+
+class _Importer:
+    """One import: resolves the document's names against this workspace, then writes."""
+
+    def __init__(self, actor: Actor, document: Document, mode: str) -> None:
+        self.actor = actor
+        self.doc = document
+        self.mode = mode
+        self.result_placed: list[Placed] = []
+        self.warnings: list[str] = []
+        self.members = {
+            email.casefold(): uid
+            for uid, email in Membership.objects.filter(workspace=actor.workspace).values_list(
+                "user_id", "user__email"
+            )
+        }
+
+    def place(self, kind: str, document_name: str, name: str, action: str) -> None:
+        self.result_placed.append(Placed(kind, document_name, name, action))
+
+    def member(self, email: str | None) -> int | None:
+        return self.members.get(email.casefold()) if email else None
+
+    # snippets and templates
+
+    def snippets(self, used: set[str]) -> dict[str, str]:
+        """Put the document's snippets the templates include in place; returns the name each
+        has here. A snippet missing from the document must exist here already."""
+        here = dict(
+            Snippet.objects.filter(workspace=self.actor.workspace).values_list("name", "pk")
+        )
+        names: dict[str, str] = {}
+        for name in sorted(used):
+            body = self.doc.snippets.get(name)
+            if body is None:
+                if name not in here:
+                    _fail(
+                        "snippets",
+                        f'a template includes the snippet "{name}", which neither the '
+                        "document nor this workspace has",
+                    )
+                self.warnings.append(
+                    f"The snippet “{name}” is not in the document; this workspace's own is used."
+                )
+                names[name] = name
+                continue
+            names[name] = self.snippet(name, body, here)
+        return names
+
+    def snippet(self, name: str, body: str, here: dict[str, int]) -> str:
+        path = _key("snippets", name) + ".body"
+        existing = Snippet.objects.filter(pk=here[name]).first() if name in here else None
+        try:
+            if existing is None:
+                template_services.create_snippet(
+                    actor=self.actor, data={"name": name, "body": body}
+                )
+                self.place("snippet", name, name, "created")
+                return name
+            if existing.body == rendering.sanitize_html(body.replace("\r\n", "\n").strip()):
+                self.place("snippet", name, name, "reused")
+                return name
+            if self.mode == UPDATE:
+                template_services.update_snippet(
+                    actor=self.actor, snippet=existing, data={"body": body}
+                )
+                self.place("snippet", name, name, "updated")
+                return name
+            # Snippet names are slugs: the copy is "name-imported-2".
+            number = 2
+            while f"{name[:45]}-imported-{number}" in here:
+                number += 1
+            copy = f"{name[:45]}-imported-{number}"
+            template_services.create_snippet(actor=self.actor, data={"name": copy, "body": body})
+            here[copy] = 0
+            self.place("snippet", name, copy, "created")
+            return copy
+        except TalentloopError as error:
+            _remap(error, lambda _: path)
+
+    def templates(self, snippet_names: Mapping[str, str]) -> dict[str, Template]:
+        placed = {}
+        for name, template in sorted(self.doc.templates.items()):
+            placed[name] = self.template(template, snippet_names)
+        return placed
+
+    def template(self, doc: TemplateDoc, snippet_names: Mapping[str, str]) -> Template:
+        def rename(text: str) -> str:
+            def swap(match: re.Match[str]) -> str:
+                new = snippet_names.get(match[2], match[2])
+                return match[0] if new == match[2] else f'{{% snippet "{new}" %}}'
+
+            return SNIPPET_USE.sub(swap, text)
+
+        data = {
+            "kind": doc.kind,
+            "subject": rename(doc.subject),
+            "body": rename(doc.body),
+            "text_body": rename(doc.text_body),
+        }
+        path = _key("templates", doc.name)
+
+        def where(field_name: str) -> str:
+            return f"{path}.{field_name}" if field_name in data else path
+
+        workspace = self.actor.workspace
+        try:
+            existing = Template.objects.filter(workspace=workspace, name__iexact=doc.name).first()
+            if existing is None:
+                created = template_services.create_template(
+                    actor=self.actor, data={"name": doc.name, **data}
+                )
+                self.place("template", doc.name, created.name, "created")
+                return created
+            if _same_template(existing, data):
+                self.place("template", doc.name, existing.name, "reused")
+                return existing
+            if self.mode == UPDATE and existing.kind == doc.kind:
+                updated = template_services.update_template(
+                    actor=self.actor, template=existing, data=data
+                )
+                self.place("template", doc.name, updated.name, "updated")
+                return updated
+            # A copy, unless an earlier import made one with this very content.
+            copies = Template.objects.filter(
+                workspace=workspace, name__istartswith=f"{doc.name[:100]} (imported "
+            )
+            for copy in copies.order_by("pk"):
+                if _same_template(copy, data):
+                    self.place("template", doc.name, copy.name, "reused")
+                    return copy
+
+            def taken(name: str) -> bool:
+                return Template.objects.filter(workspace=workspace, name__iexact=name).exists()
+
+            created = template_services.create_template(
+                actor=self.actor, data={"name": _copy_name(doc.name, taken), **data}
+            )
+            self.place("template", doc.name, created.name, "created")
+            return created
+        except TalentloopError as error:
+            _remap(error, where)
+
+    # the automation itself
+
+    def existing(self, model: type[Sequence] | type[Campaign], name: str) -> Any:
+        """In update mode, the automation of that name to update (the oldest one)."""
+        if self.mode != UPDATE:
+            return None
+        found = model.objects.filter(workspace=self.actor.workspace, name=name)
+        if model is Sequence:
+            found = found.exclude(status=Sequence.Status.ARCHIVED)
+        else:
+            found = found.filter(status__in=[Campaign.Status.DRAFT, Campaign.Status.SCHEDULED])
+        return found.order_by("pk").first()
+
+    def free_name(self, model: type[Sequence] | type[Campaign], name: str) -> str:
+        def taken(candidate: str) -> bool:
+            return model.objects.filter(workspace=self.actor.workspace, name=candidate).exists()
+
+        return _copy_name(name, taken) if taken(name) else name
+
+    def sequence(
+        self, doc: SequenceDoc, templates: Mapping[str, Template]
+    ) -> tuple[Sequence, bool]:
+        from talentloop.jobs.models import Job
+
+        job = None
+        if doc.job_title is not None:
+            jobs = Job.objects.filter(workspace=self.actor.workspace, title=doc.job_title)
+            job = jobs.filter(status=Job.Status.OPEN).order_by("-pk").first()
+            job = job or jobs.order_by("-pk").first()
+            if job is None:
+                self.warnings.append(
+                    f"No job titled “{doc.job_title}” here: the sequence has no job."
+                )
+        steps = []
+        for index, step in enumerate(doc.steps):
+            sender, sender_user_id = step.sender, None
+            if sender == SequenceStep.Sender.USER:
+                sender_user_id = self.member(step.sender_email)
+                if sender_user_id is None:
+                    sender = SequenceStep.Sender.OWNER
+                    self.warnings.append(
+                        f"Step {index + 1}: {step.sender_email} is not a member here; "
+                        "the sequence's owner sends it."
+                    )
+            elif sender == SequenceStep.Sender.HIRING_MANAGER and (
+                job is None or job.hiring_manager_id is None
+            ):
+                sender = SequenceStep.Sender.OWNER
+                self.warnings.append(
+                    f"Step {index + 1}: no job with a hiring manager here; "
+                    "the sequence's owner sends it."
+                )
+            steps.append(
+                {
+                    "channel": step.channel,
+                    "delay_days": step.delay_days,
+                    "business_days": step.business_days,
+                    "window_start": step.window_start,
+                    "window_end": step.window_end,
+                    "template_id": templates[step.template].pk if step.template else None,
+                    "instructions": step.instructions,
+                    "sender": sender,
+                    "sender_user_id": sender_user_id,
+                }
+            )
+        data: dict[str, Any] = {
+            "description": doc.description,
+            "purpose": doc.purpose,
+            "stop_on": doc.stop_on,
+            "reentry": doc.reentry,
+            "reentry_days": doc.reentry_days,
+            "job_id": job.pk if job else None,
+            "steps": steps,
+        }
+        existing = self.existing(Sequence, doc.name)
+        try:
+            if existing is not None:
+                return services.update_sequence(
+                    actor=self.actor, sequence=existing, data=data
+                ), False
+            data["name"] = self.free_name(Sequence, doc.name)
+            return services.create_sequence(actor=self.actor, data=data), True
+        except TalentloopError as error:
+            _remap(error, _sequence_path)
+
+    def pool(self, name: str, path: str) -> Pool:
+        from talentloop.pools.selectors import visible_pools
+
+        found = visible_pools(self.actor).filter(name=name).order_by("pk").first()
+        if found is not None:
+            self.place("pool", name, found.name, "reused")
+            return found
+        try:
+            created = pool_services.create_pool(actor=self.actor, data={"name": name})
+        except TalentloopError as error:
+            _remap(error, lambda _: path)
+        self.place("pool", name, created.name, "created")
+        self.warnings.append(f"Created the empty pool “{name}”: add its members before sending.")
+        return created
+
+    def local_rules(self, rules: Any) -> Any:
+        """The document's portable rules with this workspace's ids (pools by name are created
+        empty when missing, so a rule keeps its meaning once the pool is filled)."""
+        prefix = "campaign.segment.rules"
+
+        def resolve(value: Any, key: str, path: str) -> Any:
+            if not (isinstance(value, dict) and list(value) == [key]):
+                return value
+            name = value[key]
+            if not isinstance(name, str):
+                _fail(f"{path}.{key}", "expected text")
+            if key == "user":
+                user_id = self.member(name)
+                if user_id is None:
+                    _fail(path, f"{name} is not a member of this workspace")
+                return user_id
+            return self.pool(name, path).pk
+
+        def convert(rule: dict[str, Any], path: str) -> dict[str, Any]:
+            path = prefix + path[len("rules") :]
+            key = {"owner": "user", "pool": "pool"}.get(str(rule.get("field")))
+            if key is not None and "value" in rule:
+                value = rule["value"]
+                if isinstance(value, list):
+                    rule["value"] = [
+                        resolve(v, key, f"{path}.value[{i}]") for i, v in enumerate(value)
+                    ]
+                else:
+                    rule["value"] = resolve(value, key, f"{path}.value")
+            if rule.get("field") == "stage" and "pool" in rule:
+                rule["pool"] = resolve(rule["pool"], "pool", f"{path}.pool")
+            return rule
+
+        return _walk_rules(rules, convert)
+
+    def segment(self, doc: SegmentDoc) -> Segment:
+        workspace = self.actor.workspace
+        same_name = list(Segment.objects.filter(workspace=workspace, name=doc.name).order_by("pk"))
+        copies = Segment.objects.filter(
+            workspace=workspace, name__startswith=f"{doc.name[:100]} (imported "
+        ).order_by("pk")
+        for found in [*same_name, *copies]:
+            if portable_rules(workspace, found.rules) == doc.rules:
+                self.place("segment", doc.name, found.name, "reused")
+                return found
+        rules = self.local_rules(doc.rules)
+
+        def taken(name: str) -> bool:
+            return Segment.objects.filter(workspace=workspace, name=name).exists()
+
+        name = _copy_name(doc.name, taken) if same_name else doc.name
+        try:
+            created = pool_services.create_segment(
+                actor=self.actor,
+                data={"name": name, "description": doc.description, "rules": rules},
+            )
+        except TalentloopError as error:
+            _remap(error, lambda field: _segment_path(field))
+        self.place("segment", doc.name, created.name, "created")
+        return created
+
+    def campaign(
+        self, doc: CampaignDoc, templates: Mapping[str, Template]
+    ) -> tuple[Campaign, bool]:
+        data: dict[str, Any] = {
+            "purpose": doc.purpose,
+            "segment_id": self.segment(doc.segment).pk if doc.segment else None,
+            "pool_id": self.pool(doc.pool_name, "campaign.pool.name").pk if doc.pool_name else None,
+            "throttle_per_minute": doc.throttle_per_minute,
+            "quiet_days": doc.quiet_days,
+            "drops": [
+                {"template_id": templates[d.template].pk, "send_at": d.send_at} for d in doc.drops
+            ],
+        }
+        sender_id = self.member(doc.sender_email)
+        if sender_id is not None:
+            data["sender_id"] = sender_id
+        elif doc.sender_email is not None:
+            self.warnings.append(
+                f"{doc.sender_email} is not a member here; the campaign is sent as "
+                f"{self.actor.label}."
+            )
+            data["sender_id"] = self.actor.user_id
+        existing = self.existing(Campaign, doc.name)
+        try:
+            if existing is not None:
+                return services.update_campaign(
+                    actor=self.actor, campaign=existing, data=data
+                ), False
+            data["name"] = self.free_name(Campaign, doc.name)
+            return services.create_campaign(actor=self.actor, data=data), True
+        except TalentloopError as error:
+            _remap(error, _campaign_path)
+
+
+def _same_template(template: Template, data: Mapping[str, str]) -> bool:
+    """Whether the stored template says what `data` says, once `data` is cleaned the way the
+    template service cleans what it stores."""
+    if template.kind != data["kind"]:
+        return False
+    text = data["text_body"].replace("\r\n", "\n").strip()
+    if template.kind == Template.Kind.SMS:
+        return (template.subject, template.body, template.text_body) == ("", "", text)
+    subject = " ".join(data["subject"].split())
+    body = rendering.sanitize_html(data["body"].replace("\r\n", "\n").strip())
+    return (template.subject, template.body, template.text_body) == (subject, body, text)
+
+
+_FIELD_PATHS = {"template_id": "template", "sender_user_id": "sender_email"}
+
+
+def _sequence_path(field_name: str) -> str:
+    """A services.create_sequence field as a path of the document."""
+    if not field_name:
+        return "sequence"
+    if field_name == "job_id":
+        return "sequence.job"
+    head, _, last = field_name.rpartition(".")
+    if head:
+        return f"sequence.{head}.{_FIELD_PATHS.get(last, last)}"
+    return f"sequence.{field_name}"
+
+
+def _campaign_path(field_name: str) -> str:
+    if not field_name:
+        return "campaign"
+    named = {"segment_id": "campaign.segment", "pool_id": "campaign.pool"}
+    if field_name in named:
+        return named[field_name]
+    if field_name == "sender_id":
+        return "campaign.sender_email"
+    head, _, last = field_name.rpartition(".")
+    if head:
+        return f"campaign.{head}.{_FIELD_PATHS.get(last, last)}"
+    return f"campaign.{field_name}"
+
+
+def _segment_path(field_name: str) -> str:
+    if field_name.startswith("rules"):
+        return f"campaign.segment.{field_name}"
+    return f"campaign.segment.{field_name}" if field_name else "campaign.segment"
+
+
+def import_automation(*, actor: Actor, document: Any, mode: str = CREATE) -> ImportResult:
+    """Create (or, with mode "update", update) the sequence or campaign a document describes.
+
+    Templates and snippets are matched by name: the same content is reused; other content is
+    stored as a copy ("Intro (imported 2)", "footer-imported-2") in create mode, and replaces
+    the workspace's in update mode. Teammates are matched by e-mail (an unknown sender becomes
+    the owner, with a warning), segments by name and rules (else created), pools by name
+    (else created empty, with a warning). Update mode updates the sequence, or the draft or
+    scheduled campaign, of the same name, and creates one when there is none.
+
+    All or nothing: any error leaves the workspace as it was. Raises InvalidInput (or Conflict)
+    whose field is the JSON path of the problem, and Forbidden for roles without OUTREACH.
+    """
+    _require_write(actor)
+    if mode not in MODES:
+        raise InvalidInput("Mode is create or update.", field="mode")
+    doc = parse_document(document)
+    importer = _Importer(actor, doc, mode)
+    with transaction.atomic():
+        templates = importer.templates(importer.snippets(_included_snippets(doc)))
+        if doc.sequence is not None:
+            obj: Sequence | Campaign
+            obj, created = importer.sequence(doc.sequence, templates)
+        else:
+            assert doc.campaign is not None
+            obj, created = importer.campaign(doc.campaign, templates)
+    return ImportResult(
+        kind=doc.kind,
+        object=obj,
+        created=created,
+        placed=importer.result_placed,
+        warnings=importer.warnings,
+    )

@@ -13,7 +13,7 @@ from talentloop.candidates.models import Candidate, CandidateEmail
 from talentloop.candidates.services import log_touchpoint
 from talentloop.compliance.services import record_consent
 from talentloop.core.actor import Actor
-from talentloop.outreach import services
+from talentloop.outreach import services, template_services
 from talentloop.outreach.models import (
     Campaign,
     Message,
@@ -30,17 +30,16 @@ MONDAY = dt.datetime(2026, 3, 2, 7, 0, tzinfo=dt.UTC)
 
 
 def make_template(actor: Actor, name: str = "Intro", **fields: Any) -> Template:
+    """A template stored through the template service (compiled and sanitized)."""
     fields.setdefault("subject", 'Hi {{ candidate.first_name|default:"there" }}')
     fields.setdefault(
         "body", "<p>Hello {{ candidate.first_name }}, from {{ sender.full_name }}.</p>"
     )
-    return Template.objects.create(
-        workspace=actor.workspace, name=name, created_by=actor.user, **fields
-    )
+    return template_services.create_template(actor=actor, data={"name": name, **fields})
 
 
 def make_snippet(actor: Actor, name: str, body: str) -> Snippet:
-    return Snippet.objects.create(workspace=actor.workspace, name=name, body=body)
+    return template_services.create_snippet(actor=actor, data={"name": name, "body": body})
 
 
 def email_step(template: Template, delay: int = 0, **fields: Any) -> dict[str, Any]:
