@@ -1,7 +1,7 @@
 """Signed tracking links: the open pixel, click redirects, unsubscribe links and reply addresses.
 
-A token is the message's ledger id in base 36 followed by 20 base-32 characters (100 bits) of
-an HMAC-SHA256 keyed by SECRET_KEY and a per-purpose salt, so an open token (seen by every image
+A token is the message's ledger id in base 36 followed by 24 hex digits (96 bits) of an
+HMAC-SHA256 keyed by SECRET_KEY and a per-purpose salt, so an open token (seen by every image
 proxy) never unsubscribes anyone, and no token can be made for another message. Both alphabets
 are lower-case letters and digits: a reply address survives mail systems that change the case
 of its local part. A click token also signs the exact destination, carried in the token as
@@ -27,13 +27,14 @@ from talentloop.core.errors import NotFound
 
 Kind = Literal["open", "click", "unsubscribe", "reply"]
 KINDS: tuple[Kind, ...] = ("open", "click", "unsubscribe", "reply")
-SIGNATURE_CHARS = 20  # 20 base-32 characters: 100 bits of the HMAC
+SIGNATURE_CHARS = 24  # 24 hex digits: 96 bits of the HMAC (hex: base32 is 10x slower here)
 MAX_URL_CHARS = 2000  # MessageEvent.url's length; longer links are left untracked
 PATH_PREFIX = "/t/"  # where urls_public is mounted (talentloop/urls.py)
 
 _DIGITS = "0123456789abcdefghijklmnopqrstuvwxyz"
 _ID = re.compile(r"[0-9a-z]{1,13}\Z")  # 13 base-36 digits hold any 64-bit id
-_SIGNATURE = re.compile(rf"[a-z2-7]{{{SIGNATURE_CHARS}}}\Z")
+_SIGNATURE = re.compile(rf"[0-9a-f]{{{SIGNATURE_CHARS}}}\Z")
+_UNSAFE = re.compile(r"[\x00-\x20\x7f]")
 
 
 class InvalidTrackingToken(NotFound):
@@ -58,7 +59,7 @@ def _mac(secret: str, kind: str) -> hmac.HMAC:
 def _signature(secret: str, kind: str, payload: bytes) -> str:
     mac = _mac(secret, kind).copy()
     mac.update(payload)
-    return base64.b32encode(mac.digest()[:15]).decode("ascii")[:SIGNATURE_CHARS].lower()
+    return mac.digest()[: SIGNATURE_CHARS // 2].hex()
 
 
 def _base36(number: int) -> str:
@@ -150,7 +151,7 @@ def is_trackable_url(url: str) -> bool:
         return False
     if not rest or rest[0] in "/?#" or len(url) > MAX_URL_CHARS:
         return False
-    return not any(ord(c) <= 32 or c == "\x7f" for c in url)
+    return _UNSAFE.search(url) is None
 
 
 # --- links ----------------------------------------------------------------------------------
@@ -184,7 +185,7 @@ def reply_address(message_id: int) -> str | None:
     return f"reply+{make_token(message_id, 'reply')}@{domain}"
 
 
-_REPLY_LOCAL = re.compile(r"reply\+([0-9a-z]{2,34})\Z")
+_REPLY_LOCAL = re.compile(r"reply\+([0-9a-z]{25,37})\Z")
 
 
 def message_of_reply_address(address: str) -> int | None:

@@ -21,7 +21,7 @@ from talentloop.outreach import events
 from talentloop.outreach.models import Message, MessageEvent, Purpose
 from talentloop.outreach.tracking import InvalidTrackingToken, read_token
 
-# The smallest transparent GIF (43 bytes).
+# A transparent 1 x 1 GIF (42 bytes).
 PIXEL = base64.b64decode("R0lGODlhAQABAIAAAAAAAP///yH5BAEAAAAALAAAAAABAAEAAAIBRAA7")
 NO_STORE = "no-store, no-cache, must-revalidate, max-age=0, private"
 _USER_AGENT_CHARS = 200
