@@ -322,11 +322,12 @@ class _Batch:
             _stamp(message, "replied_at", event.occurred_at)
             self.stops[StopCondition.REPLY].add(message.candidate_id)
             summary = f"Replied to {_subject(message)}"
+        line = " ".join(excerpt.split())  # the timeline shows one line; the payload keeps all
         self.timeline(
             event,
             message,
             Activity.Type.EMAIL_REPLIED,
-            f"{summary}: {excerpt}" if excerpt else summary,
+            f"{summary}: {line}" if line else summary,
             excerpt=excerpt,
             auto=automatic,
             sender=str(detail.get("from", ""))[:254],
@@ -411,7 +412,8 @@ def process_events(*, limit: int = 1000) -> int:
             return 0
         batch = _Batch(events)
         failed: list[tuple[MessageEvent, str]] = []
-        for event in events:
+        # In the order they happened, so the first time stamped is the earliest in the batch.
+        for event in sorted(events, key=lambda e: (e.occurred_at, e.pk)):
             message = batch.messages.get(event.message_id)
             if message is None:
                 continue

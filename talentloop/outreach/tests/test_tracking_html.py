@@ -66,7 +66,9 @@ def test_appends_the_pixel_to_a_fragment() -> None:
     tracked = tracking.track_html("<p>Hi</p>", message_id=3, opens=True, clicks=False)
 
     assert tracked.startswith("<p>Hi</p><img src=")
-    assert read_token(re.search(r"/t/o/([0-9a-z]+)\.gif", tracked).group(1), "open") == 3
+    found = re.search(r"/t/o/([0-9a-z]+)\.gif", tracked)
+    assert found is not None
+    assert read_token(found.group(1), "open") == 3
 
 
 def test_tracks_nothing_when_both_are_off() -> None:
