@@ -15,6 +15,7 @@ No database queries here: `message_context` reads objects the caller loaded.
 from __future__ import annotations
 
 import difflib
+import itertools
 import re
 from collections.abc import Iterator, Mapping
 from contextvars import ContextVar
@@ -166,13 +167,31 @@ def _snippet_tag(parser: Parser, token: Token) -> SnippetNode:
     return SnippetNode(name, nodelist, tokens)
 
 
+def _plain(value: Any) -> Any:
+    """Text that is not marked safe (so it is escaped in HTML)."""
+    return "".join((str(value),)) if isinstance(value, SafeData) else value
+
+
+# Django marks a filter's quoted argument safe when it renders, so its own `default` would put
+# {{ x|default:"<script>…" }} into the HTML unescaped (and past the sanitizer, which saw a
+# token). These two return the argument as plain text.
+def _default(value: Any, arg: Any) -> Any:
+    return value or _plain(arg)
+
+
+def _default_if_none(value: Any, arg: Any) -> Any:
+    return _plain(arg) if value is None else value
+
+
 def _library() -> Library:
     library = Library()
     for name in ("if", "firstof", "with", "comment", "now"):
         library.tag(name, defaulttags.register.tags[name])
     library.tag("snippet", _snippet_tag)
-    for name in _ALLOWED_FILTERS:
+    for name in _ALLOWED_FILTERS - {"default", "default_if_none"}:
         library.filter(name, defaultfilters.register.filters[name])
+    library.filter("default", _default, is_safe=False)
+    library.filter("default_if_none", _default_if_none, is_safe=False)
     return library
 
 
@@ -219,7 +238,12 @@ def _explain(error: TemplateSyntaxError) -> str:
 
 def _unknown_token(path: str, token: Any) -> TemplateSyntaxError:
     message = f"unknown token {path}"
-    close = difflib.get_close_matches(path, TOKENS, n=1, cutoff=0.75)
+    root, _, rest = path.partition(".")
+    fields = [t.partition(".")[2] for t in TOKENS if t.startswith(root + ".")]
+    if fields and rest:  # a known group: compare the field names only
+        close = [f"{root}.{f}" for f in difflib.get_close_matches(rest, fields, n=1, cutoff=0.75)]
+    else:
+        close = difflib.get_close_matches(path, TOKENS, n=1, cutoff=0.8)
     if close:
         message += f". Did you mean {close[0]}?"
     error = TemplateSyntaxError(message)
@@ -249,26 +273,18 @@ def _check_variable(
     used.add(path)
 
 
-def _unsafe(value: Any) -> Any:
-    """A literal as plain text: Django marks quoted literals safe, which would let
-    {{ x|default:"<script>" }} past escaping (and past the sanitizer, which sees a token)."""
-    return "".join((str(value),)) if isinstance(value, SafeData) else value
-
-
 def _check_expression(
     expression: Any, aliases: Mapping[str, str], used: set[str], token: Any
 ) -> None:
     if isinstance(expression, FilterExpression):
         if isinstance(expression.var, Variable):
             _check_variable(expression.var, aliases, used, token)
-        else:
-            expression.var = _unsafe(expression.var)
+        else:  # a quoted literal, which Django marks safe: {{ "<b>" }}, {% firstof "<b>" %}
+            expression.var = _plain(expression.var)
         for _, arguments in expression.filters:
-            for index, (is_variable, argument) in enumerate(arguments):
+            for is_variable, argument in arguments:
                 if is_variable:
                     _check_variable(argument, aliases, used, token)
-                else:
-                    arguments[index] = (False, _unsafe(argument))
     elif isinstance(expression, TemplateLiteral):
         _check_expression(expression.value, aliases, used, token)
     elif expression is not None:  # an operator of {% if %}: `first` and `second` operands
@@ -370,7 +386,7 @@ def _speed_up(nodelist: NodeList) -> None:
             default: str | None = None
             if filters:
                 function, arguments = filters[0]
-                if len(filters) > 1 or function is not defaultfilters.default:
+                if len(filters) > 1 or function is not _default:
                     continue
                 if arguments[0][0] or not isinstance(arguments[0][1], str):
                     continue
@@ -457,19 +473,22 @@ class _Marked:
         return _MARKER.sub(lambda m: self.sources[int(m.group(1))], text)
 
 
-def _mark(source: str) -> _Marked:
+def _mark(source: str, *, share_variables: bool = False) -> _Marked:
     source = source.replace(_OPEN, "").replace(_CLOSE, "")
     parts: list[str] = []
     sources: list[str] = []
     tokens: list[Token] = []
-    variables: dict[str, int] = {}  # the same {{ token }} gets one marker ("text (url)" reads)
+    # With share_variables the same {{ token }} gets one marker, so "text (url)" can tell that
+    # a link's text is its address.
+    variables: dict[str, int] = {}
     for token in DebugLexer(source).tokenize():
         start, end = token.position or (0, 0)  # DebugLexer always sets it
         text = source[start:end]
         if token.token_type == TokenType.TEXT:
             parts.append(text)
             continue
-        index = variables.get(text) if token.token_type == TokenType.VAR else None
+        shared = share_variables and token.token_type == TokenType.VAR
+        index = variables.get(text) if shared else None
         if index is None:
             index = len(sources)
             sources.append(text)
@@ -530,28 +549,32 @@ def sanitize_html(html: str, *, field: str = "body") -> str:
         filter_style_properties=set(_CSS),
         strip_comments=True,
     )
-    _check_block_tags_kept(marked, [int(i) for i in _MARKER.findall(cleaned)], field=field)
+    _check_tokens_kept(marked, [int(i) for i in _MARKER.findall(cleaned)], field=field)
     return marked.restore(cleaned)
 
 
-def _check_block_tags_kept(marked: _Marked, kept: list[int], *, field: str) -> None:
-    """Block tags must all come through, in order, or the template's meaning changed."""
+def _check_tokens_kept(marked: _Marked, kept: list[int], *, field: str) -> None:
+    """Tokens must come through in their order, and every block tag must come through, or the
+    template's meaning changed (HTML moves text found between table rows before the table)."""
     blocks = [i for i, t in enumerate(marked.tokens) if t.token_type == TokenType.BLOCK]
-    kept_blocks = [i for i in kept if marked.tokens[i].token_type == TokenType.BLOCK]
-    if kept_blocks == blocks:
-        return
-    # The first block tag that is missing or out of place.
-    moved = next(
-        (b for b, k in zip(blocks, kept_blocks, strict=False) if b != k),
-        blocks[len(kept_blocks)] if len(kept_blocks) < len(blocks) else blocks[-1],
-    )
-    token = marked.tokens[moved]
+    culprit: int | None = None
+    for before, after in itertools.pairwise(kept):
+        if after < before:
+            # Blame the block tag the moved token sat in (the last one before it).
+            opened = [b for b in blocks if b < after]
+            culprit = opened[-1] if opened else before
+            break
+    if culprit is None:
+        missing = sorted(set(blocks) - set(kept))
+        if not missing:
+            return
+        culprit = missing[0]
     raise TemplateSyntaxProblem(
-        f"{marked.sources[moved]} sits where HTML cannot keep it (between table rows or "
+        f"{marked.sources[culprit]} sits where HTML cannot keep it (between table rows or "
         "cells, or in an attribute that is not allowed): put it inside a cell or around the "
         "whole table",
         field=field,
-        line=token.lineno,
+        line=marked.tokens[culprit].lineno,
     )
 
 
@@ -702,7 +725,7 @@ def html_to_text(html: str) -> str:
 
 def text_source_from_html(source: str) -> str:
     """A text template from an HTML template: the HTML becomes text, the tokens stay."""
-    marked = _mark(source)
+    marked = _mark(source, share_variables=True)
     return marked.restore(html_to_text(marked.text))
 
 
