@@ -106,7 +106,7 @@ def make_mail(
     sender: str = "Grace Hopper <grace@navy.test>",
     to: str = "alice@acme.test",
     subject: str = "Re: Spring roles at Acme",
-    text: str = "Yes, I am interested.\n",
+    text: str | None = "Yes, I am interested.\n",
     html: str | None = None,
     message_id: str = "<reply-1@navy.test>",
     headers: dict[str, str] | None = None,
@@ -121,7 +121,10 @@ def make_mail(
         mail["Message-ID"] = message_id
     for name, value in (headers or {}).items():
         mail[name] = value
-    mail.set_content(text)
-    if html is not None:
-        mail.add_alternative(html, subtype="html")
+    if text is None:  # an HTML-only message
+        mail.set_content(html or "", subtype="html")
+    else:
+        mail.set_content(text)
+        if html is not None:
+            mail.add_alternative(html, subtype="html")
     return mail.as_bytes()
