@@ -74,12 +74,13 @@ def _template_fields(data: Mapping[str, Any], *, kind: str) -> dict[str, str]:
     """Checked, compiled and sanitized subject, body and text_body for a template of `kind`."""
     subject = " ".join(_text(data, "subject", max_length=MAX_SUBJECT).split())
     body = _text(data, "body", max_length=MAX_BODY)
-    text_body = _text(data, "text_body", max_length=MAX_TEXT).strip()
+    # Only trailing space goes: leading lines would shift the line numbers errors name.
+    text_body = _text(data, "text_body", max_length=MAX_TEXT).rstrip()
     if kind == Template.Kind.SMS:
         if subject or body.strip():
             field = "subject" if subject else "body"
             raise InvalidInput("An SMS has only a text part.", field=field)
-        if not text_body:
+        if not text_body.strip():
             raise InvalidInput("Write the message.", field="text_body")
         if len(text_body) > MAX_SMS:
             raise InvalidInput(f"An SMS is at most {MAX_SMS:,} characters.", field="text_body")
@@ -88,7 +89,7 @@ def _template_fields(data: Mapping[str, Any], *, kind: str) -> dict[str, str]:
         raise InvalidInput("An e-mail needs a subject.", field="subject")
     if not body.strip():
         raise InvalidInput("Write the message.", field="body")
-    return {"subject": subject, "body": body.strip(), "text_body": text_body}
+    return {"subject": subject, "body": body.rstrip(), "text_body": text_body}
 
 
 def _compile_fields(fields: Mapping[str, str], *, kind: str, snippets: Mapping[str, str]) -> str:
@@ -223,6 +224,19 @@ def compile_template(template: Template, *, snippets: Mapping[str, str]) -> Comp
     return compiled
 
 
+def _sample_candidate() -> Candidate:
+    """The made-up person of a preview (rendering.sample_context's, as an unsaved row)."""
+    return Candidate(
+        first_name="Ada",
+        last_name="Lovelace",
+        headline="Analyst and mathematician",
+        current_title="Analyst",
+        current_company="Analytical Engines Ltd",
+        city="London",
+        country="GB",
+    )
+
+
 def preview(
     *,
     actor: Actor,
@@ -252,16 +266,15 @@ def preview(
         snippets=selectors.workspace_snippets(actor.workspace),
         kind=template.kind,
     )
-    if candidate is None:
-        context = sample_context()
-        context["workspace"] = {"name": actor.workspace.name}
-    else:
-        context = message_context(
-            candidate=candidate,
-            sender=sender or actor.user,
-            job=job,
-            workspace=actor.workspace,
-        )
+    sample = sample_context()
+    context = message_context(
+        candidate=candidate or _sample_candidate(),
+        sender=sender or actor.user,
+        job=job,
+        workspace=actor.workspace,
+    )
+    if candidate is None and job is None:
+        context["job"] = sample["job"]  # a made-up person gets a made-up job too
     context["unsubscribe_url"] = PREVIEW_UNSUBSCRIBE_URL
     context["preferences_url"] = PREVIEW_PREFERENCES_URL
     return compiled.render(context, marketing=marketing)
@@ -282,8 +295,8 @@ def _snippet_name(value: Any) -> str:
 
 def _snippet_body(data: Mapping[str, Any]) -> str:
     """The sanitized body, checked on its own, as HTML and as the text it becomes."""
-    body = _text(data, "body", max_length=MAX_SNIPPET).strip()
-    if not body:
+    body = _text(data, "body", max_length=MAX_SNIPPET).rstrip()
+    if not body.strip():
         raise InvalidInput("Write the snippet.", field="body")
     check_snippet(body)
     body = sanitize_html(body)

@@ -71,22 +71,27 @@ def _rendered(
     actor: Actor, draft: Template, preview_form: PreviewForm
 ) -> tuple[Rendered | None, TalentloopError | None]:
     """The draft rendered for the chosen candidate and job, or the error that stops it."""
-    if not preview_form.is_valid():
-        field, errors = next(iter(preview_form.errors.items()))
-        return None, TalentloopError(str(errors[0]), field=field)
+    if preview_form.is_bound:
+        if not preview_form.is_valid():
+            field, errors = next(iter(preview_form.errors.items()))
+            return None, TalentloopError(str(errors[0]), field=field)
+        chosen = preview_form.cleaned_data
+    else:  # the page as first opened: the person from ?candidate=, or a made-up one
+        chosen = {"candidate": preview_form.initial.get("candidate"), "job": None}
+        chosen["marketing"] = False
     candidate: Candidate | None = None
     job: Job | None = None
     try:
-        if preview_form.cleaned_data["candidate"] is not None:
-            candidate = access_candidate(actor, preview_form.cleaned_data["candidate"])
-        if preview_form.cleaned_data["job"] is not None:
-            job = access_job(actor, preview_form.cleaned_data["job"])
+        if chosen["candidate"] is not None:
+            candidate = access_candidate(actor, chosen["candidate"])
+        if chosen["job"] is not None:
+            job = access_job(actor, chosen["job"])
         rendered = services.preview(
             actor=actor,
             template=draft,
             candidate=candidate,
             job=job,
-            marketing=preview_form.cleaned_data["marketing"],
+            marketing=chosen["marketing"],
         )
     except TalentloopError as error:
         return None, error

@@ -1,7 +1,8 @@
 """Fixtures of the template tests: templates and snippets saved through template_services, and
 the test URLs that mount the template pages and API until the project's URLs do.
 
-Test files import what they use from here (the root conftest does not register this module).
+Test files star-import the fixtures (`__all__`) and import the helpers by name; the root conftest
+does not register this module.
 """
 
 from __future__ import annotations
@@ -25,6 +26,14 @@ from talentloop.outreach.models import (
     Snippet,
     Template,
 )
+
+__all__ = [
+    "auditor_member",
+    "manager_member",
+    "saved_snippet_factory",
+    "saved_template",
+    "saved_template_factory",
+]
 
 TEST_URLS = "talentloop.outreach.tests.urls_templates_test"
 INTRO_BODY = (
