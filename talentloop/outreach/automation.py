@@ -17,6 +17,7 @@ import re
 import time
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import asdict, dataclass, field
+from functools import wraps
 from itertools import batched
 from typing import Any, NoReturn
 
@@ -816,6 +817,20 @@ class _Tally:
         return self.run
 
 
+def _rolled_back[**P, R](function: Callable[P, R]) -> Callable[P, R]:
+    """Roll back whatever a dry-run's helpers write on their way (policy.settings_for makes a
+    workspace's settings row on first use): a dry-run leaves the database as it found it."""
+
+    @wraps(function)
+    def run(*args: P.args, **kwargs: P.kwargs) -> R:
+        with transaction.atomic():
+            result = function(*args, **kwargs)
+            transaction.set_rollback(True)
+        return result
+
+    return run
+
+
 def _check_limit(limit: int) -> int:
     if not _is_id(limit) or not 1 <= limit <= MAX_LIMIT:
         raise InvalidInput(f"Limit is 1 to {MAX_LIMIT}.", field="limit")
@@ -940,6 +955,7 @@ def _finish_person(
     person: _Person | None,
     messages: list[PlannedMessage],
     blockers: list[policy.Blocker | None],
+    default_tz: str,
 ) -> None:
     name = person.name if person else ""
     for index, blocker in enumerate(blockers):
@@ -957,7 +973,8 @@ def _finish_person(
         Recipient(
             candidate_id=cid,
             name=name,
-            timezone=person.timezone if person else "",
+            # The zone the schedule was worked out in: theirs, or the workspace's default.
+            timezone=(person.timezone if person else "") or default_tz,
             outcome=outcome,
             messages=messages,
             warnings=list(person.stale_messages) if person else [],
@@ -978,6 +995,7 @@ def _aware(start: dt.datetime | None, now: dt.datetime) -> dt.datetime:
     return start.astimezone(dt.UTC)
 
 
+@_rolled_back
 def dry_run_sequence(
     *,
     actor: Actor,
@@ -1119,7 +1137,7 @@ def dry_run_sequence(
                         skipped_message=blocker.message if blocker else "",
                     )
                 )
-            _finish_person(tally, cid, person, messages, blockers)
+            _finish_person(tally, cid, person, messages, blockers, rules.default_timezone)
     _addresses(run, [s.channel for s in steps])
     job = sequence.job
     _preview(
@@ -1205,6 +1223,7 @@ def _addresses(run: DryRun, channels: list[str]) -> None:
         recipient.address = found.get(recipient.candidate_id, "")
 
 
+@_rolled_back
 def dry_run_campaign(*, actor: Actor, campaign: Campaign, limit: int = DEFAULT_LIMIT) -> DryRun:
     """What the campaign's drops still to send would do for its audience, drop by drop.
 
@@ -1303,7 +1322,7 @@ def dry_run_campaign(*, actor: Actor, campaign: Campaign, limit: int = DEFAULT_L
                 )
                 for drop, at, blocker in zip(drops, times, blockers, strict=True)
             ]
-            _finish_person(tally, cid, people.get(cid), messages, blockers)
+            _finish_person(tally, cid, people.get(cid), messages, blockers, rules.default_timezone)
     _addresses(run, [StepChannel.EMAIL])
     _preview(
         actor,
