@@ -996,8 +996,7 @@ def sample_context() -> dict[str, Any]:
 
 def token_menu() -> Iterator[tuple[str, str, str]]:
     """(token, description, what to insert) for the editor's menu."""
-    for token, description in TOKENS.items():
-        insert = "{{ " + token + " }}"
-        if token.endswith("first_name"):
-            insert = "{{ " + token + '|default:"there" }}'
-        yield token, description, insert
+    for name, description in TOKENS.items():
+        # A greeting is the usual place of a first name, and "Hi ," the usual slip.
+        fallback = '|default:"there"' if name == "candidate.first_name" else ""
+        yield name, description, "{{ " + name + fallback + " }}"
