@@ -299,6 +299,31 @@ def stop_label(reason: str) -> str:
     return OTHER_STOP_REASONS.get(reason, reason.replace("_", " ").capitalize())
 
 
+def _enrollment_row(e: Enrollment, steps: dict[int, SequenceStep]) -> EnrollmentRow:
+    live = e.status in (Enrollment.Status.ACTIVE, Enrollment.Status.PAUSED)
+    return EnrollmentRow(
+        id=e.pk,
+        candidate_id=e.candidate_id,
+        full_name=e.candidate.full_name,
+        status=e.status,
+        status_label=e.get_status_display(),
+        next_step=e.next_step,
+        step_label=_step_label(steps, e.next_step, e.status),
+        next_step_at=e.next_step_at if live else None,
+        stop_reason=e.stop_reason,
+        stop_label=stop_label(e.stop_reason),
+        enrolled_at=e.enrolled_at,
+        enrolled_by=e.enrolled_by.display_name if e.enrolled_by else "",
+        ended_at=e.ended_at,
+    )
+
+
+def enrollment_row(enrollment: Enrollment) -> EnrollmentRow:
+    """One enrolment's state (as in enrollment_rows), for an enrolment from access_enrollment."""
+    steps = {s.position: s for s in SequenceStep.objects.filter(sequence_id=enrollment.sequence_id)}
+    return _enrollment_row(enrollment, steps)
+
+
 def enrollment_rows(
     actor: Actor,
     sequence: Sequence,
@@ -345,26 +370,7 @@ def enrollment_rows(
     more = len(page) > limit
     page = page[:limit]
     steps = {s.position: s for s in SequenceStep.objects.filter(sequence=sequence)}
-    rows = [
-        EnrollmentRow(
-            id=e.pk,
-            candidate_id=e.candidate_id,
-            full_name=e.candidate.full_name,
-            status=e.status,
-            status_label=e.get_status_display(),
-            next_step=e.next_step,
-            step_label=_step_label(steps, e.next_step, e.status),
-            next_step_at=e.next_step_at
-            if e.status in (Enrollment.Status.ACTIVE, Enrollment.Status.PAUSED)
-            else None,
-            stop_reason=e.stop_reason,
-            stop_label=stop_label(e.stop_reason),
-            enrolled_at=e.enrolled_at,
-            enrolled_by=e.enrolled_by.display_name if e.enrolled_by else "",
-            ended_at=e.ended_at,
-        )
-        for e in page
-    ]
+    rows = [_enrollment_row(e, steps) for e in page]
     return rows, cursors.encode([page[-1].pk]) if more else None
 
 

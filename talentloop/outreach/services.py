@@ -177,7 +177,7 @@ def _time(value: Any, *, field: str) -> dt.time | None:
     raise InvalidInput("A time of day as HH:MM, e.g. 09:00.", field=field)
 
 
-def _as_time(value: dt.time | str) -> dt.time:
+def as_time(value: dt.time | str) -> dt.time:
     # OutreachSettings made by get_or_create still hold their string defaults ("09:00").
     return value if isinstance(value, dt.time) else dt.time.fromisoformat(value)
 
@@ -508,8 +508,8 @@ def _send_at(
         after=after,
         delay_days=step.delay_days if delay else 0,
         business_days=step.business_days,
-        window_start=step.window_start or _as_time(rules.window_start),
-        window_end=step.window_end or _as_time(rules.window_end),
+        window_start=step.window_start or as_time(rules.window_start),
+        window_end=step.window_end or as_time(rules.window_end),
         tz=tz or rules.default_timezone,
     )
 

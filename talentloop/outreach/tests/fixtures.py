@@ -14,6 +14,7 @@ from collections.abc import Callable
 from typing import Any
 
 import pytest
+from django.test import Client
 from django.utils import timezone
 
 from talentloop.accounts.models import User
@@ -28,11 +29,13 @@ from talentloop.outreach.models import Campaign, Purpose, Sequence, Template
 __all__ = [
     "auditor",
     "auditor_actor",
+    "auditor_client",
     "campaign",
     "campaign_factory",
     "email_template",
     "hiring_manager",
     "hiring_manager_actor",
+    "hiring_manager_client",
     "prospect",
     "prospect_factory",
     "sequence",
@@ -207,3 +210,19 @@ def auditor(member_factory: Callable[..., User], acme: Any) -> User:
 @pytest.fixture
 def auditor_actor(auditor: User) -> Actor:
     return actor_for(auditor)
+
+
+def _client(user: User) -> Client:
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+@pytest.fixture
+def hiring_manager_client(hiring_manager: User) -> Client:
+    return _client(hiring_manager)
+
+
+@pytest.fixture
+def auditor_client(auditor: User) -> Client:
+    return _client(auditor)
