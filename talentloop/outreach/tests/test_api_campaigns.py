@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
+from functools import partial
 from typing import Any
 
 import pytest
@@ -301,11 +302,11 @@ def test_another_workspace_gets_404_like_a_missing_campaign(
         ("get", "/funnel", None),
     ):
         assert_like_missing(
-            lambda m=method, s=suffix, d=data: call(
-                charlie_client, m, f"/outreach/campaigns/{campaign.pk}{s}", d
+            partial(
+                call, charlie_client, method, f"/outreach/campaigns/{campaign.pk}{suffix}", data
             ),
-            lambda m=method, s=suffix, d=data: call(
-                charlie_client, m, f"/outreach/campaigns/{MISSING_ID}{s}", d
+            partial(
+                call, charlie_client, method, f"/outreach/campaigns/{MISSING_ID}{suffix}", data
             ),
             body=NO_SUCH_CAMPAIGN,
         )

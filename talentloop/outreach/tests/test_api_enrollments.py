@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
+from functools import partial
 from typing import Any
 
 import pytest
@@ -274,12 +275,8 @@ def test_another_workspaces_enrolment_is_not_found(
 
     for method, suffix in (("get", ""), ("post", "/pause"), ("post", "/stop")):
         assert_like_missing(
-            lambda m=method, s=suffix: call(
-                charlie_client, m, f"/outreach/enrollments/{enrollment.pk}{s}"
-            ),
-            lambda m=method, s=suffix: call(
-                charlie_client, m, f"/outreach/enrollments/{MISSING_ID}{s}"
-            ),
+            partial(call, charlie_client, method, f"/outreach/enrollments/{enrollment.pk}{suffix}"),
+            partial(call, charlie_client, method, f"/outreach/enrollments/{MISSING_ID}{suffix}"),
             body=error("not_found", "No such enrolment."),
         )
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from functools import partial
 from typing import Any
 
 import pytest
@@ -328,6 +329,7 @@ def test_the_funnel_counts_each_step_from_the_ledger(
         "bounced": 33.3,
         "unsubscribed": 0.0,
     }
+    assert first.template is not None
     assert email["label"] == f"Step 1 · E-mail · {first.template.name}"
     assert (task["position"], task["sent"], task["tasks_done"], task["rates"]["opened"]) == (
         1,
@@ -351,11 +353,11 @@ def test_another_workspace_gets_404_like_a_missing_sequence(
         ("post", "/enrollments", {"candidate_ids": [1]}),
     ):
         assert_like_missing(
-            lambda m=method, s=suffix, d=data: call(
-                charlie_client, m, f"/outreach/sequences/{sequence.pk}{s}", d
+            partial(
+                call, charlie_client, method, f"/outreach/sequences/{sequence.pk}{suffix}", data
             ),
-            lambda m=method, s=suffix, d=data: call(
-                charlie_client, m, f"/outreach/sequences/{MISSING_ID}{s}", d
+            partial(
+                call, charlie_client, method, f"/outreach/sequences/{MISSING_ID}{suffix}", data
             ),
             body=NO_SUCH_SEQUENCE,
         )
