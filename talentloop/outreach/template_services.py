@@ -92,9 +92,11 @@ def _template_fields(data: Mapping[str, Any], *, kind: str) -> dict[str, str]:
     return {"subject": subject, "body": body.rstrip(), "text_body": text_body}
 
 
-def _compile_fields(fields: Mapping[str, str], *, kind: str, snippets: Mapping[str, str]) -> str:
+def _compile_fields(
+    fields: Mapping[str, str], *, kind: str, snippets: Mapping[str, str]
+) -> dict[str, str]:
     """Compile what the author wrote (so errors carry their line numbers), then sanitize the
-    HTML and compile that too. Returns the sanitized body."""
+    HTML and compile what will be stored too. Returns the fields to store."""
     compile_message(
         subject=fields["subject"],
         html=fields["body"],
@@ -102,13 +104,16 @@ def _compile_fields(fields: Mapping[str, str], *, kind: str, snippets: Mapping[s
         snippets=snippets,
         kind=kind,
     )
-    if kind == Template.Kind.SMS:
-        return ""
-    body = sanitize_html(fields["body"])
-    compile_message(
-        subject=fields["subject"], html=body, text=fields["text_body"], snippets=snippets
-    )
-    return body
+    stored = {"subject": fields["subject"], "body": "", "text_body": fields["text_body"].strip()}
+    if kind == Template.Kind.EMAIL:
+        stored["body"] = sanitize_html(fields["body"]).strip()
+        compile_message(
+            subject=stored["subject"],
+            html=stored["body"],
+            text=stored["text_body"],
+            snippets=snippets,
+        )
+    return stored
 
 
 def _ensure_unique_template_name(actor: Actor, name: str, *, exclude: int | None = None) -> None:
@@ -130,9 +135,10 @@ def create_template(*, actor: Actor, data: Mapping[str, Any]) -> Template:
     kind = data.get("kind") or Template.Kind.EMAIL
     if kind not in Template.Kind.values:
         raise InvalidInput("Kind is email or sms.", field="kind")
-    fields = _template_fields(data, kind=kind)
-    fields["body"] = _compile_fields(
-        fields, kind=kind, snippets=selectors.workspace_snippets(actor.workspace)
+    fields = _compile_fields(
+        _template_fields(data, kind=kind),
+        kind=kind,
+        snippets=selectors.workspace_snippets(actor.workspace),
     )
     _ensure_unique_template_name(actor, name)
     template = Template(
@@ -159,9 +165,10 @@ def update_template(*, actor: Actor, template: Template, data: Mapping[str, Any]
         template.name = name
     current = {"subject": template.subject, "body": template.body, "text_body": template.text_body}
     merged = {**current, **{k: data[k] for k in current if k in data}}
-    fields = _template_fields(merged, kind=template.kind)
-    fields["body"] = _compile_fields(
-        fields, kind=template.kind, snippets=selectors.workspace_snippets(actor.workspace)
+    fields = _compile_fields(
+        _template_fields(merged, kind=template.kind),
+        kind=template.kind,
+        snippets=selectors.workspace_snippets(actor.workspace),
     )
     for key, value in fields.items():
         setattr(template, key, value)
@@ -299,7 +306,7 @@ def _snippet_body(data: Mapping[str, Any]) -> str:
     if not body.strip():
         raise InvalidInput("Write the snippet.", field="body")
     check_snippet(body)
-    body = sanitize_html(body)
+    body = sanitize_html(body).strip()
     check_snippet(body)
     check_snippet(text_source_from_html(body))
     return body

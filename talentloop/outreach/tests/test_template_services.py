@@ -129,7 +129,7 @@ def test_names_are_unique_in_a_workspace_whatever_the_case(
 def test_an_sms_template_keeps_only_its_text(bob_actor: Actor) -> None:
     template = services.create_template(
         actor=bob_actor,
-        data={"name": "Nudge", "kind": "sms", "text_body": "Hi {{ candidate.first_name }} \n"},
+        data={"name": "Nudge", "kind": "sms", "text_body": "\nHi {{ candidate.first_name }} \n"},
     )
 
     assert (template.subject, template.body, template.text_body) == (
