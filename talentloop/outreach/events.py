@@ -14,6 +14,7 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import functools
+import json
 import logging
 from collections import defaultdict
 from collections.abc import Collection, Iterable, Mapping
@@ -57,6 +58,7 @@ STAMPS = {
 # pg_try_advisory_xact_lock key: one batch at a time, so "first open" is decided once.
 _LOCK_KEY = 0x746C_6576  # "tlev"
 _EXCERPT_CHARS = 2000
+_EVENT_TYPES = frozenset(EventType.values)
 
 
 # --- recording ------------------------------------------------------------------------------
@@ -89,16 +91,18 @@ def record_event(
 
     `processed` marks an event whose effects the caller applied itself (unsubscribes).
     """
-    if type not in EventType.values:
+    if type not in _EVENT_TYPES:
         raise ValueError(f"unknown event type {type!r}")
-    fields = MessageEvent._meta
+    # The driver's own adapters, not the fields' get_db_prep_save: a third of the time of a
+    # pixel hit went to the ORM's value preparation of three columns.
+    adapt = connection.ops.adapt_datetimefield_value
     now = timezone.now()
     params = [
         type,
         url[:2000],
-        fields.get_field("detail").get_db_prep_save(dict(detail or {}), connection),
-        fields.get_field("occurred_at").get_db_prep_save(occurred_at or now, connection),
-        fields.get_field("processed_at").get_db_prep_save(now if processed else None, connection),
+        json.dumps(detail, separators=(",", ":")) if detail else "{}",
+        adapt(occurred_at or now),
+        adapt(now) if processed else None,
         message_id,
     ]
     with connection.cursor() as cursor:
