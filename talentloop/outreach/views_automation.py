@@ -9,6 +9,7 @@ from django import forms
 from django.contrib import messages
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import NoReverseMatch, reverse
 from django.utils.text import slugify
 
 from talentloop.accounts.roles import Capability
@@ -240,9 +241,18 @@ def _display(run: automation.DryRun) -> dict[str, Any]:
     }
 
 
+def _back_url(kind: str, pk: int) -> str:
+    """The sequence's or campaign's own page, once the outreach pages are mounted."""
+    try:
+        return reverse(f"outreach:{kind}", args=[pk])
+    except NoReverseMatch:
+        return ""
+
+
 def _render_run(
     request: MemberRequest, run: automation.DryRun | None, context: dict[str, Any], status: int
 ) -> HttpResponse:
+    context["back_url"] = _back_url(context["kind"], context["object"].pk)
     if run is not None:
         context.update(_display(run))
     return render(request, "outreach/automation_dry_run.html", context, status=status)

@@ -166,7 +166,7 @@ def test_the_dry_run_page_shows_totals_recipients_and_skipped_people(
     before = stored_state()
 
     empty = alice_client.get(url)
-    response = alice_client.get(url, {"audience": "segment", "segment": segment.pk})
+    response = alice_client.get(url, {"audience": "segment", "segment": str(segment.pk)})
 
     assert empty.status_code == 200
     assert "Gets every message" not in empty.content.decode()
