@@ -1444,7 +1444,7 @@ class _Importer:
                 )
                 self.place("snippet", name, name, "created")
                 return name
-            if existing.body == rendering.sanitize_html(body.replace("\r\n", "\n").strip()):
+            if existing.body == _stored_html(body):
                 self.place("snippet", name, name, "reused")
                 return name
             if self.mode == UPDATE:
@@ -1732,8 +1732,13 @@ def _same_template(template: Template, data: Mapping[str, str]) -> bool:
     if template.kind == Template.Kind.SMS:
         return (template.subject, template.body, template.text_body) == ("", "", text)
     subject = " ".join(data["subject"].split())
-    body = rendering.sanitize_html(data["body"].replace("\r\n", "\n").strip())
-    return (template.subject, template.body, template.text_body) == (subject, body, text)
+    stored = (template.subject, template.body, template.text_body)
+    return stored == (subject, _stored_html(data["body"]), text)
+
+
+def _stored_html(html: str) -> str:
+    """Author HTML as template_services stores it (sanitized, trimmed)."""
+    return rendering.sanitize_html(html.replace("\r\n", "\n").rstrip()).strip()
 
 
 _FIELD_PATHS = {"template_id": "template", "sender_user_id": "sender_email"}

@@ -450,3 +450,19 @@ def test_update_mode_leaves_a_running_campaign_alone_and_creates_one(
     assert result.created is True
     assert result.object.name == "Spring newsletter (imported 2)"
     assert Placed("pool", "Backend engineers", "Backend engineers", "reused") in result.placed
+
+
+def test_content_that_the_template_service_would_store_the_same_is_reused(
+    alice_actor: Actor, document: dict[str, Any]
+) -> None:
+    intro = document["templates"]["Intro"]
+    # A hand-edited file: Windows line ends, trailing blank lines, doubled spaces in the
+    # subject, and an onclick the sanitizer removes.
+    intro["body"] = intro["body"].replace("<p>", '<p onclick="x()">', 1) + "\r\n\r\n  "
+    intro["subject"] = intro["subject"].replace(" ", "  ")
+    document["snippets"]["signature"]["body"] += "\n\n"
+
+    result = import_automation(actor=alice_actor, document=document)
+
+    assert Placed("template", "Intro", "Intro", "reused") in result.placed
+    assert Placed("snippet", "signature", "signature", "reused") in result.placed
