@@ -219,3 +219,20 @@ def test_an_inbound_mail_answering_nothing_is_accepted(client: Client, db: Any) 
     response = _post(client, INBOUND, make_mail(sender="stranger@else.test"))
 
     assert (response.status_code, response.json()["matched"]) == (202, False)
+
+
+def test_the_webhooks_are_documented_with_their_own_authentication(client: Client) -> None:
+    spec = client.get("/api/v1/openapi.json").json()
+
+    bounce = spec["paths"]["/api/v1/outreach/webhooks/bounce"]["post"]
+    inbound = spec["paths"]["/api/v1/outreach/webhooks/inbound"]["post"]
+    assert bounce["security"] == inbound["security"] == [{"InboundSecretAuth": []}]
+    assert set(bounce["responses"]) == set(inbound["responses"]) == {"202"}
+    body = bounce["requestBody"]["content"]["application/json"]["schema"]
+    assert body["$ref"] == "#/components/schemas/BounceIn"
+    assert spec["components"]["schemas"]["BounceIn"]["properties"]["type"]["enum"] == [
+        "hard",
+        "soft",
+        "complaint",
+        "delivered",
+    ]
