@@ -619,6 +619,10 @@ def _a(word: str) -> str:
     return f"{'an' if word[:1] in 'aeiou' else 'a'} {word}"
 
 
+def _either(words: list[str]) -> str:
+    return words[0] if len(words) == 1 else f"{', '.join(words[:-1])} or {words[-1]}"
+
+
 def _illegal(what: str, current: str, wanted: str, table: Mapping[str, frozenset[str]]) -> str:
     allowed = [s for s in table if s in table[current]]
     if not allowed:
@@ -628,7 +632,7 @@ def _illegal(what: str, current: str, wanted: str, table: Mapping[str, frozenset
         )
     return (
         f"{_a(current).capitalize()} {what} cannot become {wanted}; "
-        f"from {current} it can become {' or '.join(allowed)}."
+        f"from {current} it can become {_either(allowed)}."
     )
 
 
@@ -1072,7 +1076,7 @@ def _change_enrollment(
     if not updated:
         raise Conflict(
             f"This enrolment is {enrollment.status}; only an enrolment that is "
-            f"{' or '.join(allowed)} can be {verb}.",
+            f"{_either(list(allowed))} can be {verb}.",
             field="status",
             code="illegal_transition",
         )
