@@ -24,7 +24,7 @@ from talentloop.pools.selectors import access_pool, access_segment
 router = Router(tags=["outreach automations"])
 
 
-class ImportIn(StrictIn):
+class AutomationImportIn(StrictIn):
     document: dict[str, Any] = Field(description="An exported document (format 1)")
     mode: str = Field(
         automation.CREATE,
@@ -33,23 +33,23 @@ class ImportIn(StrictIn):
     )
 
 
-class PlacedOut(Schema):
+class AutomationPlacedOut(Schema):
     kind: str
     document_name: str
     name: str
     action: str
 
 
-class ImportOut(Schema):
+class AutomationImportOut(Schema):
     kind: str
     id: int
     name: str
     created: bool
-    placed: list[PlacedOut]
+    placed: list[AutomationPlacedOut]
     warnings: list[str]
 
 
-class DryRunIn(StrictIn):
+class SequenceDryRunIn(StrictIn):
     candidate_ids: list[int] | None = Field(None, max_length=automation.MAX_IDS)
     pool_id: int | None = None
     segment_id: int | None = None
@@ -63,7 +63,7 @@ class CampaignDryRunIn(StrictIn):
     limit: int = automation.DEFAULT_LIMIT
 
 
-class PlannedMessageOut(Schema):
+class DryRunMessageOut(Schema):
     position: int
     channel: str
     at: dt.datetime
@@ -73,24 +73,24 @@ class PlannedMessageOut(Schema):
     skipped_message: str
 
 
-class RecipientOut(Schema):
+class DryRunRecipientOut(Schema):
     candidate_id: int
     name: str
     timezone: str
     outcome: str
     address: str
-    messages: list[PlannedMessageOut]
+    messages: list[DryRunMessageOut]
     warnings: list[str]
 
 
-class SkippedOut(Schema):
+class DryRunSkippedOut(Schema):
     candidate_id: int
     name: str
     reason: str
     message: str
 
 
-class StepTotalOut(Schema):
+class DryRunStepOut(Schema):
     position: int
     channel: str
     template: str
@@ -99,7 +99,7 @@ class StepTotalOut(Schema):
     skipped: dict[str, int]
 
 
-class BarOut(Schema):
+class DryRunBarOut(Schema):
     code: str
     label: str
     count: int
@@ -116,10 +116,10 @@ class DryRunOut(Schema):
     totals: dict[str, int] = Field(
         description="People by outcome: scheduled, partial, or why skipped"
     )
-    bars: list[BarOut]
-    steps: list[StepTotalOut]
-    recipients: list[RecipientOut]
-    skipped: list[SkippedOut]
+    bars: list[DryRunBarOut]
+    steps: list[DryRunStepOut]
+    recipients: list[DryRunRecipientOut]
+    skipped: list[DryRunSkippedOut]
     warnings: dict[str, int] = Field(description="Stale-profile warnings among recipients")
     warning_labels: dict[str, str]
     problems: list[str]
@@ -153,8 +153,10 @@ def export_campaign(request: HttpRequest, campaign_id: int) -> HttpResponse:
     return _download(document, "campaign", campaign.name)
 
 
-@router.post("/outreach/automations/import", response={201: ImportOut, 200: ImportOut})
-def import_automation(request: HttpRequest, payload: ImportIn) -> Status[dict[str, Any]]:
+@router.post(
+    "/outreach/automations/import", response={201: AutomationImportOut, 200: AutomationImportOut}
+)
+def import_automation(request: HttpRequest, payload: AutomationImportIn) -> Status[dict[str, Any]]:
     """Create the sequence or campaign a document describes (201), or with mode "update",
     update the one of the same name (200). A problem in the document is a 422 whose `field`
     is its JSON path, such as `document.sequence.steps[1].delay_days`; nothing is stored."""
@@ -193,7 +195,9 @@ def _field_access(getter: Any, actor: Actor, object_id: int | None, field: str) 
 
 
 @router.post("/outreach/sequences/{sequence_id}/dry-run", response=DryRunOut)
-def dry_run_sequence(request: HttpRequest, sequence_id: int, payload: DryRunIn) -> dict[str, Any]:
+def dry_run_sequence(
+    request: HttpRequest, sequence_id: int, payload: SequenceDryRunIn
+) -> dict[str, Any]:
     """What enrolling `candidate_ids`, a pool or a segment (one of them) at `start` would do:
     totals by outcome, each step's reach, the first `limit` recipients with their schedule in
     their own timezone, and the first `limit` skipped people with the reason. Sends nothing,
