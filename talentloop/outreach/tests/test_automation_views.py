@@ -261,3 +261,14 @@ def test_the_campaign_dry_run_page_shows_each_drop(
     assert "Pool “Backend engineers”: 1 person" in page
     assert "News for Pat" in page
     assert "Drops" in page
+
+
+def test_the_dry_run_page_links_back_to_the_sequence(
+    alice_client: Client, sequence: Sequence
+) -> None:
+    response = alice_client.get(reverse("outreach_automation:sequence_dry_run", args=[sequence.pk]))
+
+    back = reverse("outreach:sequence", args=[sequence.pk])
+    assert f'<a class="button secondary" href="{back}">Back to the sequence</a>' in (
+        response.content.decode()
+    )

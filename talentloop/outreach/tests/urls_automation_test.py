@@ -24,6 +24,8 @@ api.add_router("/", router)
 urlpatterns = [
     path("api/v1/", api.urls),
     path("outreach/automations/", include("talentloop.outreach.urls_automation")),
+    # The sequence and campaign pages the automation pages link back to.
+    path("outreach/", include("talentloop.outreach.urls")),
     *project_urlpatterns,
 ]
 
