@@ -1359,7 +1359,11 @@ def set_campaign_status(*, actor: Actor, campaign: Campaign, status: str) -> Cam
     _own(actor, campaign)
     status = _choice(status, Campaign.Status.values, field="status")
     # Locked, so a worker finishing the campaign and a person pausing it cannot both win.
-    locked = Campaign.objects.select_for_update().select_related("segment").get(pk=campaign.pk)
+    locked = (
+        Campaign.objects.select_for_update(of=("self",))
+        .select_related("segment")
+        .get(pk=campaign.pk)
+    )
     if status not in CAMPAIGN_TRANSITIONS[locked.status]:
         raise Conflict(
             _illegal("campaign", locked.status, status, CAMPAIGN_TRANSITIONS),
