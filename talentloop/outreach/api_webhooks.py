@@ -113,7 +113,7 @@ def _raw_mail(request: HttpRequest) -> bytes:
         raw = data.get("raw") if isinstance(data, dict) else None
         if not isinstance(raw, str):
             raise InvalidInput('Send {"raw": "<the message>"} as text.', field="raw")
-        body = raw.encode("utf-8", "surrogateescape")
+        body = raw.encode("utf-8", "replace")
     if not body.strip():
         raise InvalidInput("The message is empty.", field="raw")
     return body

@@ -239,7 +239,7 @@ def _body_text(mail: MailMessage) -> str:
 
 def parse_inbound(raw: bytes | str) -> Parsed:
     """Read an RFC 5322 message: what kind it is, what it answers, and its new text."""
-    data = raw.encode("utf-8", "surrogateescape") if isinstance(raw, str) else raw
+    data = raw.encode("utf-8", "replace") if isinstance(raw, str) else raw
     mail = BytesParser(policy=policy.default).parsebytes(data)
     own_ids = _MESSAGE_ID.findall(_header(mail, "Message-ID"))
     inbound_id = own_ids[0] if own_ids else "sha256:" + hashlib.sha256(data).hexdigest()

@@ -9,6 +9,9 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from hypothesis import given
+from hypothesis import settings as hypothesis_settings
+from hypothesis import strategies as st
 
 from talentloop.outreach import inbound
 from talentloop.outreach.tests.tracking_fixtures import make_mail
@@ -290,3 +293,17 @@ def test_an_html_only_reply_gets_its_excerpt() -> None:
     )
 
     assert inbound.parse_inbound(raw).excerpt == "Call me & let's talk."
+
+
+@hypothesis_settings(max_examples=300, deadline=None)
+@given(
+    cut=st.integers(min_value=0, max_value=2000),
+    noise=st.binary(max_size=200),
+    where=st.integers(min_value=0, max_value=2000),
+)
+def test_never_fails_on_a_damaged_bounce_or_reply(cut: int, noise: bytes, where: int) -> None:
+    # Webhooks and mailboxes receive whatever anyone sends: reading must not raise (a 500).
+    for raw in (_dsn(), make_mail(html="<p>Hi</p>", headers={"References": "<a@b> <c@d>"})):
+        damaged = raw[:where] + noise + raw[where : cut or None]
+        parsed = inbound.parse_inbound(damaged)
+        assert parsed.kind in {"reply", "auto_reply", "bounce", "complaint", "delivered"}

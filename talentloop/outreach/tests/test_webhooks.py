@@ -236,3 +236,19 @@ def test_the_webhooks_are_documented_with_their_own_authentication(client: Clien
         "complaint",
         "delivered",
     ]
+
+
+def test_an_inbound_mail_with_broken_text_is_still_read(
+    client: Client, sent_message: Message
+) -> None:
+    body = '{"raw": "From: grace@navy.test\\r\\nIn-Reply-To: <%s>\\r\\n\\r\\nOk \\ud800 \\udcff"}'
+
+    response = client.post(
+        INBOUND,
+        body % sent_message.message_id,
+        content_type="application/json",
+        headers=bearer(SECRET),
+    )
+
+    assert (response.status_code, response.json()["matched_by"]) == (202, "references")
+    assert MessageEvent.objects.get().detail["excerpt"] == "Ok ? ?"
