@@ -302,3 +302,40 @@ def test_the_builder_script_is_served(alice_client: Client) -> None:
     assert '<script src="/static/outreach/sequence-builder.js" defer></script>' in page
     assert '<template id="step-row-template">' in page
     assert 'value="up-__i__"' in page
+
+
+def test_list_pages_cost_the_same_number_of_queries_for_more_rows(
+    alice_client: Client,
+    alice_actor: Actor,
+    sequence_factory: Callable[..., Sequence],
+    campaign_factory: Callable[..., Any],
+    prospect_factory: Callable[..., Candidate],
+    django_assert_num_queries: Any,
+) -> None:
+    busy = sequence_factory(name="Busy", status="active")
+    people = [prospect_factory() for _ in range(3)]
+    services.enroll(actor=alice_actor, sequence=busy, candidate_ids=[p.pk for p in people])
+    campaign_factory()
+    home, detail = reverse("outreach:home"), reverse("outreach:sequence", args=[busy.pk])
+    alice_client.get(home)
+
+    with django_assert_num_queries(HOME_QUERIES):
+        alice_client.get(home)
+    with django_assert_num_queries(DETAIL_QUERIES):
+        alice_client.get(detail)
+    for _ in range(3):
+        sequence_factory()
+        campaign_factory()
+    more = [prospect_factory() for _ in range(3)]
+    services.enroll(actor=alice_actor, sequence=busy, candidate_ids=[p.pk for p in more])
+    with django_assert_num_queries(HOME_QUERIES):
+        alice_client.get(home)
+    with django_assert_num_queries(DETAIL_QUERIES):
+        alice_client.get(detail)
+
+
+# Session, user and membership, then a fixed set of the page's own reads: on the home page
+# three for the sequences and three for the campaigns (with the outreach settings); on the
+# sequence page its steps, a page of enrolments, the funnel's one aggregate and the counts.
+HOME_QUERIES = 10
+DETAIL_QUERIES = 10
