@@ -22,6 +22,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.db import connection, transaction
+from django.db.models import Case, Value, When
 from django.utils import timezone
 
 from talentloop.accounts.models import Workspace
@@ -260,6 +261,27 @@ class _Batch:
         ).values_list("message_id", "url")
         self.clicked: set[tuple[int, str]] = set(clicks)
         self.stops: dict[str, set[int]] = defaultdict(set)
+        self.stamps: dict[str, dict[int, dt.datetime]] = defaultdict(dict)
+
+    def stamp(self, message: Message, field: str, at: dt.datetime) -> bool:
+        """Note the first time of an open, click or delivery, written once per column by
+        `write_stamps` (one UPDATE per column, not one per message)."""
+        if getattr(message, field) is not None:
+            return False
+        setattr(message, field, at)
+        self.stamps[field][message.pk] = at
+        return True
+
+    def write_stamps(self) -> None:
+        for field, times in self.stamps.items():
+            rows = list(times.items())
+            # 500 rows a statement keeps SQLite well under its 32,766 parameters.
+            for start in range(0, len(rows), 500):
+                chunk = dict(rows[start : start + 500])
+                # Only rows still without the time: a request may have set it meanwhile.
+                Message.objects.filter(pk__in=list(chunk), **{f"{field}__isnull": True}).update(
+                    **{field: Case(*(When(pk=pk, then=Value(at)) for pk, at in chunk.items()))}
+                )
 
     def timeline(
         self,
@@ -285,13 +307,13 @@ class _Batch:
         kind = event.type
         at = event.occurred_at
         if kind == EventType.OPEN:
-            if _stamp(message, "opened_at", at):
+            if self.stamp(message, "opened_at", at):
                 self.timeline(
                     event, message, Activity.Type.EMAIL_OPENED, f"Opened {_subject(message)}"
                 )
         elif kind == EventType.CLICK:
-            _stamp(message, "clicked_at", at)
-            _stamp(message, "opened_at", at)  # a click proves the open the pixel missed
+            self.stamp(message, "clicked_at", at)
+            self.stamp(message, "opened_at", at)  # a click proves the open the pixel missed
             if (message.pk, event.url) not in self.clicked:
                 self.clicked.add((message.pk, event.url))
                 self.timeline(
@@ -302,7 +324,7 @@ class _Batch:
                     url=event.url,
                 )
         elif kind == EventType.DELIVERED:
-            if _stamp(message, "delivered_at", at):
+            if self.stamp(message, "delivered_at", at):
                 self.timeline(
                     event,
                     message,
@@ -430,6 +452,7 @@ def process_events(*, limit: int = 1000) -> int:
             except Exception as error:
                 logger.exception("Could not process outreach event %s", event.pk)
                 failed.append((event, f"{type(error).__name__}: {error}"[:300]))
+        batch.write_stamps()
         for condition, candidate_ids in batch.stops.items():
             _stop(sorted(candidate_ids), condition)
         now = timezone.now()
