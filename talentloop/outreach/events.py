@@ -254,11 +254,15 @@ class _Batch:
         self.messages = Message.objects.select_related("workspace", "candidate").in_bulk(
             {event.message_id for event in events}
         )
-        clicks = MessageEvent.objects.filter(
-            message_id__in=list(self.messages),
-            type=EventType.CLICK,
-            processed_at__isnull=False,
-        ).values_list("message_id", "url")
+        clicks = (
+            MessageEvent.objects.filter(
+                message_id__in=list(self.messages),
+                type=EventType.CLICK,
+                processed_at__isnull=False,
+            )
+            .values_list("message_id", "url")
+            .distinct()
+        )
         self.clicked: set[tuple[int, str]] = set(clicks)
         self.stops: dict[str, set[int]] = defaultdict(set)
         self.stamps: dict[str, dict[int, dt.datetime]] = defaultdict(dict)
