@@ -809,7 +809,11 @@ def _blockers(
     collisions are reported apart, with who and when.
     """
     found: dict[int, policy.Blocker] = {}
-    for channel in dict.fromkeys(step.channel for step in steps):
+    channels = list(dict.fromkeys(step.channel for step in steps))
+    if len(channels) > 1 and StepChannel.LINKEDIN_TASK in channels:
+        # A LinkedIn task checks only what every channel checks (live, not do-not-contact).
+        channels.remove(StepChannel.LINKEDIN_TASK)
+    for channel in channels:
         open_ids = [pk for pk in ids if pk not in found]
         if not open_ids:
             break
