@@ -7,6 +7,7 @@ from collections.abc import Callable
 from typing import Any
 
 import pytest
+from django.db import connection
 
 from talentloop.candidates.models import Activity, Candidate, CandidateEmail
 from talentloop.compliance.models import ConsentRecord
@@ -296,3 +297,24 @@ def test_events_of_a_deleted_message_go_with_it(sent_message: Message) -> None:
 
     assert MessageEvent.objects.exists() is False
     assert events.process_events() == 0
+
+
+@pytest.mark.django_db(transaction=True)
+def test_an_open_outside_a_transaction_leaves_the_session_as_it_was(
+    sent_message: Message,
+) -> None:
+    # On PostgreSQL opens and clicks commit without waiting for the WAL flush; the setting
+    # must end with their own statement, or every later write of the connection would too.
+    assert connection.in_atomic_block is False
+
+    assert events.record_event(message_id=sent_message.pk, type="open") is True
+    assert events.record_event(message_id=sent_message.pk, type="click", url="https://a.test/")
+
+    assert list(MessageEvent.objects.values_list("type", flat=True).order_by("id")) == [
+        "open",
+        "click",
+    ]
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SHOW synchronous_commit")
+            assert cursor.fetchone() == ("on",)
