@@ -8,7 +8,7 @@ from typing import Any
 from django.contrib import messages
 from django.http import HttpResponse, QueryDict
 from django.shortcuts import redirect, render
-from django.urls import reverse
+from django.urls import NoReverseMatch, reverse
 from django.utils.http import urlencode
 from django.views.decorators.http import require_POST
 
@@ -50,6 +50,18 @@ def _int(value: str | None) -> int | None:
     return int(value) if value and value.isascii() and value.isdigit() and len(value) < 19 else None
 
 
+def _links(*names: tuple[str, str, list[int]]) -> list[tuple[str, str]]:
+    """(label, URL) of other outreach pages (automations: export, dry-run, import) that are
+    mounted; a page not wired in is left out rather than breaking this one."""
+    found = []
+    for label, name, args in names:
+        try:
+            found.append((label, reverse(name, args=args)))
+        except NoReverseMatch:
+            continue
+    return found
+
+
 def _can_write(actor: Actor) -> bool:
     return actor.can(Capability.OUTREACH)
 
@@ -73,6 +85,9 @@ def home(request: MemberRequest) -> HttpResponse:
             "sequences": selectors.sequence_list(actor),
             "campaigns": selectors.campaign_list(actor),
             "can_outreach": _can_write(actor),
+            "links": _links(("Import", "outreach_automation:import", []))
+            if _can_write(actor)
+            else [],
         },
     )
 
@@ -210,6 +225,10 @@ def sequence_detail(request: MemberRequest, sequence_id: int) -> HttpResponse:
             else "",
             "actions": services.sequence_actions(sequence.status),
             "can_outreach": _can_write(actor),
+            "links": _links(
+                ("Dry-run", "outreach_automation:sequence_dry_run", [sequence.pk]),
+                ("Export", "outreach_automation:sequence_export", [sequence.pk]),
+            ),
         },
     )
 
@@ -571,6 +590,10 @@ def campaign_detail(request: MemberRequest, campaign_id: int) -> HttpResponse:
             "audience_size": selectors.audience_size(actor, campaign),
             "actions": services.campaign_actions(campaign.status),
             "editable": campaign.status in services.CAMPAIGN_EDITABLE,
+            "links": _links(
+                ("Dry-run", "outreach_automation:campaign_dry_run", [campaign.pk]),
+                ("Export", "outreach_automation:campaign_export", [campaign.pk]),
+            ),
             "can_outreach": _can_write(actor),
             "tz": actor.workspace.timezone,
             "quiet_names": [name for day, name in WEEKDAYS if day in campaign.quiet_days],

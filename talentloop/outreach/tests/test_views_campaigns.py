@@ -119,6 +119,7 @@ def test_the_page_offers_the_moves_of_the_table_and_shows_progress(
     assert response.status_code == 200
     assert response.context["actions"] == [("paused", "Pause"), ("cancelled", "Cancel campaign")]
     assert response.context["progress"] == {"reached": 1, "total": 4, "percent": 25}
+    assert [label for label, _ in response.context["links"]] == ["Dry-run", "Export"]
     page = response.content.decode()
     assert "1 of 4 recipients reached (25%)" in page
     assert 'value="paused"' in page and 'value="scheduled"' not in page

@@ -183,6 +183,10 @@ def test_the_sequence_page_shows_steps_funnel_and_enrolments(
     assert 'aria-label="Step 1 · E-mail' in page and ", opened: 1" in page
     assert '<meter min="0" max="1" value="1"' in page
     assert response.context["actions"] == [("paused", "Pause"), ("archived", "Archive")]
+    assert response.context["links"] == [
+        ("Dry-run", f"/outreach/automations/sequences/{sequence.pk}/dry-run"),
+        ("Export", f"/outreach/automations/sequences/{sequence.pk}/export"),
+    ]
 
     stopped = alice_client.get(reverse("outreach:sequence", args=[sequence.pk]) + "?status=stopped")
     assert [r.full_name for r in stopped.context["enrollments"]] == [second.full_name]

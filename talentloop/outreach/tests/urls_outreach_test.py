@@ -25,6 +25,7 @@ urlpatterns = [
     path("api/v1/", api.urls),
     path("outreach/", include("talentloop.outreach.urls")),
     path("outreach/", include("talentloop.outreach.urls_templates")),
+    path("outreach/automations/", include("talentloop.outreach.urls_automation")),
     *project_urlpatterns,
 ]
 
