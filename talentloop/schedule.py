@@ -11,6 +11,7 @@ from talentloop.core.tasks import purge_idempotency_keys_task
 from talentloop.imports.tasks import resume_stalled_imports_task
 from talentloop.matching.tasks import embed_changed_candidates_task
 from talentloop.outreach.tasks import send_outreach_task
+from talentloop.outreach.tracking_tasks import poll_imap_task, process_tracking_events_task
 from talentloop.pools.tasks import resume_stalled_bulk_actions_task
 from talentloop.resumes.tasks import resume_stalled_batches_task
 from talentloop.search.tasks import index_changed_candidates_task, send_saved_search_alerts_task
@@ -43,6 +44,10 @@ SCHEDULE = [
     # Outreach: sequence steps and campaign drops go out within a minute of falling due, and
     # a dead worker's messages are taken over (wake() starts sending at once on a change).
     Periodic("send_outreach", send_outreach_task, dt.timedelta(minutes=1)),
+    # Opens, clicks, replies and bounces reach the funnel, timeline and sequence stops in a minute.
+    Periodic("process_tracking_events", process_tracking_events_task, dt.timedelta(minutes=1)),
+    # Replies and bounces waiting in the IMAP mailbox (nothing to do without TALENTLOOP_IMAP_HOST).
+    Periodic("poll_imap", poll_imap_task, dt.timedelta(minutes=1)),
     # Saved-search alerts: new matches are announced within 15 minutes, once each.
     Periodic("send_saved_search_alerts", send_saved_search_alerts_task, dt.timedelta(minutes=15)),
 ]

@@ -233,8 +233,11 @@ MAILERS = {
 # Which MAILERS entry outreach sends through (a separate alias can point at a bulk relay).
 TALENTLOOP_OUTREACH_MAILER = env_str("TALENTLOOP_OUTREACH_MAILER", "default")
 # Messages a worker claims at once, and after how long a dead worker's claim is taken over.
-TALENTLOOP_OUTREACH_BATCH_SIZE = env_int("TALENTLOOP_OUTREACH_BATCH_SIZE", 100)
+TALENTLOOP_OUTREACH_BATCH_SIZE = env_int("TALENTLOOP_OUTREACH_BATCH_SIZE", 500)
 TALENTLOOP_OUTREACH_CLAIM_SECONDS = env_int("TALENTLOOP_OUTREACH_CLAIM_SECONDS", 120)
+# SMTP connections each sending worker keeps open: messages go out that many at a time, with
+# one database commit for the group (most relays accept 10 or more connections per client).
+TALENTLOOP_OUTREACH_SMTP_CONNECTIONS = env_int("TALENTLOOP_OUTREACH_SMTP_CONNECTIONS", 8)
 # Send tasks started for one campaign; each claims its own batches (listmonk's concurrency).
 TALENTLOOP_OUTREACH_CONCURRENCY = env_int("TALENTLOOP_OUTREACH_CONCURRENCY", 2)
 # Replies come back to reply+<token>@this domain (the inbound webhook or IMAP mailbox);

@@ -3,6 +3,9 @@ from django.urls import include, path
 from talentloop.api import api
 
 urlpatterns = [
+    # Links inside outreach e-mails (open pixel, click redirect, unsubscribe): public, no login,
+    # and first, as they are the most frequent requests of all.
+    path("t/", include("talentloop.outreach.urls_public")),
     path("", include("talentloop.core.urls")),
     path("accounts/", include("talentloop.accounts.urls")),
     path("candidates/", include("talentloop.candidates.urls")),
@@ -14,6 +17,8 @@ urlpatterns = [
     path("pools/", include("talentloop.pools.urls")),
     path("matching/", include("talentloop.matching.urls")),
     path("search/", include("talentloop.search.urls")),
+    path("outreach/", include("talentloop.outreach.urls_templates")),
+    path("outreach/automations/", include("talentloop.outreach.urls_automation")),
     path("api/v1/", api.urls),
 ]
 

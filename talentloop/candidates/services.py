@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import math
+from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from decimal import Decimal, InvalidOperation
 from typing import Any
@@ -673,6 +674,25 @@ def record_activity(
             Q(last_contacted_at__isnull=True) | Q(last_contacted_at__lt=activity.occurred_at)
         ).update(last_contacted_at=activity.occurred_at)
     return activity
+
+
+def record_activities(entries: Sequence[Activity]) -> list[Activity]:
+    """Add many timeline entries at once (unsaved Activity objects), as record_activity would.
+
+    For the outreach engine, which records a group of sends in one transaction.
+    """
+    for entry in entries:
+        entry.summary = entry.summary[:500]
+    created = Activity.objects.bulk_create(entries)
+    latest: dict[dt.datetime, list[int]] = defaultdict(list)
+    for entry in created:
+        if entry.type in OUTBOUND_TYPES:
+            latest[entry.occurred_at].append(entry.candidate_id)
+    for occurred_at, candidate_ids in latest.items():
+        Candidate.objects.filter(pk__in=candidate_ids).filter(
+            Q(last_contacted_at__isnull=True) | Q(last_contacted_at__lt=occurred_at)
+        ).update(last_contacted_at=occurred_at)
+    return created
 
 
 LOGGABLE_TYPES = {

@@ -8,6 +8,7 @@ recipient, Message-ID and X-Talentloop-Message, tab-separated.
 from __future__ import annotations
 
 import argparse
+import logging
 import re
 import signal
 import socket
@@ -84,6 +85,8 @@ class SmtpSink:
 
     def __init__(self, port: int | None = None, *, keep: bool = True, log: IO[str] | None = None):
         self.port = port or free_port()
+        # aiosmtpd logs every command at INFO: that alone would halve the server's speed.
+        logging.getLogger("mail.log").setLevel(logging.WARNING)
         self.handler = _Handler(keep=keep, log=log)
         # Large messages and many clients: no size limit, the default timeouts.
         self.controller = Controller(

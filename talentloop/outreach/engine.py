@@ -28,7 +28,7 @@ import os
 import secrets
 import socket
 import time
-from collections import defaultdict
+from collections import abc, defaultdict
 from collections.abc import Callable, Collection, Iterable
 from dataclasses import dataclass, field
 from typing import Any
@@ -39,10 +39,9 @@ from django.db import connection, transaction
 from django.db.models import F, Q, QuerySet
 from django.utils.timezone import now as utcnow
 
-from talentloop.accounts.roles import Role
 from talentloop.candidates.models import Activity, Candidate
-from talentloop.candidates.services import record_activity
-from talentloop.core.actor import Actor, system_actor
+from talentloop.candidates.services import record_activities, record_activity
+from talentloop.core.actor import system_actor
 from talentloop.outreach import policy, rendering, timing, tracking
 from talentloop.outreach.channels.base import Channel, Outgoing, SendError
 from talentloop.outreach.models import (
@@ -131,14 +130,19 @@ def _take_over_messages(worker: str, now: dt.datetime, limit: int) -> list[int]:
 
     Returns the ids this worker now holds.
     """
-    live = Q(drop__campaign__status=Campaign.Status.RUNNING) | Q(
-        enrollment__status=Enrollment.Status.ACTIVE,
-        enrollment__sequence__status=Sequence.Status.ACTIVE,
+    live_drops = list(
+        CampaignDrop.objects.filter(campaign__status=Campaign.Status.RUNNING).values_list(
+            "pk", flat=True
+        )
     )
-    waiting = Message.objects.filter(_unclaimed(now), live, status=Message.Status.QUEUED).order_by(
-        "pk"
-    )
-    ids = _claim_ids(waiting, limit)
+    waiting = Message.objects.filter(_unclaimed(now), status=Message.Status.QUEUED)
+    ids = _claim_ids(waiting.filter(drop_id__in=live_drops).order_by("pk"), limit)
+    if len(ids) < limit:
+        sequence_rows = waiting.filter(
+            enrollment__status=Enrollment.Status.ACTIVE,
+            enrollment__sequence__status=Sequence.Status.ACTIVE,
+        ).order_by("pk")
+        ids += _claim_ids(sequence_rows, limit - len(ids))
     if not ids:
         return []
     # The condition is repeated in the update: of two workers only one sees each row change.
@@ -208,11 +212,15 @@ def _feed_drops(worker: str, now: dt.datetime, limit: int) -> int:
         if _quiet_today(campaign, now):
             continue
         checkpoint = drop.last_candidate_id
+        take = limit
+        if campaign.throttle_per_minute:
+            # About 30 s of a throttled campaign: held rows past that would only go stale.
+            take = min(limit, max(10, campaign.throttle_per_minute // 2))
         ids = list(
             _audience(campaign)
             .filter(pk__gt=checkpoint)
             .order_by("pk")
-            .values_list("pk", flat=True)[:limit]
+            .values_list("pk", flat=True)[:take]
         )
         if not ids:
             CampaignDrop.objects.filter(
@@ -580,7 +588,10 @@ class Engine:
         return self.stats
 
     def _load(self, rows: list[Message]) -> _Batch:
-        candidates = Candidate.objects.in_bulk({row.candidate_id for row in rows})
+        # Only what the tokens and the timeline need (not the resume JSON and the rest).
+        candidates = Candidate.objects.only(*rendering.CANDIDATE_FIELDS).in_bulk(
+            {row.candidate_id for row in rows}
+        )
         template_ids = {row.template_id for row in rows if row.template_id}
         templates = Template.objects.in_bulk(template_ids)
         addresses: dict[tuple[str, int], str] = {}
@@ -588,7 +599,8 @@ class Engine:
             ids = [row.candidate_id for row in rows if row.channel == channel]
             for candidate_id, address in policy.primary_addresses(ids, channel).items():
                 addresses[(channel, candidate_id)] = address
-        rules = {row.workspace_id: policy.settings_for(row.workspace) for row in rows}
+        workspaces = {row.workspace_id: row.workspace for row in rows}
+        rules = {pk: policy.settings_for(workspace) for pk, workspace in workspaces.items()}
         return _Batch(rows, candidates, templates, addresses, rules)
 
     def _send_held(self, deadline: float | None) -> int:
@@ -608,23 +620,49 @@ class Engine:
         )
         if not rows:
             return 0
+        # Templates and snippets are read afresh for each batch: an edit applies within one.
+        self._compiled.clear()
+        self._snippets.clear()
         now = utcnow()
         rows = self._drop_paused(rows, now)
         batch = self._load(rows)
         blocked = self._blockers(batch, now)
+        ready: list[Message] = []
         for row in batch.rows:
             reason = blocked.get(row.pk)
             if reason is not None:
                 self._skip(row, reason, now)
+            else:
+                ready.append(row)
+        # Groups of one channel's parallelism go out together, one commit per group.
+        by_channel: dict[str, list[Message]] = defaultdict(list)
+        for row in ready:
+            by_channel[row.channel].append(row)
+        for channel_name, group_rows in by_channel.items():
+            channel = self.channels.get(channel_name)
+            if channel is None:
+                for row in group_rows:
+                    self._fail(row, f"No {channel_name} channel is configured here.")
                 continue
-            if row.drop is not None and not self.throttle.wait(row.drop.campaign, deadline):
-                self._release([row])
-                continue
-            if not self._send_one(row, batch):
-                # The channel failed: give the rest of the batch back and try again later.
-                self._release([r for r in batch.rows if r.pk > row.pk])
-                break
+            size = max(1, channel.parallelism)
+            for start in range(0, len(group_rows), size):
+                group = group_rows[start : start + size]
+                group = self._throttled(group, deadline)
+                if group and not self._send_group(channel, group, batch):
+                    # The server is away: give the rest back and try again later.
+                    self._release(group_rows[start + size :])
+                    break
         return len(rows)
+
+    def _throttled(self, group: list[Message], deadline: float | None) -> list[Message]:
+        """The rows of `group` the campaign throttles allow now (the others are given back)."""
+        allowed = []
+        for row in group:
+            if row.drop is None or self.throttle.wait(row.drop.campaign, deadline):
+                allowed.append(row)
+            else:
+                self._release([row])
+        return allowed
 
     def _release(self, rows: Iterable[Message]) -> None:
         Message.objects.filter(
@@ -753,7 +791,10 @@ class Engine:
                 job=job,
                 workspace=row.workspace,
                 unsubscribe_url=unsubscribe,
-            )
+                # The unsubscribe page is the preference centre too: this purpose or all e-mail.
+                preferences_url=unsubscribe,
+            ),
+            marketing=row.purpose == Purpose.MARKETING,
         )
         html = tracking.track_html(
             rendered.html, message_id=row.pk, opens=rules.track_opens, clicks=rules.track_clicks
@@ -773,43 +814,46 @@ class Engine:
             html=html,
             text=rendered.text,
             reply_to=reply_to,
+            # Bounces come back to the reply address too, where the token matches them.
+            envelope_from=reply_to,
             # Every message carries the one-click header (RFC 8058): bulk-sender rules require
             # it for marketing, and a person may opt out of a recruiter's sequence too.
             unsubscribe_url=unsubscribe,
         )
 
-    def _send_one(self, row: Message, batch: _Batch) -> bool:
-        """Send one claimed row; False when the channel failed and the batch should stop."""
-        try:
-            outgoing = self._outgoing(row, batch)
-        except SendError as error:
-            self._fail(row, str(error))
-            return True
-        channel = self.channels.get(row.channel)
-        if channel is None:
-            self._fail(row, f"No {row.channel} channel is configured here.")
-            return True
-        candidate = batch.candidates[row.candidate_id]
-        committed = False
-
-        def commit() -> bool:
-            nonlocal committed
-            committed = self._mark_sent(row, candidate, outgoing, utcnow())
-            return committed
-
-        try:
-            channel.send(outgoing, commit)
-        except SendError as error:
-            if committed:
-                self._refused_after_commit(row, candidate, error)
-            elif error.permanent:
+    def _send_group(self, channel: Channel, rows: list[Message], batch: _Batch) -> bool:
+        """Send rows through `channel` at once; False when the channel seems down."""
+        outgoing: list[Outgoing] = []
+        sendable: list[Message] = []
+        for row in rows:
+            try:
+                outgoing.append(self._outgoing(row, batch))
+                sendable.append(row)
+            except SendError as error:
                 self._fail(row, str(error))
+        if not sendable:
+            return True
+
+        def commit(ready: abc.Sequence[int]) -> set[int]:
+            picked = [sendable[i] for i in ready]
+            recorded = self._mark_sent(picked, [outgoing[i] for i in ready], batch, utcnow())
+            return {i for i in ready if sendable[i].pk in recorded}
+
+        outcomes = channel.send_batch(outgoing, commit)
+        healthy = True
+        for row, outcome in zip(sendable, outcomes, strict=True):
+            problem = outcome.error
+            if problem is None:
+                continue
+            if outcome.committed:
+                self._refused_after_commit(row, batch.candidates[row.candidate_id], problem)
+            elif problem.permanent:
+                self._fail(row, str(problem))
             else:
-                self._retry_later(row, str(error))
-            if not error.permanent:
-                logger.warning("outreach: %s not sent, will retry: %s", row.key, error)
-            return error.permanent
-        return True
+                healthy = False
+                logger.warning("outreach: %s not sent, will retry: %s", row.key, problem)
+                self._retry_later(row, str(problem))
+        return healthy
 
     def _retry_later(self, row: Message, error: str) -> None:
         """Count the attempt and keep the claim until it goes stale: the retry waits that long."""
@@ -868,51 +912,66 @@ class Engine:
         self.stats.failed += 1
 
     def _mark_sent(
-        self, row: Message, candidate: Candidate, outgoing: Outgoing, now: dt.datetime
-    ) -> bool:
-        """Record the send (ledger, timeline, enrolment) in one transaction, if still ours."""
+        self, rows: list[Message], outgoing: list[Outgoing], batch: _Batch, now: dt.datetime
+    ) -> set[int]:
+        """Record a group of sends (ledger, timeline, enrolments) in one transaction.
+
+        Only rows this worker still owns are recorded; returns their ids.
+        """
         with transaction.atomic():
-            changed = Message.objects.filter(
-                pk=row.pk, claimed_by=self.worker, status=Message.Status.QUEUED
-            ).update(
-                status=Message.Status.SENT,
-                sent_at=now,
-                attempts=F("attempts") + 1,
-                to_address=outgoing.to,
-                subject=outgoing.subject[:300],
-                claimed_by="",
-                claimed_at=None,
+            owned = Message.objects.filter(
+                pk__in=[row.pk for row in rows],
+                claimed_by=self.worker,
+                status=Message.Status.QUEUED,
             )
-            if not changed:
-                return False  # another worker took the row over; it sends it
-            where = (
-                f"the campaign “{row.drop.campaign.name}”"
-                if row.drop is not None
-                else f"the sequence “{row.enrollment.sequence.name}”"
-                if row.enrollment is not None
-                else "outreach"
-            )
-            # The sender is the actor, so teammates see who contacted the person (collisions).
-            actor = (
-                Actor(workspace=row.workspace, role=Role.RECRUITER, user=row.sender)
-                if row.sender is not None
-                else None
-            )
-            record_activity(
-                candidate=candidate,
-                type=Activity.Type.EMAIL_SENT,
-                channel=Activity.Channel.EMAIL,
-                actor=actor,
-                summary=f"“{outgoing.subject}” from {where}",
-                payload={"message": row.pk, "key": row.key, "to": outgoing.to},
-                occurred_at=now,
-            )
-            if row.enrollment_id is not None and row.step is not None:
-                _advance(row.enrollment_id, row.step.position, now)
-        self.stats.sent += 1
-        if row.pk in self._taken_over:
-            self.stats.retried += 1
-        return True
+            if connection.vendor == "postgresql":
+                owned = owned.select_for_update()
+            mine = set(owned.values_list("pk", flat=True))
+            if not mine:
+                return mine  # another worker took the rows over; it sends them
+            # One prepared statement for the group (the ORM's bulk_update builds a CASE per
+            # column and cost more than the send itself).
+            with connection.cursor() as cursor:
+                cursor.executemany(
+                    f"UPDATE {Message._meta.db_table} SET status = %s, sent_at = %s, "  # noqa: S608 - the table name is ours
+                    "attempts = attempts + 1, claimed_by = '', claimed_at = NULL, "
+                    "to_address = %s, subject = %s WHERE id = %s",
+                    [
+                        (Message.Status.SENT, now, out.to, out.subject[:300], row.pk)
+                        for row, out in zip(rows, outgoing, strict=True)
+                        if row.pk in mine
+                    ],
+                )
+            entries = []
+            for row, out in zip(rows, outgoing, strict=True):
+                if row.pk not in mine:
+                    continue
+                where = (
+                    f"the campaign “{row.drop.campaign.name}”"
+                    if row.drop is not None
+                    else f"the sequence “{row.enrollment.sequence.name}”"
+                    if row.enrollment is not None
+                    else "outreach"
+                )
+                # The sender is the actor, so teammates see who contacted the person.
+                entries.append(
+                    Activity(
+                        workspace_id=row.workspace_id,
+                        candidate_id=row.candidate_id,
+                        type=Activity.Type.EMAIL_SENT,
+                        channel=Activity.Channel.EMAIL,
+                        actor_id=row.sender_id,
+                        summary=f"“{out.subject}” from {where}",
+                        payload={"message": row.pk, "key": row.key, "to": out.to},
+                        occurred_at=now,
+                    )
+                )
+                if row.enrollment_id is not None and row.step is not None:
+                    _advance(row.enrollment_id, row.step.position, now)
+            record_activities(entries)
+        self.stats.sent += len(mine)
+        self.stats.retried += len(mine & self._taken_over)
+        return mine
 
 
 def run(**kwargs: Any) -> RunStats:

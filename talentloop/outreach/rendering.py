@@ -934,6 +934,22 @@ def _first_name(full_name: str) -> str:
     return full_name.split()[0] if full_name.split() else ""
 
 
+# The candidate fields message_context reads (senders load only these; plus the timezone,
+# which the engine's send windows need).
+CANDIDATE_FIELDS = (
+    "workspace_id",
+    "first_name",
+    "last_name",
+    "headline",
+    "current_title",
+    "current_company",
+    "city",
+    "region",
+    "country",
+    "timezone",
+)
+
+
 def message_context(
     *,
     candidate: Candidate,

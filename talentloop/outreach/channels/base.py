@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Protocol
 
@@ -20,6 +21,8 @@ class Outgoing:
     html: str
     text: str
     reply_to: str = ""
+    # SMTP envelope sender (Return-Path): bounces go there; blank means from_address.
+    envelope_from: str = ""
     unsubscribe_url: str = ""  # List-Unsubscribe (RFC 8058 one-click) when set
     headers: dict[str, str] = field(default_factory=dict)
 
@@ -33,21 +36,37 @@ class SendError(Exception):
         self.permanent = permanent
 
 
+@dataclass(frozen=True)
+class Outcome:
+    """What became of one message of a batch.
+
+    sent: delivered. abandoned: `commit` refused it (another worker owns it), nothing left.
+    error: not delivered; `committed` says whether `commit` had already recorded it as sent.
+    """
+
+    sent: bool = False
+    abandoned: bool = False
+    error: SendError | None = None
+    committed: bool = False
+
+
 class Commit(Protocol):
-    def __call__(self) -> bool:
-        """Record the message as sent. False: another worker owns it now; do not send."""
+    def __call__(self, ready: Sequence[int]) -> set[int]:
+        """Record the messages at these indexes as sent, in one transaction; return the
+        indexes recorded (the others belong to another worker now and must not be sent)."""
 
 
 class Channel(Protocol):
     name: str
+    # Messages handed over at once (one connection each), so one commit covers them all.
+    parallelism: int
 
-    def send(self, message: Outgoing, commit: Commit) -> bool:
-        """Hand `message` over for delivery and return True once it was accepted.
+    def send_batch(self, messages: Sequence[Outgoing], commit: Commit) -> list[Outcome]:
+        """Hand over up to `parallelism` messages; one Outcome per message, in order.
 
-        Call `commit` exactly once, at the last moment before the message can no longer be
-        taken back (for SMTP: before the final "." of DATA), and send nothing if it returns
-        False (then return False). A crash before `commit` leaves nothing delivered; after it,
-        the ledger already says sent. Raise SendError when sending failed.
+        Call `commit` exactly once, at the last moment before the messages can no longer be
+        taken back (for SMTP: before the final "." of DATA), and finish only those it returns.
+        A crash before `commit` leaves nothing delivered; after it, the ledger says sent.
         """
 
     def close(self) -> None:

@@ -13,9 +13,13 @@ import binascii
 import contextlib
 import email
 import email.policy
+import logging
 import re
 import smtplib
+import socket
 import uuid
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from email.header import Header
 from email.utils import formataddr, formatdate
 from functools import cached_property
@@ -26,7 +30,10 @@ from django.conf import settings
 from django.core.mail import EmailMessage, mailers
 from django.core.mail.backends.smtp import EmailBackend as SmtpBackend
 
-from talentloop.outreach.channels.base import Commit, Outgoing, SendError
+from talentloop.outreach.channels.base import Commit, Outcome, Outgoing, SendError
+
+logger = logging.getLogger(__name__)
+LOST = "SMTP connection lost"
 
 _LEADING_DOT = re.compile(rb"(?m)^\.")
 
@@ -87,36 +94,78 @@ def build_mime(message: Outgoing) -> bytes:
     )
 
 
-def _smtp_send(smtp: smtplib.SMTP, message: Outgoing, raw: bytes, commit: Commit) -> bool:
-    """One SMTP transaction whose commit point is the ledger's: the server keeps a message only
-    once it has the final ".", and that is sent only after `commit()` recorded the send. A
-    worker killed before then leaves the server an unfinished DATA, which it throws away."""
-    smtp.ehlo_or_helo_if_needed()
-    code, reply = smtp.mail(message.from_address)
-    if code != 250:
-        smtp.rset()
-        raise smtplib.SMTPSenderRefused(code, reply, message.from_address)
-    code, reply = smtp.rcpt(message.to)
-    if code not in (250, 251):
-        smtp.rset()
-        raise smtplib.SMTPRecipientsRefused({message.to: (code, reply)})
-    code, reply = smtp.docmd("DATA")
-    if code != 354:
-        smtp.rset()
-        raise smtplib.SMTPDataError(code, reply)
-    body = _LEADING_DOT.sub(b"..", raw)
-    if not body.endswith(b"\r\n"):
-        body += b"\r\n"
-    smtp.send(body)
-    if not commit():
-        # Another worker owns the message now: abandon this transaction unfinished.
-        smtp.close()
-        return False
-    smtp.send(b".\r\n")
-    code, reply = smtp.getreply()
-    if code != 250:
-        raise smtplib.SMTPDataError(code, reply)
-    return True
+class _Connection:
+    """One SMTP connection of the channel's pool (a Django SMTP backend, opened)."""
+
+    def __init__(self, mailer: str) -> None:
+        backend = mailers.create_connection(mailer)
+        assert isinstance(backend, SmtpBackend)
+        self.backend = backend
+        self.backend.open()
+        smtp = self.smtp
+        smtp.ehlo_or_helo_if_needed()
+        if smtp.sock is not None:
+            # The final "." goes out alone, after the commit: without TCP_NODELAY, Nagle's
+            # algorithm holds it until the server's delayed ACK (about 40 ms a message).
+            smtp.sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+
+    @property
+    def smtp(self) -> smtplib.SMTP:
+        assert self.backend.connection is not None
+        return self.backend.connection
+
+    def close(self) -> None:
+        """Say QUIT and close (between transactions)."""
+        # Closing a broken connection may fail; it is gone either way.
+        with contextlib.suppress(Exception):
+            self.backend.close()
+
+    def drop(self) -> None:
+        """Close the socket at once, mid-transaction: the server discards an unfinished DATA.
+        (A QUIT here would become part of the message and then wait for an answer.)"""
+        with contextlib.suppress(Exception):
+            self.smtp.close()
+        self.backend.connection = None
+
+
+def _step(
+    live: dict[int, _Connection],
+    failed: dict[int, SendError],
+    command: Callable[[int, smtplib.SMTP], None],
+    expect: tuple[int, ...],
+) -> None:
+    """Send one command on every live connection, then read every reply: the server works on
+    all of them at once, so a batch waits about one round trip per step, not one per message.
+    A connection whose command fails leaves `live` with its error in `failed`."""
+    for index, conn in list(live.items()):
+        try:
+            command(index, conn.smtp)
+        except (smtplib.SMTPException, OSError) as error:
+            failed[index] = SendError(f"{LOST}: {error}", permanent=False)
+            live.pop(index).drop()
+    for index, conn in list(live.items()):
+        try:
+            code, reply = conn.smtp.getreply()
+        except (smtplib.SMTPException, OSError) as error:
+            failed[index] = SendError(f"{LOST}: {error}", permanent=False)
+            live.pop(index).drop()
+            continue
+        if code not in expect:
+            text = reply.decode("utf-8", "replace")
+            failed[index] = SendError(f"SMTP {code}: {text}", permanent=code >= 500)
+            del live[index]
+            try:
+                conn.smtp.rset()
+            except (smtplib.SMTPException, OSError):
+                conn.drop()
+
+
+@dataclass(frozen=True)
+class Envelope:
+    sender: str  # MAIL FROM
+    to: str
+    key: str
+    raw: bytes
 
 
 class _RawEmailMessage(EmailMessage):
@@ -135,9 +184,11 @@ class EmailChannel:
 
     name = "email"
 
-    def __init__(self, mailer: str | None = None) -> None:
+    def __init__(self, mailer: str | None = None, *, parallelism: int | None = None) -> None:
         self.mailer = mailer or settings.TALENTLOOP_OUTREACH_MAILER
+        self.parallelism = parallelism or settings.TALENTLOOP_OUTREACH_SMTP_CONNECTIONS
         self._backend: Any = None
+        self._pool: list[_Connection] = []
 
     @cached_property
     def _dkim(self) -> tuple[bytes, bytes, bytes] | None:
@@ -175,48 +226,109 @@ class EmailChannel:
         )
         return signature.replace(b"\r\n", b"\n").replace(b"\n", b"\r\n") + raw
 
-    def _open(self) -> Any:
+    def _connections(self, count: int) -> list[_Connection]:
+        self._pool = [conn for conn in self._pool if conn.backend.connection is not None]
+        while len(self._pool) < count:
+            self._pool.append(_Connection(self.mailer))
+        return self._pool[:count]
+
+    def send_batch(self, messages: Sequence[Outgoing], commit: Commit) -> list[Outcome]:
+        """Send each message on its own connection of the pool, all steps interleaved, with
+        one commit for the batch just before the final "." of each DATA."""
+        raws = [self.sign(build_mime(message)) for message in messages]
+        if not self._is_smtp():
+            return self._send_through_backend(messages, raws, commit)
+        envelopes = [
+            Envelope(m.envelope_from or m.from_address, m.to, m.key, raw)
+            for m, raw in zip(messages, raws, strict=True)
+        ]
+        return self.transmit(envelopes, commit)
+
+    def transmit(self, envelopes: Sequence[Envelope], commit: Commit) -> list[Outcome]:
+        """The SMTP part of send_batch, for messages already built (the bench's raw rate)."""
+        try:
+            live = dict(enumerate(self._connections(len(envelopes))))
+        except (smtplib.SMTPException, OSError) as error:
+            self.close()
+            failure = SendError(f"{LOST}: {error}", permanent=False)
+            return [Outcome(error=failure) for _ in envelopes]
+        failed: dict[int, SendError] = {}
+        _step(
+            live,
+            failed,
+            lambda i, smtp: smtp.putcmd("mail", f"FROM:<{envelopes[i].sender}>"),
+            (250,),
+        )
+        _step(
+            live, failed, lambda i, smtp: smtp.putcmd("rcpt", f"TO:<{envelopes[i].to}>"), (250, 251)
+        )
+        _step(live, failed, lambda i, smtp: smtp.putcmd("data"), (354,))
+        for index in list(live):
+            body = _LEADING_DOT.sub(b"..", envelopes[index].raw)
+            try:
+                live[index].smtp.send(body if body.endswith(b"\r\n") else body + b"\r\n")
+            except (smtplib.SMTPException, OSError) as error:
+                failed[index] = SendError(f"{LOST}: {error}", permanent=False)
+                live.pop(index).drop()
+        allowed = commit(sorted(live)) if live else set()
+        outcomes = {index: Outcome(error=error) for index, error in failed.items()}
+        for index in list(live):
+            if index not in allowed:
+                # Another worker owns this message now: leave its DATA unfinished.
+                live.pop(index).drop()
+                outcomes[index] = Outcome(abandoned=True)
+        sending = set(live)
+        finished: dict[int, SendError] = {}
+        _step(live, finished, lambda i, smtp: smtp.send(b".\r\n"), (250,))
+        for index in sending:
+            refusal = finished.get(index)
+            if refusal is not None and str(refusal).startswith(LOST):
+                # The "." left but no answer came back: the server most likely kept the
+                # message, and the ledger says sent. Sending it again could duplicate it.
+                logger.warning(
+                    "outreach: %s: no answer after DATA (%s)", envelopes[index].key, refusal
+                )
+                outcomes[index] = Outcome(sent=True)
+            elif refusal is not None:
+                outcomes[index] = Outcome(error=refusal, committed=True)
+            else:
+                outcomes[index] = Outcome(sent=True)
+        return [outcomes[index] for index in range(len(envelopes))]
+
+    def _is_smtp(self) -> bool:
+        backend = mailers.settings[self.mailer].get("BACKEND", "")
+        return bool(backend == "django.core.mail.backends.smtp.EmailBackend")
+
+    def _send_through_backend(
+        self, messages: Sequence[Outgoing], raws: list[bytes], commit: Commit
+    ) -> list[Outcome]:
+        """A local or API backend: no later point of no return than the call itself."""
+        allowed = commit(list(range(len(messages))))
         if self._backend is None:
             self._backend = mailers.create_connection(self.mailer)
-            if isinstance(self._backend, SmtpBackend):
-                self._backend.open()
-        return self._backend
-
-    def send(self, message: Outgoing, commit: Commit) -> bool:
-        raw = self.sign(build_mime(message))
-        backend = self._open()
-        try:
-            if isinstance(backend, SmtpBackend):
-                if backend.connection is None:
-                    backend.open()
-                assert backend.connection is not None
-                return _smtp_send(backend.connection, message, raw, commit)
-            # A local or API backend has no later point of no return than the call itself.
-            if not commit():
-                return False
-            sent = backend.send_messages(
-                [_RawEmailMessage(raw, from_email=message.from_address, to=message.to)]
+        outcomes = []
+        for index, message in enumerate(messages):
+            if index not in allowed:
+                outcomes.append(Outcome(abandoned=True))
+                continue
+            raw = _RawEmailMessage(
+                raws[index], from_email=message.envelope_from or message.from_address, to=message.to
             )
-            if not sent:
-                raise SendError("The mail backend did not accept the message.", permanent=False)
-            return True
-        except smtplib.SMTPRecipientsRefused as error:
-            code = next(iter(error.recipients.values()))[0]
-            raise SendError(
-                f"Recipient refused: {error.recipients}", permanent=code >= 500
-            ) from None
-        except smtplib.SMTPResponseException as error:
-            self.close()
-            raise SendError(
-                f"SMTP {error.smtp_code}: {error.smtp_error!r}", permanent=error.smtp_code >= 500
-            ) from None
-        except (smtplib.SMTPException, OSError) as error:
-            self.close()  # the connection is in an unknown state: start a new one next time
-            raise SendError(f"SMTP connection failed: {error}", permanent=False) from None
+            try:
+                sent = self._backend.send_messages([raw])
+            except Exception as error:  # a provider API's own errors: retried later
+                sent, problem = 0, str(error)
+            else:
+                problem = "The mail backend refused the message."
+            outcomes.append(
+                Outcome(sent=True)
+                if sent
+                else Outcome(error=SendError(problem, permanent=False), committed=True)
+            )
+        return outcomes
 
     def close(self) -> None:
-        backend, self._backend = self._backend, None
-        if backend is not None and isinstance(backend, SmtpBackend):
-            # Closing a broken connection may fail; it is gone either way.
-            with contextlib.suppress(Exception):
-                backend.close()
+        pool, self._pool = self._pool, []
+        for conn in pool:
+            conn.close()
+        self._backend = None

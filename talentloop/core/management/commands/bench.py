@@ -19,7 +19,9 @@ class Command(BaseCommand):
         "`bench import`: import rows/s; `bench dedupe`: duplicate scan precision and recall; "
         "`bench parse`: resume parsing accuracy, format coverage and throughput; "
         "`bench rank`: match score ranking quality against BM25; `bench search`: search, "
-        "match and rediscovery latency at N candidates."
+        "match and rediscovery latency at N candidates; `bench send`: campaign messages/s into "
+        "a local SMTP server against raw sending, throttle accuracy, tracking events/s, and "
+        "with --chaos the crash test."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
@@ -120,8 +122,24 @@ class Command(BaseCommand):
             server="postgres",
         )
 
+        send = sub.add_parser(
+            "send",
+            help="Campaign messages/s into a local SMTP server against the raw rate, throttle "
+            "accuracy and tracking events/s; --chaos: kill -9 workers during a send.",
+        )
+        send.add_argument(
+            "--recipients", type=int, default=None, help="20,000 (5,000 with --chaos)."
+        )
+        send.add_argument("--workers", type=int, default=2, help="Sending worker processes.")
+        send.add_argument("--throttle", type=int, default=6_000, help="Messages per minute.")
+        send.add_argument("--chaos", action="store_true", help="The crash test.")
+        send.add_argument("--kills", type=int, default=20, help="With --chaos.")
+        _common(send, data_dir="Where the SQLite database and the SMTP server's log live.")
+
     def handle(self, *args: Any, **options: Any) -> None:
-        if options["bench"] == "api":
+        if options["bench"] == "send":
+            self._send(options)
+        elif options["bench"] == "api":
             self._api(options)
         elif options["bench"] == "import":
             self._import(options)
@@ -133,6 +151,39 @@ class Command(BaseCommand):
             self._rank(options)
         elif options["bench"] == "search":
             self._search(options)
+
+    def _send(self, options: dict[str, Any]) -> None:
+        from talentloop.core.bench import api, dedupe, send
+
+        chaos = options["chaos"]
+        recipients = options["recipients"] or (5_000 if chaos else 20_000)
+        if recipients < 10:
+            raise CommandError("--recipients must be at least 10.")
+        if options["workers"] < 1 or options["kills"] < 1:
+            raise CommandError("--workers and --kills must be at least 1.")
+        if options["throttle"] < 60:
+            raise CommandError("--throttle must be at least 60 messages per minute.")
+        data_dir = Path(options["data_dir"])
+        name = "bench-send-chaos" if chaos else "bench-send"
+        target: api.Target = _target(
+            options,
+            lambda: dedupe.sqlite_target(name, recipients, data_dir, fresh=True),
+            lambda: dedupe.postgres_target(name, recipients, options["postgres_url"], fresh=True),
+        )
+        report = send.run(
+            target,
+            data_dir,
+            recipients=recipients,
+            workers=options["workers"],
+            chaos=chaos,
+            kills=options["kills"],
+            throttle=options["throttle"],
+            log=self.stdout.write,
+        )
+        for line in send.lines(report):
+            self.stdout.write(line)
+        if options["json"]:
+            self.stdout.write(json.dumps(report, separators=(",", ":")))
 
     def _search(self, options: dict[str, Any]) -> None:
         from talentloop.core.bench import api, search
