@@ -13,6 +13,9 @@ pytest_plugins = [
     "talentloop.resumes.tests.fixtures",
     "talentloop.matching.tests.fixtures",
     "talentloop.pools.tests.fixtures",
+    "talentloop.outreach.tests.fixtures",
+    "talentloop.outreach.tests.template_fixtures",
+    "talentloop.outreach.tests.tracking_fixtures",
 ]
 
 

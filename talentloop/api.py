@@ -12,6 +12,7 @@ from talentloop.duplicates.api import router as duplicates_router
 from talentloop.imports.api import router as imports_router
 from talentloop.jobs.api import router as jobs_router
 from talentloop.matching.api import router as matching_router
+from talentloop.outreach.api import router as outreach_router
 from talentloop.outreach.api_automation import router as outreach_automation_router
 from talentloop.outreach.api_templates import router as outreach_templates_router
 from talentloop.outreach.api_webhooks import router as outreach_webhooks_router
@@ -47,6 +48,7 @@ api.add_router("/", jobs_router)
 api.add_router("/", pools_router)
 api.add_router("/", matching_router)
 api.add_router("/", search_router)
+api.add_router("/", outreach_router)
 api.add_router("/", outreach_templates_router)
 api.add_router("/", outreach_automation_router)
 api.add_router("/", outreach_webhooks_router)  # its own auth: Bearer TALENTLOOP_INBOUND_SECRET

@@ -17,6 +17,7 @@ urlpatterns = [
     path("pools/", include("talentloop.pools.urls")),
     path("matching/", include("talentloop.matching.urls")),
     path("search/", include("talentloop.search.urls")),
+    path("outreach/", include("talentloop.outreach.urls")),
     path("outreach/", include("talentloop.outreach.urls_templates")),
     path("outreach/automations/", include("talentloop.outreach.urls_automation")),
     path("api/v1/", api.urls),

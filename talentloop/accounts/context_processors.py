@@ -15,4 +15,8 @@ def workspace(request: HttpRequest) -> dict[str, Any]:
         "can_note": bool(actor and actor.can(Capability.ADD_NOTES)),
         "can_audit": bool(actor and actor.can(Capability.VIEW_AUDIT)),
         "can_manage": bool(actor and actor.can(Capability.MANAGE_WORKSPACE)),
+        "can_outreach": bool(actor and actor.can(Capability.OUTREACH)),
+        "can_read_outreach": bool(
+            actor and (actor.can(Capability.OUTREACH) or actor.can(Capability.VIEW_ALL_CANDIDATES))
+        ),
     }

@@ -281,6 +281,8 @@ class Activity(models.Model):
         RESUME_PARSED = "resume_parsed", "Resume parsed"
         POOL_ADDED = "pool_added", "Added to a pool"
         POOL_STAGE_CHANGED = "pool_stage_changed", "Pool stage changed"
+        SEQUENCE_ENROLLED = "sequence_enrolled", "Enrolled in a sequence"
+        SEQUENCE_STOPPED = "sequence_stopped", "Sequence stopped"
 
     class Channel(models.TextChoices):
         EMAIL = "email", "E-mail"

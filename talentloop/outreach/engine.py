@@ -185,6 +185,12 @@ def _quiet_today(campaign: Campaign, now: dt.datetime) -> bool:
 
 
 def _start_due_drops(now: dt.datetime) -> None:
+    # A scheduled campaign runs once its first drop is due (services only mark it scheduled).
+    Campaign.objects.filter(
+        status=Campaign.Status.SCHEDULED,
+        drops__status=CampaignDrop.Status.PENDING,
+        drops__send_at__lte=now,
+    ).update(status=Campaign.Status.RUNNING, updated_at=now)
     due = CampaignDrop.objects.filter(
         status=CampaignDrop.Status.PENDING,
         send_at__lte=now,

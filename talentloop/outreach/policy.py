@@ -70,7 +70,9 @@ class Collision:
 
 def settings_for(workspace: Workspace) -> OutreachSettings:
     """The workspace's outreach settings, created with the defaults on first use."""
-    found, _ = OutreachSettings.objects.get_or_create(workspace=workspace)
+    found, created = OutreachSettings.objects.get_or_create(workspace=workspace)
+    if created:
+        found.refresh_from_db()  # the defaults as the database holds them (times, not "09:00")
     return found
 
 

@@ -22,7 +22,6 @@ from talentloop.core.tests.api_helpers import (
     error,
 )
 from talentloop.outreach.models import Campaign, CampaignDrop, Message, Template
-from talentloop.outreach.tests.fixtures import *  # noqa: F403
 from talentloop.pools.models import Pool
 
 pytestmark = pytest.mark.urls("talentloop.outreach.tests.urls_outreach_test")

@@ -24,7 +24,6 @@ from talentloop.core.tests.api_helpers import (
 )
 from talentloop.outreach import services
 from talentloop.outreach.models import Enrollment, Sequence
-from talentloop.outreach.tests.fixtures import *  # noqa: F403
 from talentloop.pools.models import Pool
 from talentloop.pools.services import add_to_pool
 

@@ -22,7 +22,6 @@ from talentloop.core.tests.api_helpers import (
 )
 from talentloop.outreach import services
 from talentloop.outreach.models import Enrollment, Message, Sequence, SequenceStep, Template
-from talentloop.outreach.tests.fixtures import *  # noqa: F403
 
 pytestmark = pytest.mark.urls("talentloop.outreach.tests.urls_outreach_test")
 NO_SUCH_SEQUENCE = error("not_found", "No such sequence.")

@@ -14,7 +14,6 @@ from talentloop.compliance.models import ConsentRecord
 from talentloop.compliance.selectors import consent_status
 from talentloop.outreach import events
 from talentloop.outreach.models import Enrollment, Message, MessageEvent, Suppression
-from talentloop.outreach.tests.tracking_fixtures import *  # noqa: F403
 
 pytestmark = pytest.mark.django_db
 

@@ -22,7 +22,6 @@ import pytest
 from talentloop.candidates.models import Activity
 from talentloop.outreach import events, imap, inbound
 from talentloop.outreach.models import Message, MessageEvent
-from talentloop.outreach.tests.tracking_fixtures import *  # noqa: F403
 from talentloop.outreach.tests.tracking_fixtures import make_mail
 from talentloop.outreach.tracking import reply_address
 

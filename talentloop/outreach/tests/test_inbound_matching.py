@@ -13,7 +13,6 @@ from talentloop.candidates.models import Activity, Candidate
 from talentloop.core.actor import Actor
 from talentloop.outreach import events, inbound
 from talentloop.outreach.models import Enrollment, Message, MessageEvent, Suppression
-from talentloop.outreach.tests.tracking_fixtures import *  # noqa: F403
 from talentloop.outreach.tests.tracking_fixtures import make_mail
 from talentloop.outreach.tracking import make_token, reply_address
 

@@ -14,7 +14,6 @@ from talentloop.compliance.models import ConsentRecord
 from talentloop.compliance.selectors import consent_status
 from talentloop.outreach import tracking
 from talentloop.outreach.models import Enrollment, Message, MessageEvent, Purpose, Suppression
-from talentloop.outreach.tests.tracking_fixtures import *  # noqa: F403
 from talentloop.outreach.views_public import PIXEL
 
 pytestmark = [pytest.mark.django_db, pytest.mark.urls("talentloop.outreach.tests.urls_public_test")]

@@ -16,7 +16,6 @@ from talentloop.core.actor import Actor
 from talentloop.core.errors import Conflict, Forbidden, InvalidInput
 from talentloop.outreach import services
 from talentloop.outreach.models import Campaign, CampaignDrop, Template
-from talentloop.outreach.tests.fixtures import *  # noqa: F403
 from talentloop.pools.models import Pool, Segment
 
 UTC = dt.UTC

@@ -16,7 +16,6 @@ from talentloop.core.actor import Actor
 from talentloop.core.smtp_sink import SmtpSink
 from talentloop.outreach import engine, services
 from talentloop.outreach.models import Campaign, Enrollment, Message, Sequence, Template
-from talentloop.outreach.tests.fixtures import *  # noqa: F403
 from talentloop.pools.models import Pool
 from talentloop.pools.services import add_to_pool
 

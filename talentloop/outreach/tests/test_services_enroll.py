@@ -21,7 +21,6 @@ from talentloop.core.actor import Actor
 from talentloop.core.errors import Conflict, Forbidden, InvalidInput
 from talentloop.outreach import policy, services
 from talentloop.outreach.models import Enrollment, Sequence, Suppression
-from talentloop.outreach.tests.fixtures import *  # noqa: F403
 from talentloop.pools.models import Pool, PoolMembership, Segment
 from talentloop.pools.services import ensure_default_stages
 

@@ -16,7 +16,6 @@ from talentloop.core.errors import Conflict, Forbidden, InvalidInput
 from talentloop.jobs.models import Job
 from talentloop.outreach import services
 from talentloop.outreach.models import Enrollment, Sequence, SequenceStep, Template
-from talentloop.outreach.tests.fixtures import *  # noqa: F403
 
 UTC = dt.UTC
 

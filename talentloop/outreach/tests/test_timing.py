@@ -11,9 +11,25 @@ def at(text: str) -> dt.datetime:
     return dt.datetime.fromisoformat(text)
 
 
-def send(after: str, delay: int = 0, *, business: bool = True, tz: str = "UTC", **kw: object):
-    options = {"window_start": NINE, "window_end": FIVE, **kw}
-    return next_send_at(after=at(after), delay_days=delay, business_days=business, tz=tz, **options)
+def send(
+    after: str,
+    delay: int = 0,
+    *,
+    business: bool = True,
+    tz: str = "UTC",
+    window_start: dt.time = NINE,
+    window_end: dt.time = FIVE,
+    quiet_days: tuple[int, ...] | list[int] = (),
+) -> dt.datetime:
+    return next_send_at(
+        after=at(after),
+        delay_days=delay,
+        business_days=business,
+        tz=tz,
+        window_start=window_start,
+        window_end=window_end,
+        quiet_days=quiet_days,
+    )
 
 
 def test_inside_the_window_goes_now():

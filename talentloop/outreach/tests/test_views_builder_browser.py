@@ -11,7 +11,6 @@ import pytest
 from talentloop.accounts.models import User
 from talentloop.core.tests.browser import horizontal_overflow
 from talentloop.outreach.models import Sequence, Template
-from talentloop.outreach.tests.fixtures import *  # noqa: F403
 
 pytestmark = pytest.mark.urls("talentloop.outreach.tests.urls_outreach_test")
 

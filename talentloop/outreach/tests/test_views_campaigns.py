@@ -13,7 +13,6 @@ from django.urls import reverse
 from talentloop.accounts.models import User, Workspace
 from talentloop.core.actor import Actor
 from talentloop.outreach.models import Campaign, CampaignDrop, Message, Template
-from talentloop.outreach.tests.fixtures import *  # noqa: F403
 from talentloop.pools.models import Pool
 
 pytestmark = pytest.mark.urls("talentloop.outreach.tests.urls_outreach_test")

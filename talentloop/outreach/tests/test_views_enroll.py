@@ -14,7 +14,6 @@ from talentloop.candidates.services import log_touchpoint
 from talentloop.core.actor import Actor
 from talentloop.outreach import services
 from talentloop.outreach.models import Enrollment, Sequence
-from talentloop.outreach.tests.fixtures import *  # noqa: F403
 from talentloop.pools.models import Pool
 from talentloop.pools.services import add_to_pool
 

@@ -16,7 +16,6 @@ from talentloop.core.actor import Actor
 from talentloop.core.tests.api_helpers import MISSING_ID
 from talentloop.outreach import services
 from talentloop.outreach.models import Enrollment, Message, Sequence, Template
-from talentloop.outreach.tests.fixtures import *  # noqa: F403
 
 pytestmark = pytest.mark.urls("talentloop.outreach.tests.urls_outreach_test")
 

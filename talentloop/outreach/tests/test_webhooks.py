@@ -13,7 +13,6 @@ from talentloop.candidates.models import Candidate
 from talentloop.core.actor import Actor
 from talentloop.core.tests.api_helpers import bearer, error
 from talentloop.outreach.models import Message, MessageEvent
-from talentloop.outreach.tests.tracking_fixtures import *  # noqa: F403
 from talentloop.outreach.tests.tracking_fixtures import make_mail
 from talentloop.outreach.tracking import reply_address
 
