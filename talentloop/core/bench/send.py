@@ -248,35 +248,48 @@ def _send_campaign(
     return wall, _probe(env, "bench_send_probe", "report", "--campaign", str(campaign))
 
 
+def _lines_in(log: Path) -> int:
+    with log.open("rb") as lines:
+        return sum(1 for _ in lines)
+
+
 def _chaos(
     env: dict[str, str],
     campaign: int,
     workers: int,
     kills: int,
+    sink_log: Path,
+    recipients: int,
     log: Callable[[str], None],
     rng: random.Random,
 ) -> int:
     """Send with `workers` racing workers; kill -9 one at a random moment `kills` times (and
-    pause and resume the campaign half-way), restarting it each time."""
+    pause and resume the campaign half-way), restarting it at once each time."""
     _probe(env, "bench_send_probe", "start", "--campaign", str(campaign))
     processes = [_worker(env, campaign) for _ in range(workers)]
+    started = [time.monotonic()] * workers
     done = 0
     try:
         while done < kills:
-            time.sleep(rng.uniform(0.2, 1.2))
-            report = _probe(env, "bench_send_probe", "report", "--campaign", str(campaign))
-            if report["status"] == "finished":
-                log(f"  the campaign finished after {done} kills")
-                break
+            # A worker takes about 1.5 s to start; kill it at a random moment after that, while
+            # it sends, rather than while it is still importing Django.
             victim = rng.randrange(len(processes))
+            moment = started[victim] + 1.5 + rng.uniform(0.0, 1.5)
+            time.sleep(max(0.0, moment - time.monotonic()))
+            received = _lines_in(sink_log)
+            if received >= recipients or all(p.poll() is not None for p in processes):
+                log(f"  everything was sent after {done} kills")
+                break
             processes[victim].send_signal(signal.SIGKILL)
             processes[victim].wait()
             done += 1
+            log(f"  kill {done}/{kills}: {received:,} received so far")
             if done == kills // 2:
                 _probe(
                     env, "bench_send_probe", "status", "--campaign", str(campaign), "--to", "paused"
                 )
-                time.sleep(0.5)
+                log("  paused the campaign for a second, then resumed it")
+                time.sleep(1.0)
                 _probe(
                     env,
                     "bench_send_probe",
@@ -287,7 +300,7 @@ def _chaos(
                     "running",
                 )
             processes[victim] = _worker(env, campaign)
-            log(f"  kill {done}/{kills}: {report['sent']:,} sent so far")
+            started[victim] = time.monotonic()
         for process in processes:
             process.wait()
     finally:
@@ -307,6 +320,7 @@ def run(
     kills: int,
     throttle: int,
     log: Callable[[str], None],
+    chaos_seconds: int = 60,
 ) -> dict[str, Any]:
     data_dir.mkdir(parents=True, exist_ok=True)
     sink_log = data_dir / "send-sink.log"
@@ -330,6 +344,8 @@ def run(
             str(throttle_recipients),
             "--throttle",
             str(throttle),
+            # The crash test sends for about `chaos_seconds`, time enough for every kill.
+            *(["--campaign-throttle", str(recipients * 60 // chaos_seconds)] if chaos else []),
         )
         campaign = setup["campaign"]
         report: dict[str, Any] = {"database": target.database, "recipients": recipients}
@@ -337,7 +353,7 @@ def run(
             log(f"[{target.database}] crash test: {workers} workers, {kills} kills …")
             rng = random.Random(7)
             began = time.perf_counter()
-            report["kills"] = _chaos(env, campaign, workers, kills, log, rng)
+            report["kills"] = _chaos(env, campaign, workers, kills, sink_log, recipients, log, rng)
             wall = time.perf_counter() - began
             ledger = _probe(env, "bench_send_probe", "report", "--campaign", str(campaign))
         else:

@@ -134,6 +134,12 @@ class Command(BaseCommand):
         send.add_argument("--throttle", type=int, default=6_000, help="Messages per minute.")
         send.add_argument("--chaos", action="store_true", help="The crash test.")
         send.add_argument("--kills", type=int, default=20, help="With --chaos.")
+        send.add_argument(
+            "--chaos-seconds",
+            type=int,
+            default=60,
+            help="With --chaos: the campaign is throttled to last about this long.",
+        )
         _common(send, data_dir="Where the SQLite database and the SMTP server's log live.")
 
     def handle(self, *args: Any, **options: Any) -> None:
@@ -179,6 +185,7 @@ class Command(BaseCommand):
             kills=options["kills"],
             throttle=options["throttle"],
             log=self.stdout.write,
+            chaos_seconds=max(5, options["chaos_seconds"]),
         )
         for line in send.lines(report):
             self.stdout.write(line)

@@ -48,6 +48,9 @@ class Command(BaseCommand):
         parser.add_argument("--recipients", type=int, default=20_000)
         parser.add_argument("--throttle-recipients", type=int, default=0)
         parser.add_argument("--throttle", type=int, default=6_000, help="Messages per minute.")
+        parser.add_argument(
+            "--campaign-throttle", type=int, default=None, help="Of the main campaign (--chaos)."
+        )
         parser.add_argument("--campaign", type=int)
         parser.add_argument("--to", choices=["running", "paused"])
         parser.add_argument("--count", type=int, default=20_000)
@@ -78,7 +81,11 @@ class Command(BaseCommand):
             workspace=workspace, name=f"s{time.time_ns()}", name_key=f"s{time.time_ns()}"
         )
         main = self._recipients(workspace, sender, stage, options["recipients"], "main")
-        campaigns = {"campaign": self._campaign(workspace, sender, template, main, None)}
+        campaigns = {
+            "campaign": self._campaign(
+                workspace, sender, template, main, options["campaign_throttle"]
+            )
+        }
         if options["throttle_recipients"]:
             throttled = self._recipients(
                 workspace, sender, stage, options["throttle_recipients"], "throttle"
