@@ -9,11 +9,13 @@ Each prints one JSON line.
 from __future__ import annotations
 
 import json
+import multiprocessing
 import random
 import time
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.db import connections
 from django.db.models import Count, Max, Min
 from django.test import Client
 from django.utils import timezone
@@ -38,6 +40,18 @@ FIRST = ["Ada", "Grace", "Zoë", "Linus", "Margaret", "Chidi", "Mei", "José", "
 LAST = ["Lovelace", "Hopper", "Müller", "Okafor", "Tanaka", "García", "Nguyen", "Smith"]
 
 
+def _hit(paths: list[str], start: Any) -> None:
+    """One web worker's share of the tracking hits (a child process)."""
+    client = Client()
+    client.get(paths[0])  # connect and warm up before the clock starts
+    start.wait()
+    for path in paths[1:]:
+        response = client.get(path)
+        if response.status_code not in (200, 302):
+            raise SystemExit(f"{path} answered {response.status_code}")
+    connections.close_all()
+
+
 class Command(BaseCommand):
     help = "Internal to `talentloop bench send`."
 
@@ -54,6 +68,7 @@ class Command(BaseCommand):
         parser.add_argument("--campaign", type=int)
         parser.add_argument("--to", choices=["running", "paused"])
         parser.add_argument("--count", type=int, default=20_000)
+        parser.add_argument("--processes", type=int, default=2)
 
     def handle(self, *args: Any, **options: Any) -> None:
         action = options["action"]
@@ -219,15 +234,27 @@ class Command(BaseCommand):
                 urls.append(tracking.open_pixel_url(message_id))
             else:
                 urls.append(tracking.click_url(message_id, "https://acme.test/jobs/backend"))
-        paths = [url.split("://", 1)[1].split("/", 1)[1] for url in urls]
-        client = Client()
+        paths = ["/" + url.split("://", 1)[1].split("/", 1)[1] for url in urls]
         before = MessageEvent.objects.count()
+        # As many processes as `talentloop serve` runs web workers, each its own connection.
+        processes = options["processes"]
+        connections.close_all()
+        context = multiprocessing.get_context("fork")
+        start = context.Event()
+        children = [
+            context.Process(target=_hit, args=(paths[n::processes], start))
+            for n in range(processes)
+        ]
+        for child in children:
+            child.start()
+        time.sleep(1.0)
         started = time.perf_counter()
-        for path in paths:
-            response = client.get("/" + path)
-            if response.status_code not in (200, 302):
-                raise CommandError(f"/{path} answered {response.status_code}")
+        start.set()
+        for child in children:
+            child.join()
         took = time.perf_counter() - started
+        if any(child.exitcode for child in children):
+            raise CommandError("A tracking request failed (see above).")
         recorded = MessageEvent.objects.count() - before
         started = time.perf_counter()
         processed = 0
@@ -239,6 +266,7 @@ class Command(BaseCommand):
         process_took = time.perf_counter() - started
         return {
             "events": recorded,
+            "processes": processes,
             "events_per_s": recorded / took,
             "processed": processed,
             "processed_per_s": processed / process_took if process_took else 0.0,
