@@ -924,30 +924,26 @@ class Engine:
 
         Only rows this worker still owns are recorded; returns their ids.
         """
+        table = Message._meta.db_table
+        values = ", ".join(["(%s, %s, %s)"] * len(rows))
+        # One statement claims the send for the rows this worker still owns and returns them:
+        # ownership check and ledger write cannot drift apart, and it is one round trip.
+        sql = (
+            f"UPDATE {table} SET status = %s, sent_at = %s, attempts = attempts + 1, "  # noqa: S608 - our table and placeholders only
+            "claimed_by = '', claimed_at = NULL, to_address = v.column2, subject = v.column3 "
+            f"FROM (VALUES {values}) AS v WHERE {table}.id = CAST(v.column1 AS BIGINT) "
+            f"AND {table}.claimed_by = %s AND {table}.status = %s RETURNING {table}.id"
+        )
+        params: list[Any] = [Message.Status.SENT, now]
+        for row, out in zip(rows, outgoing, strict=True):
+            params.extend((row.pk, out.to, out.subject[:300]))
+        params.extend((self.worker, Message.Status.QUEUED))
         with transaction.atomic():
-            owned = Message.objects.filter(
-                pk__in=[row.pk for row in rows],
-                claimed_by=self.worker,
-                status=Message.Status.QUEUED,
-            )
-            if connection.vendor == "postgresql":
-                owned = owned.select_for_update()
-            mine = set(owned.values_list("pk", flat=True))
+            with connection.cursor() as cursor:
+                cursor.execute(sql, params)
+                mine = {int(found) for (found,) in cursor.fetchall()}
             if not mine:
                 return mine  # another worker took the rows over; it sends them
-            # One prepared statement for the group (the ORM's bulk_update builds a CASE per
-            # column and cost more than the send itself).
-            with connection.cursor() as cursor:
-                cursor.executemany(
-                    f"UPDATE {Message._meta.db_table} SET status = %s, sent_at = %s, "  # noqa: S608 - the table name is ours
-                    "attempts = attempts + 1, claimed_by = '', claimed_at = NULL, "
-                    "to_address = %s, subject = %s WHERE id = %s",
-                    [
-                        (Message.Status.SENT, now, out.to, out.subject[:300], row.pk)
-                        for row, out in zip(rows, outgoing, strict=True)
-                        if row.pk in mine
-                    ],
-                )
             entries = []
             for row, out in zip(rows, outgoing, strict=True):
                 if row.pk not in mine:
