@@ -86,6 +86,7 @@ class Command(BaseCommand):
         self._reminders_for_alice()
         self._sample_resumes()
         self._jobs()
+        self._outreach()
         if options["no_serve"]:
             return
         url = f"http://127.0.0.1:{options['port']}/"
@@ -143,6 +144,107 @@ class Command(BaseCommand):
         hank = User.objects.get(email="hank@acme.test")
         for data in DEMO_JOBS:
             job_services.create_job(actor=actor, data={**data, "hiring_manager_id": hank.pk})
+
+    def _outreach(self) -> None:
+        """A signature, two templates, an active sequence with ten people enrolled (the worker
+        sends their first e-mail inside their send window, to DATA_DIR/mail) and a draft
+        newsletter campaign, all made through the services."""
+        from talentloop.outreach import services as outreach
+        from talentloop.outreach import template_services
+        from talentloop.outreach.models import Sequence
+        from talentloop.pools import services as pool_services
+
+        workspace = Workspace.objects.get(slug="acme")
+        if Sequence.objects.filter(workspace=workspace).exists():
+            return
+        actor = member_actor(User.objects.get(email="bob@acme.test"), workspace)
+        template_services.create_snippet(
+            actor=actor,
+            data={"name": "signature", "body": "<p>Best,<br>{{ sender.full_name }}</p>"},
+        )
+        intro = template_services.create_template(
+            actor=actor,
+            data={
+                "name": "Backend role: first note",
+                "subject": "{{ candidate.first_name|default:'Hi' }}, a backend role at Acme",
+                "body": (
+                    '<p>Hi {{ candidate.first_name|default:"there" }},</p><p>I came across '
+                    'your work as {{ candidate.current_title|default:"an engineer" }} and '
+                    'think our <a href="https://careers.acme.test/jobs/backend">backend '
+                    "engineer</a> role could interest you. Would a short call next week "
+                    'work?</p>{% snippet "signature" %}'
+                ),
+            },
+        )
+        follow_up = template_services.create_template(
+            actor=actor,
+            data={
+                "name": "Backend role: follow-up",
+                "subject": "Re: a backend role at Acme",
+                "body": (
+                    '<p>Hi {{ candidate.first_name|default:"there" }}, just bringing this '
+                    "back to the top of your inbox. Happy to share more about the team.</p>"
+                    '{% snippet "signature" %}'
+                ),
+            },
+        )
+        newsletter = template_services.create_template(
+            actor=actor,
+            data={
+                "name": "Talent community: monthly news",
+                "subject": "What is new at Acme engineering",
+                "body": (
+                    '<h1>Hello {{ candidate.first_name|default:"there" }}</h1><p>Three '
+                    'new roles opened this month: <a href="https://careers.acme.test/jobs">'
+                    "see them</a>.</p>"
+                ),
+            },
+        )
+        sequence = outreach.create_sequence(
+            actor=actor,
+            data={
+                "name": "Backend engineers: intro",
+                "purpose": "recruiting",
+                "stop_on": ["reply", "application", "hire"],
+                "steps": [
+                    {"channel": "email", "delay_days": 0, "template_id": intro.pk},
+                    {"channel": "email", "delay_days": 3, "template_id": follow_up.pk},
+                    {
+                        "channel": "call_task",
+                        "delay_days": 2,
+                        "instructions": "Call if there was no answer to either e-mail.",
+                    },
+                ],
+            },
+        )
+        outreach.set_sequence_status(actor=actor, sequence=sequence, status="active")
+        people = list(
+            Candidate.objects.filter(workspace=workspace, emails__isnull=False)
+            .order_by("id")
+            .values_list("id", flat=True)[:10]
+        )
+        outreach.enroll(actor=actor, sequence=sequence, candidate_ids=people)
+        pool = pool_services.create_pool(
+            actor=actor, data={"name": "Talent community", "visibility": "team"}
+        )
+        for candidate in Candidate.objects.filter(workspace=workspace).order_by("id")[10:40]:
+            pool_services.add_to_pool(actor=actor, pool=pool, candidate=candidate)
+        outreach.create_campaign(
+            actor=actor,
+            data={
+                "name": "Talent community: monthly news",
+                "purpose": "marketing",
+                "pool_id": pool.pk,
+                "throttle_per_minute": 60,
+                "quiet_days": [5, 6],
+                "drops": [
+                    {
+                        "template_id": newsletter.pk,
+                        "send_at": (timezone.now() + dt.timedelta(days=7)).isoformat(),
+                    }
+                ],
+            },
+        )
 
     def _reminders_for_alice(self) -> None:
         """Give alice's home page something to show: reminders made through the service."""
