@@ -146,7 +146,7 @@ class Command(BaseCommand):
             job_services.create_job(actor=actor, data={**data, "hiring_manager_id": hank.pk})
 
     def _outreach(self) -> None:
-        """A signature, two templates, an active sequence with ten people enrolled (the worker
+        """A signature, three templates, an active sequence with the first ten people (the worker
         sends their first e-mail inside their send window, to DATA_DIR/mail) and a draft
         newsletter campaign, all made through the services."""
         from talentloop.outreach import services as outreach
