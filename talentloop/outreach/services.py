@@ -517,29 +517,25 @@ def _send_at(
 def _bulk_timeline(
     actor: Actor, entries: list[tuple[int, str, dict[str, Any]]], type: str, at: dt.datetime
 ) -> None:
-    """One timeline entry per (candidate id, summary, payload), in one INSERT per 500.
-
-    The rows are exactly those candidates.services.record_activity writes for these internal,
-    non-contact kinds (which never move last_contacted_at); one INSERT per row would cost a
-    pool of 10,000 people seconds.
-    """
-    Activity.objects.bulk_create(
-        (
-            Activity(
-                workspace_id=actor.workspace.pk,
-                candidate_id=candidate_id,
-                type=type,
-                channel=Activity.Channel.INTERNAL,
-                actor=actor.user,
-                summary=summary[:500],
-                payload=payload,
-                occurred_at=at,
-                created_at=at,
-            )
-            for candidate_id, summary, payload in entries
-        ),
-        batch_size=500,
-    )
+    """One timeline entry per (candidate id, summary, payload), in one INSERT per 500,
+    through candidates.services.record_activities (one INSERT per row would cost a pool of
+    10,000 people seconds)."""
+    rows = [
+        Activity(
+            workspace_id=actor.workspace.pk,
+            candidate_id=candidate_id,
+            type=type,
+            channel=Activity.Channel.INTERNAL,
+            actor=actor.user,
+            summary=summary,
+            payload=payload,
+            occurred_at=at,
+            created_at=at,
+        )
+        for candidate_id, summary, payload in entries
+    ]
+    for start in range(0, len(rows), 500):
+        candidate_services.record_activities(rows[start : start + 500])
 
 
 def _stop_live(actor: Actor, sequence: Sequence, *, reason: str, summary: str) -> int:
