@@ -53,6 +53,9 @@ def test_killed_workers_send_each_message_exactly_once(tmp_path: Path) -> None:
     assert report["kills"] == 4
     assert (report["received"], report["duplicates"], report["missing"]) == (300, 0, 0)
     assert report["ledger_sent"] == 300
+    # Every key the issue names, with --chaos too.
+    for key in ("messages_per_s", "raw_messages_per_s", "ratio", "events_per_s"):
+        assert report[key] > 0, key
     assert "0 duplicates, 0 missing" in result.stdout
 
 

@@ -134,6 +134,9 @@ def test_worker_ticks_the_schedule_before_draining(due_reminder: Note) -> None:
         "index_changed_candidates",
         "embed_changed_candidates",
         "send_saved_search_alerts",
+        "send_outreach",
+        "process_tracking_events",
+        "poll_imap",
     }
     ran = DBTaskResult.objects.exclude(task_path__endswith="check_candidate_duplicates_task")
     assert set(ran.values_list("task_path", flat=True)) == {
@@ -145,6 +148,9 @@ def test_worker_ticks_the_schedule_before_draining(due_reminder: Note) -> None:
         "talentloop.search.tasks.index_changed_candidates_task",
         "talentloop.matching.tasks.embed_changed_candidates_task",
         "talentloop.search.tasks.send_saved_search_alerts_task",
+        "talentloop.outreach.tasks.send_outreach_task",
+        "talentloop.outreach.tracking_tasks.process_tracking_events_task",
+        "talentloop.outreach.tracking_tasks.poll_imap_task",
     }
     assert len(mail.outbox) == 1
 
