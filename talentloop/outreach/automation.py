@@ -982,11 +982,6 @@ def _finish_person(
     )
 
 
-def _as_time(value: dt.time | str) -> dt.time:
-    # Settings just made by get_or_create still hold their string defaults ("09:00").
-    return value if isinstance(value, dt.time) else dt.time.fromisoformat(value)
-
-
 def _aware(start: dt.datetime | None, now: dt.datetime) -> dt.datetime:
     if start is None:
         return now
@@ -1058,14 +1053,7 @@ def dry_run_sequence(
         if tz not in schedules:
             times, after = [], start
             for step in steps:
-                after = timing.next_send_at(
-                    after=after,
-                    delay_days=step.delay_days,
-                    business_days=step.business_days,
-                    window_start=step.window_start or _as_time(rules.window_start),
-                    window_end=step.window_end or _as_time(rules.window_end),
-                    tz=tz or rules.default_timezone,
-                )
+                after = timing.step_send_at(step, rules, tz, after)
                 times.append(after)
             schedules[tz] = times
         return schedules[tz]

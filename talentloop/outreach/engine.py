@@ -97,7 +97,6 @@ class RunStats:
     sent: int = 0
     skipped: int = 0
     failed: int = 0
-    tasks: int = 0
     retried: int = 0  # rows taken over from a dead worker and sent
     skip_reasons: dict[str, int] = field(default_factory=lambda: defaultdict(int))
 
@@ -283,29 +282,6 @@ def _finish_campaigns(now: dt.datetime) -> None:
 # --- Sequences -------------------------------------------------------------------------------
 
 
-def _step_at(
-    enrollment: Enrollment, step: SequenceStep, after: dt.datetime, tz_default: str
-) -> dt.datetime:
-    rules = policy.settings_for(enrollment.sequence.workspace)
-    return timing.next_send_at(
-        after=after,
-        delay_days=step.delay_days,
-        business_days=step.business_days,
-        window_start=step.window_start or rules.window_start,
-        window_end=step.window_end or rules.window_end,
-        tz=enrollment.candidate.timezone or tz_default,
-    )
-
-
-def first_step_at(enrollment: Enrollment, now: dt.datetime | None = None) -> dt.datetime | None:
-    """When the enrolment's first step is due (None for a sequence without steps)."""
-    step = enrollment.sequence.steps.order_by("position").first()
-    if step is None:
-        return None
-    tz_default = policy.settings_for(enrollment.sequence.workspace).default_timezone
-    return _step_at(enrollment, step, now or utcnow(), tz_default)
-
-
 def _advance(enrollment_id: int, position: int, now: dt.datetime) -> None:
     """Move the enrolment past step `position` (once: the update is conditional on it)."""
     enrollment = (
@@ -326,10 +302,10 @@ def _advance(enrollment_id: int, position: int, now: dt.datetime) -> None:
             claimed_by="",
         )
         return
-    tz_default = policy.settings_for(enrollment.sequence.workspace).default_timezone
+    rules = policy.settings_for(enrollment.sequence.workspace)
     Enrollment.objects.filter(pk=enrollment_id, next_step=position).update(
         next_step=following.position,
-        next_step_at=_step_at(enrollment, following, now, tz_default),
+        next_step_at=timing.step_send_at(following, rules, enrollment.candidate.timezone, now),
         claimed_at=None,
         claimed_by="",
     )

@@ -177,11 +177,6 @@ def _time(value: Any, *, field: str) -> dt.time | None:
     raise InvalidInput("A time of day as HH:MM, e.g. 09:00.", field=field)
 
 
-def as_time(value: dt.time | str) -> dt.time:
-    # OutreachSettings made by get_or_create still hold their string defaults ("09:00").
-    return value if isinstance(value, dt.time) else dt.time.fromisoformat(value)
-
-
 def _members(actor: Actor, user_ids: Iterable[Any]) -> set[int]:
     ids = [pk for pk in user_ids if _is_id(pk)]
     if not ids:
@@ -492,26 +487,15 @@ def _reschedule_overdue(
         step = steps.get(position)
         if step is None:
             continue  # past the last step: the engine finishes it
-        batch.append(Enrollment(pk=pk, next_step_at=_send_at(step, rules, tz, now, delay=False)))
+        batch.append(
+            Enrollment(pk=pk, next_step_at=timing.step_send_at(step, rules, tz, now, delay=False))
+        )
         if len(batch) >= 1000:
             moved += Enrollment.objects.bulk_update(batch, ["next_step_at"])
             batch = []
     if batch:
         moved += Enrollment.objects.bulk_update(batch, ["next_step_at"])
     return moved
-
-
-def _send_at(
-    step: SequenceStep, rules: OutreachSettings, tz: str, after: dt.datetime, *, delay: bool
-) -> dt.datetime:
-    return timing.next_send_at(
-        after=after,
-        delay_days=step.delay_days if delay else 0,
-        business_days=step.business_days,
-        window_start=step.window_start or as_time(rules.window_start),
-        window_end=step.window_end or as_time(rules.window_end),
-        tz=tz or rules.default_timezone,
-    )
 
 
 def _bulk_timeline(
@@ -862,7 +846,7 @@ def _enroll_batch(
     enter = [pk for pk in open_ids if allow_collisions or pk not in collided]
     warnings = refresh_reasons(actor, [candidates[pk] for pk in enter])
     first = steps[0]
-    send_at = {pk: _send_at(first, rules, candidates[pk].timezone, now, delay=True) for pk in enter}
+    send_at = {pk: timing.step_send_at(first, rules, candidates[pk].timezone, now) for pk in enter}
     created: dict[int, int] = {}
     raced: set[int] = set()
     if not dry_run and enter:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Collection
+from typing import Protocol
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 WEEKEND = frozenset({5, 6})  # Saturday, Sunday (datetime.weekday numbering)
@@ -70,3 +71,44 @@ def next_send_at(
         moment = start
     moment = max(moment, start)
     return dt.datetime.combine(day, moment, tzinfo=place).astimezone(dt.UTC)
+
+
+class StepTiming(Protocol):
+    @property
+    def delay_days(self) -> int: ...
+    @property
+    def business_days(self) -> bool: ...
+    @property
+    def window_start(self) -> dt.time | None: ...
+    @property
+    def window_end(self) -> dt.time | None: ...
+
+
+class WindowDefaults(Protocol):
+    @property
+    def window_start(self) -> dt.time | str: ...
+    @property
+    def window_end(self) -> dt.time | str: ...
+    @property
+    def default_timezone(self) -> str: ...
+
+
+def as_time(value: dt.time | str) -> dt.time:
+    # Settings rows made with their string defaults ("09:00") hold strings until re-read.
+    return value if isinstance(value, dt.time) else dt.time.fromisoformat(value)
+
+
+def step_send_at(
+    step: StepTiming, rules: WindowDefaults, tz: str, after: dt.datetime, *, delay: bool = True
+) -> dt.datetime:
+    """When a sequence step is due after `after`: its delay (unless `delay` is False, for a
+    step that is already due), inside its send window or the workspace's, in timezone `tz`
+    or the workspace's default."""
+    return next_send_at(
+        after=after,
+        delay_days=step.delay_days if delay else 0,
+        business_days=step.business_days,
+        window_start=step.window_start or as_time(rules.window_start),
+        window_end=step.window_end or as_time(rules.window_end),
+        tz=tz or rules.default_timezone,
+    )

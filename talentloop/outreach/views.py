@@ -17,7 +17,7 @@ from talentloop.candidates.selectors import access_candidate
 from talentloop.core.actor import Actor
 from talentloop.core.errors import Forbidden, InvalidInput, NotFound, TalentloopError
 from talentloop.core.views import MemberRequest, member_required
-from talentloop.outreach import policy, selectors, services
+from talentloop.outreach import policy, selectors, services, timing
 from talentloop.outreach.forms import (
     WEEKDAYS,
     CampaignForm,
@@ -110,7 +110,7 @@ def _builder_context(actor: Actor) -> dict[str, Any]:
 
 def _default_window(actor: Actor) -> str:
     rules = policy.settings_for(actor.workspace)
-    start, end = services.as_time(rules.window_start), services.as_time(rules.window_end)
+    start, end = timing.as_time(rules.window_start), timing.as_time(rules.window_end)
     return f"{start:%H:%M}-{end:%H:%M}"
 
 
