@@ -26,6 +26,7 @@ from pathlib import Path
 from typing import Any
 
 from talentloop.core.bench.api import Target
+from talentloop.core.smtp_sink import free_port
 
 TEMPLATE_SUBJECT = (
     "{{ candidate.first_name|default:'Hi' }}, new engineering roles at {{ workspace.name }}"
@@ -96,12 +97,6 @@ def _worker(env: dict[str, str], campaign: int) -> subprocess.Popen[bytes]:
         env=env,
         stdout=subprocess.DEVNULL,
     )
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 def _start_sink(port: int, log: Path) -> subprocess.Popen[bytes]:
@@ -326,7 +321,7 @@ def run(
     data_dir.mkdir(parents=True, exist_ok=True)
     sink_log = data_dir / "send-sink.log"
     sink_log.unlink(missing_ok=True)
-    port = _free_port()
+    port = free_port()
     # A killed worker's claims are taken over after this many seconds (2 minutes by default).
     env = _env(target, port, TALENTLOOP_OUTREACH_CLAIM_SECONDS="2" if chaos else "30")
     log(f"[{target.database}] migrating a fresh database …")

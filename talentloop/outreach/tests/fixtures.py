@@ -10,7 +10,7 @@ Until the root conftest registers this module, test files import it with
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from typing import Any
 
 import pytest
@@ -22,6 +22,7 @@ from talentloop.accounts.roles import Role
 from talentloop.candidates.models import Candidate
 from talentloop.compliance.services import record_consent
 from talentloop.core.actor import Actor
+from talentloop.core.smtp_sink import SmtpSink
 from talentloop.core.tests.fixtures import actor_for
 from talentloop.outreach import services
 from talentloop.outreach.models import Campaign, Purpose, Sequence, Template
@@ -226,3 +227,16 @@ def hiring_manager_client(hiring_manager: User) -> Client:
 @pytest.fixture
 def auditor_client(auditor: User) -> Client:
     return _client(auditor)
+
+
+@pytest.fixture
+def sink(settings: Any) -> Iterator[SmtpSink]:
+    """A real SMTP server (aiosmtpd) for the test, and the default mailer pointed at it."""
+    with SmtpSink() as server:
+        settings.MAILERS = {
+            "default": {
+                "BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+                "OPTIONS": {"host": "127.0.0.1", "port": server.port, "use_tls": False},
+            }
+        }
+        yield server

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import Counter
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
@@ -64,18 +63,6 @@ world = st.fixed_dictionaries(
 
 class _Rollback(Exception):
     pass
-
-
-@pytest.fixture
-def sink(settings: Any) -> Iterator[SmtpSink]:
-    with SmtpSink() as server:
-        settings.MAILERS = {
-            "default": {
-                "BACKEND": "django.core.mail.backends.smtp.EmailBackend",
-                "OPTIONS": {"host": "127.0.0.1", "port": server.port, "use_tls": False},
-            }
-        }
-        yield server
 
 
 def _latest(consents: list[tuple[str, str]], purpose: str) -> str | None:

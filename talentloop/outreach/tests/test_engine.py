@@ -6,7 +6,7 @@ import datetime as dt
 import email
 import email.policy
 import threading
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from typing import Any
 
 import pytest
@@ -34,18 +34,6 @@ from talentloop.outreach.models import (
 from talentloop.pools.models import Pool, PoolMembership, PoolStage
 
 pytestmark = pytest.mark.django_db(transaction=True)
-
-
-@pytest.fixture
-def sink(settings: Any) -> Iterator[SmtpSink]:
-    with SmtpSink() as server:
-        settings.MAILERS = {
-            "default": {
-                "BACKEND": "django.core.mail.backends.smtp.EmailBackend",
-                "OPTIONS": {"host": "127.0.0.1", "port": server.port, "use_tls": False},
-            }
-        }
-        yield server
 
 
 @pytest.fixture

@@ -5,8 +5,7 @@ campaign's drop when it falls due. Real commits and a real SMTP sink."""
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Iterator
-from typing import Any
+from collections.abc import Callable
 
 import pytest
 import time_machine
@@ -21,18 +20,6 @@ from talentloop.pools.services import add_to_pool
 
 pytestmark = pytest.mark.django_db(transaction=True)
 MONDAY = dt.datetime(2026, 3, 2, 10, 0, tzinfo=dt.UTC)
-
-
-@pytest.fixture
-def sink(settings: Any) -> Iterator[SmtpSink]:
-    with SmtpSink() as server:
-        settings.MAILERS = {
-            "default": {
-                "BACKEND": "django.core.mail.backends.smtp.EmailBackend",
-                "OPTIONS": {"host": "127.0.0.1", "port": server.port, "use_tls": False},
-            }
-        }
-        yield server
 
 
 def test_an_enrolment_is_sent_by_the_engine_and_a_paused_sequence_holds(

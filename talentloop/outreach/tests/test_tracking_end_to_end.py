@@ -6,7 +6,6 @@ from __future__ import annotations
 import email
 import email.policy
 import re
-from collections.abc import Iterator
 from email.message import EmailMessage
 from typing import Any
 from urllib.parse import urlsplit
@@ -33,16 +32,10 @@ pytestmark = [
 
 
 @pytest.fixture
-def sink(settings: Any) -> Iterator[SmtpSink]:
+def sink(sink: SmtpSink, settings: Any) -> SmtpSink:
+    """The shared SMTP server, with replies routed to a reply domain."""
     settings.TALENTLOOP_REPLY_DOMAIN = "replies.acme.test"
-    with SmtpSink() as server:
-        settings.MAILERS = {
-            "default": {
-                "BACKEND": "django.core.mail.backends.smtp.EmailBackend",
-                "OPTIONS": {"host": "127.0.0.1", "port": server.port, "use_tls": False},
-            }
-        }
-        yield server
+    return sink
 
 
 def _send_campaign(alice: User, acme: Any, alice_actor: Actor, person: Candidate) -> None:
