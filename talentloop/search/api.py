@@ -71,8 +71,10 @@ def search_get(request: HttpRequest) -> HttpResponse:
     `q` is a boolean string (`title:engineer AND (python OR go) -php`). Filters are query
     parameters: skills, tags, seniority and source take several values (repeat the parameter
     or separate with commas); location, country, years_min, years_max, contacted_since,
-    not_contacted_since, consent (contactable|granted), include_archived. An unknown
-    parameter is an error, so a typo never silently widens a search.
+    not_contacted_since, consent (contactable|granted), include_archived, and near with
+    radius_km (default 50) for people within that many km of a place ("Munich",
+    "Springfield, IL", "52.52, 13.40"; each hit then has its distance_km). An unknown
+    parameter or place is an error, so a typo never silently widens a search.
     """
     filters: dict[str, Any] = {}
     for name in request.GET:

@@ -22,6 +22,12 @@ class SearchForm(forms.Form):
     skills = forms.CharField(required=False, max_length=1000, help_text="Comma-separated")
     location = forms.CharField(required=False, max_length=100, help_text="City, region, country")
     country = forms.CharField(required=False, max_length=2, help_text="Code, e.g. DE")
+    near = forms.CharField(
+        required=False, max_length=200, help_text="A city: Munich, Springfield, IL, London, CA"
+    )
+    radius_km = forms.CharField(
+        required=False, max_length=10, label="Within km", help_text="Of that city (50 if blank)"
+    )
     seniority = forms.MultipleChoiceField(
         choices=Seniority.choices, required=False, widget=forms.CheckboxSelectMultiple
     )

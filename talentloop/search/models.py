@@ -46,6 +46,37 @@ class SearchDocument(models.Model):
         return f"search document of {self.candidate_id}"
 
 
+class GeoPoint(models.Model):
+    """Where one candidate is on the map: their city geocoded offline (search/places.py).
+
+    Written with the search document (services._index_batch), so the same create, update,
+    merge, delete and rebuild paths keep it in step; a candidate whose city the gazetteer
+    does not know has no row. The (latitude, longitude) index answers the bounding box of a
+    "within N km" filter; the unit vector (x, y, z) then decides the exact great-circle
+    distance with plain arithmetic, the same on SQLite and PostgreSQL.
+    """
+
+    candidate = models.OneToOneField(
+        Candidate,
+        on_delete=models.CASCADE,
+        primary_key=True,
+        related_name="+",
+        db_constraint=False,  # as SearchDocument: a raw delete elsewhere must not fail here
+    )
+    latitude = models.FloatField()
+    longitude = models.FloatField()
+    x = models.FloatField()
+    y = models.FloatField()
+    z = models.FloatField()
+    place = models.CharField(max_length=200)  # what the city was understood as: "Munich, DE"
+
+    class Meta:
+        indexes = [models.Index(fields=["latitude", "longitude"], name="geopoint_box")]
+
+    def __str__(self) -> str:
+        return f"{self.candidate_id} at {self.place}"
+
+
 class IndexCheckpoint(models.Model):
     """How far the sweep for changed candidates has read in one workspace: (updated_at, id)."""
 

@@ -20,6 +20,9 @@ class HighlightsOut(Schema):
 
 class SearchHitOut(CandidateOut):
     highlights: HighlightsOut
+    distance_km: float | None = Field(
+        None, description="Great-circle km from the `near` place; null without that filter."
+    )
 
 
 class SearchPageOut(Schema):

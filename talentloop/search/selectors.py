@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.db import connection
-from django.db.models import Exists, OuterRef, Q, QuerySet, Subquery
+from django.db.models import Exists, F, OuterRef, Q, QuerySet, Subquery
 from django.utils import timezone
 from django.utils.dateparse import parse_date, parse_datetime
 
@@ -29,10 +29,10 @@ from talentloop.core.errors import InvalidInput, NotFound
 from talentloop.pools.models import PoolMembership
 from talentloop.pools.selectors import access_pool, access_stage, visible_pools
 from talentloop.resumes.models import Resume
-from talentloop.search import boolean, snippets
+from talentloop.search import boolean, places, snippets
 from talentloop.search.boolean import And, Node, Or, QuerySyntaxError, Term
 from talentloop.search.document import YEARS_THRESHOLDS
-from talentloop.search.models import SavedSearch, SavedSearchAlert
+from talentloop.search.models import GeoPoint, SavedSearch, SavedSearchAlert
 
 MAX_PAGE = 100
 # "1,000+" is as exact as a result count gets: counting every match of a common word would
@@ -46,6 +46,8 @@ PROBE_BELOW_ONE_TERM = COUNT_CAP * 3 // 2
 PROBE_BELOW = 20_000
 MAX_LIST = 50  # values in one list filter (skills, tags, seniority, source)
 MAX_YEAR_WORDS = 15
+DEFAULT_RADIUS_KM = 50.0
+MAX_RADIUS_KM = 20_000.0  # half the Earth's circumference: everywhere
 
 
 class QueryInvalid(InvalidInput):
@@ -95,7 +97,10 @@ class SearchFilters:
     pool: int | None = None  # a member of this pool
     stage: int | None = None  # at this stage (in `pool`, or in any pool the actor sees)
     include_archived: bool = False
+    near: str = ""  # a place (places.resolve): only candidates within radius_km of it
+    radius_km: float | None = None
     extra: dict[str, Any] = field(default_factory=dict, compare=False)
+    point: places.Place | None = field(default=None, compare=False)  # `near`, resolved
 
     def to_json(self) -> dict[str, Any]:
         """The filters as stored in a saved search (only those set)."""
@@ -131,6 +136,8 @@ FILTER_NAMES = (
     "pool",
     "stage",
     "include_archived",
+    "near",
+    "radius_km",
 )
 
 
@@ -206,6 +213,36 @@ def _flag(raw: Any, name: str) -> bool:
     raise InvalidInput("true or false.", field=name)
 
 
+def _near(raw_near: Any, raw_radius: Any) -> tuple[str, float | None, places.Place | None]:
+    """The distance filter: (place text, radius, the place); a radius needs a place."""
+    near = raw_near if raw_near is not None else ""
+    if not isinstance(near, str) or len(near) > 200:
+        raise InvalidInput("A place of at most 200 characters, e.g. Berlin.", field="near")
+    near = " ".join(near.split())
+    radius: float | None = None
+    if raw_radius not in (None, ""):
+        try:
+            radius = float(raw_radius)
+        except (TypeError, ValueError):
+            radius = None
+        if radius is None or not 0 < radius <= MAX_RADIUS_KM:  # also NaN and inf
+            raise InvalidInput(
+                f"A distance in km, above 0 and at most {MAX_RADIUS_KM:,.0f}.", field="radius_km"
+            )
+    if not near:
+        if radius is not None:
+            raise InvalidInput("Give a place to measure the distance from.", field="near")
+        return "", None, None
+    point = places.resolve(near)
+    if point is None:
+        raise InvalidInput(
+            f'Unknown place {near!r}: give a city ("Munich", "Springfield, IL", '
+            f'"London, CA") or coordinates ("52.52, 13.40").',
+            field="near",
+        )
+    return near, radius if radius is not None else DEFAULT_RADIUS_KM, point
+
+
 def _has_nul(value: Any) -> bool:
     if isinstance(value, str):
         return "\x00" in value
@@ -234,6 +271,7 @@ def parse_filters(raw: Mapping[str, Any]) -> SearchFilters:
     if consent not in ("", *CONSENT_CHOICES):
         raise InvalidInput(f"Consent is one of: {', '.join(CONSENT_CHOICES)}.", field="consent")
     skills = _list(raw.get("skills"), "skills")
+    near, radius_km, point = _near(raw.get("near"), raw.get("radius_km"))
     for skill in skills:
         if not boolean.words(skill):
             raise InvalidInput(f"{skill!r} has no letters or digits.", field="skills")
@@ -252,6 +290,9 @@ def parse_filters(raw: Mapping[str, Any]) -> SearchFilters:
         pool=_id(raw.get("pool"), "pool"),
         stage=_id(raw.get("stage"), "stage"),
         include_archived=_flag(raw.get("include_archived"), "include_archived"),
+        near=near,
+        radius_km=radius_km,
+        point=point,
     )
     if (
         filters.years_min is not None
@@ -336,6 +377,8 @@ def _conditions(actor: Actor, filters: SearchFilters) -> QuerySet[Candidate]:
             )
     if filters.pool is not None or filters.stage is not None:
         queryset = _in_pool(actor, queryset, filters)
+    if filters.point is not None and filters.radius_km is not None:
+        queryset = _within(queryset, filters.point, filters.radius_km)
     if filters.consent:
         latest = Subquery(
             ConsentRecord.objects.filter(
@@ -382,6 +425,36 @@ def _in_pool(
         if len(few) <= SMALL_POOL:
             return queryset.filter(id__in=few)
     return queryset.filter(Exists(memberships.filter(candidate_id=OuterRef("pk"))))
+
+
+def points_within(place: places.Place, radius_km: float) -> QuerySet[GeoPoint]:
+    """The map points within `radius_km` of `place`, by great-circle distance.
+
+    The bounding box is a range on the (latitude, longitude) index; the exact test is the
+    dot product of unit vectors (places.unit_vector), arithmetic both databases run alike.
+    """
+    box = places.bounding_box(place.latitude, place.longitude, radius_km)
+    points = GeoPoint.objects.filter(latitude__gte=box.south, latitude__lte=box.north)
+    if box.lon_ranges:
+        across = Q()
+        for west, east in box.lon_ranges:
+            across |= Q(longitude__gte=west, longitude__lte=east)
+        points = points.filter(across)
+    x, y, z = places.unit_vector(place.latitude, place.longitude)
+    dot = F("x") * x + F("y") * y + F("z") * z
+    return points.alias(dot=dot).filter(dot__gte=places.min_dot(radius_km))
+
+
+def _within(
+    queryset: QuerySet[Candidate], place: places.Place, radius_km: float
+) -> QuerySet[Candidate]:
+    """Candidates whose point is within `radius_km` of `place`. As with a small pool, few
+    points are listed first, so the database reads those rows by id."""
+    points = points_within(place, radius_km).values_list("candidate_id", flat=True)
+    few = list(points[: SMALL_POOL + 1])
+    if len(few) <= SMALL_POOL:
+        return queryset.filter(id__in=few)
+    return queryset.filter(id__in=points)
 
 
 def _where(queryset: QuerySet[Candidate]) -> tuple[str, list[Any]]:
@@ -577,10 +650,31 @@ def search(
         row["id"]: row for row in candidate_rows(Candidate.objects.filter(id__in=ids), contacts)
     }
     rows = [by_id[i] for i in ids if i in by_id]
+    _attach_distances(rows, filters.point)
     if snippet:
         _attach_highlights(rows, compiled.node)
     understood = boolean.describe(compiled.query) if compiled.query is not None else ""
     return SearchPage(rows, next_cursor, count, capped, understood)
+
+
+def _attach_distances(rows: list[dict[str, Any]], place: places.Place | None) -> None:
+    """Each row's great-circle distance from the "near" place in km (one decimal), or None
+    without a distance filter."""
+    located: dict[int, tuple[float, float]] = {}
+    if place is not None and rows:
+        located = {
+            pk: (latitude, longitude)
+            for pk, latitude, longitude in GeoPoint.objects.filter(
+                candidate_id__in=[row["id"] for row in rows]
+            ).values_list("candidate_id", "latitude", "longitude")
+        }
+    for row in rows:
+        spot = located.get(row["id"])
+        row["distance_km"] = (
+            None
+            if place is None or spot is None
+            else round(places.distance_km(place.latitude, place.longitude, *spot), 1)
+        )
 
 
 def _attach_highlights(rows: list[dict[str, Any]], node: Node | None) -> None:

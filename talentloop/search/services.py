@@ -20,8 +20,14 @@ from talentloop.candidates.models import Candidate, CandidateTag
 from talentloop.core.actor import Actor
 from talentloop.core.errors import Conflict, InvalidInput, NotFound
 from talentloop.resumes.models import Resume
-from talentloop.search import boolean, document, selectors
-from talentloop.search.models import IndexCheckpoint, SavedSearch, SavedSearchAlert, SearchDocument
+from talentloop.search import boolean, document, places, selectors
+from talentloop.search.models import (
+    GeoPoint,
+    IndexCheckpoint,
+    SavedSearch,
+    SavedSearchAlert,
+    SearchDocument,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -99,7 +105,68 @@ def _index_batch(ids: list[int]) -> int:
                 unique_fields=["candidate"],
                 update_fields=[*DOCUMENT_COLUMNS, "indexed_at"],
             )
+        _write_points(ids, live)
     return len(documents)
+
+
+_POINT_FIELDS = ["latitude", "longitude", "x", "y", "z", "place"]
+
+
+def _write_points(ids: list[int], live: list[dict[str, Any]]) -> int:
+    """Geocode the live candidates' cities and store their points; drop the points of `ids`
+    that are deleted or no longer have a known city. Returns the points written."""
+    points: list[GeoPoint] = []
+    located: dict[tuple[str, str, str], places.Place | None] = {}
+    for row in live:
+        key = (row["city"] or "", row["region"] or "", row["country"] or "")
+        if key not in located:  # a batch repeats the same few cities
+            located[key] = places.locate(*key)
+        place = located[key]
+        if place is not None:
+            x, y, z = places.unit_vector(place.latitude, place.longitude)
+            points.append(
+                GeoPoint(
+                    candidate_id=row["id"],
+                    latitude=place.latitude,
+                    longitude=place.longitude,
+                    x=x,
+                    y=y,
+                    z=z,
+                    place=place.label[:200],
+                )
+            )
+    unplaced = set(ids) - {point.candidate_id for point in points}
+    if unplaced:
+        GeoPoint.objects.filter(candidate_id__in=unplaced).delete()
+    if points:
+        GeoPoint.objects.bulk_create(
+            points, update_conflicts=True, unique_fields=["candidate"], update_fields=_POINT_FIELDS
+        )
+    return len(points)
+
+
+def geocode_all(
+    *, workspace: Workspace | None = None, progress: Callable[[int], object] | None = None
+) -> int:
+    """(Re)write every candidate's map point without rewriting the search documents: for a
+    database indexed before points existed. In id batches; returns the points written."""
+    queryset = Candidate.objects.all()
+    if workspace is not None:
+        queryset = queryset.filter(workspace=workspace)
+    last = 0
+    total = 0
+    columns = ("id", "city", "region", "country", "deleted_at")
+    while True:
+        rows = list(queryset.filter(id__gt=last).order_by("id").values(*columns)[:BATCH])
+        if not rows:
+            return total
+        with transaction.atomic():
+            total += _write_points(
+                [row["id"] for row in rows], [row for row in rows if row["deleted_at"] is None]
+            )
+        last = rows[-1]["id"]
+        if progress is not None:
+            progress(len(rows))
 
 
 def refresh_candidate(candidate_id: int) -> None:

@@ -79,6 +79,7 @@ def search_page(request: MemberRequest) -> HttpResponse:
             "save_form": SaveSearchForm(initial={"alert": True}),
             "can_save": actor.user is not None and page is not None,
             "candidates_url": reverse("candidates:list"),
+            "show_distance": page is not None and form.filters.point is not None,
         },
     )
 

@@ -20,6 +20,11 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--workspace", default="", help="Only this workspace (slug).")
+        parser.add_argument(
+            "--points-only",
+            action="store_true",
+            help="Only geocode cities to map points (for the distance filter), not the text.",
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         workspace = None
@@ -31,5 +36,9 @@ class Command(BaseCommand):
         if workspace is not None:
             candidates = candidates.filter(workspace=workspace)
         with tqdm(total=candidates.count(), unit="candidates", disable=None) as bar:
+            if options["points_only"]:
+                placed = services.geocode_all(workspace=workspace, progress=bar.update)
+                self.stdout.write(f"Placed {placed} candidates on the map.")
+                return
             written = services.reindex_all(workspace=workspace, progress=bar.update)
         self.stdout.write(f"Indexed {written} candidates.")
