@@ -95,9 +95,9 @@ def create_candidate(request: HttpRequest, payload: CandidateIn) -> Status[dict[
 def get_candidate(request: HttpRequest, candidate_id: int) -> HttpResponse:
     """One candidate's profile. Every read is recorded in the access audit."""
     actor = actor_of(request)
-    candidate = selectors.access_candidate(actor, candidate_id)
+    candidate, row = selectors.access_profile_row(actor, candidate_id)
     services.log_candidate_view(actor=actor, candidate=candidate)
-    return _profile(candidate)
+    return json_response(row)
 
 
 @router.patch("/candidates/{candidate_id}", response=CandidateOut)

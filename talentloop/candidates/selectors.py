@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import json
 from dataclasses import dataclass
 from typing import Any
 
@@ -77,12 +78,22 @@ def access_candidate(actor: Actor, candidate_id: int, *, for_write: bool = False
     "Not yours" and "does not exist" look the same, on purpose. With `for_write`, a candidate
     the actor may see but not change raises Forbidden.
     """
+    candidate, _ = _access(actor, candidate_id)
+    if for_write and not actor.can(Capability.EDIT_CANDIDATES):
+        raise Forbidden("Your role does not allow changing candidates.")
+    return candidate
+
+
+def _access(actor: Actor, candidate_id: int, extra: str = "") -> tuple[Candidate, Any]:
+    """The candidate `actor` may see, and the value of the SQL expression `extra` (over the
+    candidate row `c`) fetched with it; NotFound otherwise."""
     if not isinstance(candidate_id, int) or not 0 < candidate_id < 2**63:
         raise NotFound("No such candidate.")
     # visible_candidates(actor).get(pk=…), hand-written: every profile read starts here and
     # compiling the ORM query cost ten times running it (core/rows).
     sql = (
-        f"SELECT {rows.columns(Candidate, 'c')} FROM {Candidate._meta.db_table} c "  # noqa: S608
+        f"SELECT {rows.columns(Candidate, 'c')}{', ' + extra if extra else ''} "  # noqa: S608
+        f"FROM {Candidate._meta.db_table} c "
         "WHERE c.id = %s AND c.workspace_id = %s AND c.deleted_at IS NULL"
     )
     params: list[Any] = [candidate_id, actor.workspace.pk]
@@ -91,13 +102,10 @@ def access_candidate(actor: Actor, candidate_id: int, *, for_write: bool = False
             raise NotFound("No such candidate.")
         sql += f" AND (c.owner_id = %s OR c.id IN ({_SHORTLISTED_FOR_MANAGER}))"
         params.extend([actor.user_id, actor.user_id])
-    found = rows.fetch_one(sql, params, Candidate)
+    found = rows.fetch_one(sql, params, Candidate, extra=1 if extra else 0)
     if found is None:
         raise NotFound("No such candidate.")
-    candidate: Candidate = found[0]
-    if for_write and not actor.can(Capability.EDIT_CANDIDATES):
-        raise Forbidden("Your role does not allow changing candidates.")
-    return candidate
+    return found[0], found[1] if extra else None
 
 
 PROFILE_RELATIONS = ("owner", "emails", "phones", "links", "tags")
@@ -317,29 +325,41 @@ def _finish_row(row: dict[str, Any]) -> dict[str, Any]:
     return row
 
 
-def _contacts_sql(count: int, kinds: tuple[str, ...] = CONTACT_KINDS) -> str:
+def _contacts_sql(count: int, kinds: tuple[str, ...] = CONTACT_KINDS, *, of: str = "") -> str:
     """One round trip instead of four ORM queries (whose compilation dominated a profile GET).
 
     Columns: kind of row, candidate, value, sub-kind (for e-mails: "b" when bounced; for phones
     the kind, with "!" appended when the number was marked invalid), primary flag, order key.
-    Table names come from our models and the ids are bound parameters.
+    The rows are those of `count` bound candidate ids, or, with `of`, of that SQL column (a
+    correlated subquery). Table names come from our models and the ids are bound parameters.
     """
-    marks = ", ".join(["%s"] * count)
+    match = f"= {of}" if of else f"IN ({', '.join(['%s'] * count)})"
     primary = "CASE WHEN is_primary THEN 1 ELSE 0 END"
     parts = {
-        "emails": "SELECT 0, candidate_id, email, "  # noqa: S608
-        f"CASE WHEN bounced_at IS NULL THEN '' ELSE 'b' END, {primary}, id "
-        f"FROM {CandidateEmail._meta.db_table} WHERE candidate_id IN ({marks})",
+        "emails": "SELECT 0 AS kind, candidate_id AS cid, email AS value, "  # noqa: S608
+        f"CASE WHEN bounced_at IS NULL THEN '' ELSE 'b' END AS sub, {primary} AS prim, id AS oid "
+        f"FROM {CandidateEmail._meta.db_table} WHERE candidate_id {match}",
         "phones": "SELECT 1, candidate_id, number, "  # noqa: S608
         f"CASE WHEN invalid_at IS NULL THEN kind ELSE kind || '!' END, {primary}, id "
-        f"FROM {CandidatePhone._meta.db_table} WHERE candidate_id IN ({marks})",
+        f"FROM {CandidatePhone._meta.db_table} WHERE candidate_id {match}",
         "links": "SELECT 2, candidate_id, url, kind, 0, id "  # noqa: S608
-        f"FROM {CandidateLink._meta.db_table} WHERE candidate_id IN ({marks})",
+        f"FROM {CandidateLink._meta.db_table} WHERE candidate_id {match}",
         "tags": "SELECT 3, x.candidate_id, t.name, t.name_key, 0, x.id "  # noqa: S608
         f"FROM {CandidateTag._meta.db_table} x JOIN {Tag._meta.db_table} t ON t.id = x.tag_id "
-        f"WHERE x.candidate_id IN ({marks})",
+        f"WHERE x.candidate_id {match}",
     }
     return " UNION ALL ".join(parts[kind] for kind in kinds)
+
+
+def _contacts_json_sql(of: str) -> str:
+    """A scalar subquery: the contact rows of candidate column `of` as one JSON array of
+    arrays, so the profile read fetches the candidate and its contacts in one statement."""
+    rows = _contacts_sql(0, of=of)
+    if connection.vendor == "postgresql":
+        aggregate = "json_agg(json_build_array(u.kind, u.cid, u.value, u.sub, u.prim, u.oid))"
+    else:
+        aggregate = "json_group_array(json_array(u.kind, u.cid, u.value, u.sub, u.prim, u.oid))"
+    return f"(SELECT {aggregate} FROM ({rows}) u)"  # noqa: S608 - our own SQL
 
 
 def _attach_contacts(rows: list[dict[str, Any]], kinds: tuple[str, ...] = CONTACT_KINDS) -> None:
@@ -352,6 +372,10 @@ def _attach_contacts(rows: list[dict[str, Any]], kinds: tuple[str, ...] = CONTAC
     with connection.cursor() as cursor:
         cursor.execute(_contacts_sql(len(ids), kinds), ids * len(kinds))
         found = cursor.fetchall()
+    _fill_contacts(by_id, found)
+
+
+def _fill_contacts(by_id: dict[int, dict[str, Any]], found: list[Any]) -> None:
     found.sort(key=_contact_order)
     for kind, cid, value, sub, primary, _ in found:
         row = by_id[cid]
@@ -365,6 +389,16 @@ def _attach_contacts(rows: list[dict[str, Any]], kinds: tuple[str, ...] = CONTAC
             row["links"].append({"url": value, "kind": sub})
         else:
             row["tags"].append(value)
+
+
+def access_profile_row(actor: Actor, candidate_id: int) -> tuple[Candidate, dict[str, Any]]:
+    """`access_candidate` and `profile_row` in one statement, for the profile API: each round
+    trip to PostgreSQL costs about 0.1 ms of both processes' CPU on this machine."""
+    candidate, extra = _access(actor, candidate_id, _contacts_json_sql(of="c.id"))
+    row = _finish_row({column: getattr(candidate, column) for column in ROW_COLUMNS})
+    found = json.loads(extra) if isinstance(extra, str) else extra
+    _fill_contacts({candidate.pk: row}, [tuple(item) for item in found or ()])
+    return candidate, row
 
 
 @dataclass(frozen=True)

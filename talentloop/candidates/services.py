@@ -582,7 +582,6 @@ def delete_candidate(*, actor: Actor, candidate: Candidate) -> None:
         audit.record(actor=actor, action=audit.Action.CANDIDATE_DELETED, target=candidate)
 
 
-@transaction.atomic
 def log_candidate_view(*, actor: Actor, candidate: Candidate) -> None:
     """Record that `actor` opened this profile (the access audit reads these)."""
     audit.record_read(actor=actor, action=audit.Action.CANDIDATE_VIEWED, target=candidate)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import functools
 from typing import Any
 
-from django.db import connections, models, router
+from django.db import connections, models, router, transaction
 from django.utils import timezone
 
 from talentloop.compliance.models import AuditEvent
@@ -95,6 +95,14 @@ def record_read(*, actor: Actor, action: AuditEvent.Action, target: models.Model
         field.get_db_prep_save(value, connection)
         for field, value in zip(fields, values, strict=True)
     ]
+    if connection.vendor == "sqlite" and not connection.in_atomic_block:
+        # SQLite: a write transaction queues on the writers' lock (`core/sqlite`) instead of
+        # sleeping on SQLite's busy handler.
+        with transaction.atomic(using=connection.alias), connection.cursor() as cursor:
+            cursor.execute(sql, params)
+        return
+    # Elsewhere one INSERT is its own transaction: no BEGIN and COMMIT round trips (PostgreSQL
+    # profile API 700 -> 774 requests/s at 1M candidates).
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
 

@@ -207,7 +207,12 @@ def test_writes_exactly_one_row(world: World, case: str) -> None:
     assert event.occurred_at <= dt.datetime.now(tz=dt.UTC)
 
 
-@pytest.mark.parametrize("case", CASES)
+# A profile view writes nothing but its audit row: that one INSERT is the whole transaction
+# (no BEGIN and COMMIT round trips on the hottest read), so nothing can fail after it.
+WRITES = [case for case in CASES if case != "view a candidate"]
+
+
+@pytest.mark.parametrize("case", WRITES)
 def test_a_failure_after_the_row_leaves_no_row(
     world: World, case: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
