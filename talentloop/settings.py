@@ -155,7 +155,10 @@ def _database_from_url(url: str) -> dict[str, object]:
             "HOST": parsed.hostname or "",
             "PORT": str(parsed.port or ""),
             "CONN_MAX_AGE": env_int("TALENTLOOP_DB_CONN_MAX_AGE", 60),
-            "CONN_HEALTH_CHECKS": True,
+            # A health check is a "SELECT 1" round trip at the start of every request (one in
+            # five of the profile API's). Off: after a database restart, the first request on
+            # each kept connection fails once and the connection is replaced.
+            "CONN_HEALTH_CHECKS": env_bool("TALENTLOOP_DB_HEALTH_CHECKS", False),
             "OPTIONS": {
                 "pool": False,
                 # Parameters bound by the server, and each statement prepared from its second
