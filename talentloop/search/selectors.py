@@ -8,6 +8,7 @@ rare one has few rows to read. Filters with no text walk the candidates by id in
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import json
 import re
@@ -490,6 +491,9 @@ class Plan:
     node: Node | None  # the query and the filters the index answers
     query: Node | None  # the query alone, as typed
     conditions: QuerySet[Candidate]
+    # Without text, a distance filter drives the query from the map points (`_nearby_ids`)
+    # and is left out of `conditions`.
+    near: tuple[places.Place, float] | None = None
 
 
 def plan(actor: Actor, query: str, filters: SearchFilters) -> Plan:
@@ -498,6 +502,14 @@ def plan(actor: Actor, query: str, filters: SearchFilters) -> Plan:
     if extra:
         parts = [node, *extra] if node is not None else extra
         node = parts[0] if len(parts) == 1 else And(tuple(parts))
+    if node is None and filters.point is not None and filters.radius_km is not None:
+        rest = dataclasses.replace(filters, near="", radius_km=None, point=None)
+        return Plan(
+            node=None,
+            query=typed,
+            conditions=_conditions(actor, rest),
+            near=(filters.point, filters.radius_km),
+        )
     return Plan(node=node, query=typed, conditions=_conditions(actor, filters))
 
 
@@ -519,6 +531,8 @@ def _matching_ids(
     PostgreSQL that lets the planner read the GIN indexes as bitmaps, see `_page_ids`.
     `estimate=True` returns [the planner's estimate of the matches] instead (PostgreSQL).
     """
+    if search.node is None and search.near is not None:
+        return _nearby_ids(search, before_id=before_id, after_id=after_id, limit=limit)
     if search.node is None:
         queryset = search.conditions.filter(id__gt=after_id)
         if before_id is not None:
@@ -563,6 +577,51 @@ def _matching_ids(
         cursor.execute(sql, [*text_params, *bound_params, *params, limit])
         found = [row[0] for row in cursor.fetchall()]
     return found if ordered else sorted(found, reverse=True)
+
+
+# Circles holding at most this many points are read from the points (index-only), their
+# candidates looked up by id and sorted; bigger ones walk the candidates newest first and
+# look each one's point up, which fills a page quickly exactly when matches are common.
+DRIVE_FROM_POINTS = 20_000
+
+
+def _nearby_ids(search: Plan, *, before_id: int | None, after_id: int, limit: int) -> list[int]:
+    """`_matching_ids` for a distance filter without text: matches in (after_id, before_id),
+    highest first. The ORM's plan here used the workspace index and sorted every candidate
+    (47 ms at 100k); this SQL puts the table that should lead first (SQLite: CROSS JOIN
+    fixes the order, NOT INDEXED walks by id)."""
+    assert search.near is not None
+    place, radius_km = search.near
+    points = points_within(place, radius_km)
+    box_sql, box_params = _where_points(points)
+    where, params = _where(search.conditions)
+    key = "g.candidate_id"
+    bounds, bound_params = f" AND {key} > %s", [after_id]
+    if before_id is not None:
+        bounds += f" AND {key} < %s"
+        bound_params.append(before_id)
+    sqlite = connection.vendor == "sqlite"
+    many = points.values_list("candidate_id")[DRIVE_FROM_POINTS : DRIVE_FROM_POINTS + 1]
+    if not many.exists():
+        join = f"search_geopoint g {'CROSS ' if sqlite else ''}JOIN {_TABLE} ON {_TABLE}.id = {key}"
+    else:
+        walk = f"{_TABLE} NOT INDEXED" if sqlite else _TABLE
+        join = f"{walk} {'CROSS ' if sqlite else ''}JOIN search_geopoint g ON {key} = {_TABLE}.id"
+    sql = (
+        f"SELECT {_TABLE}.id FROM {join} WHERE {box_sql}{bounds} AND ({where}) "  # noqa: S608
+        f"ORDER BY {_TABLE}.id DESC LIMIT %s"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [*box_params, *bound_params, *params, limit])
+        return [row[0] for row in cursor.fetchall()]
+
+
+def _where_points(points: QuerySet[GeoPoint]) -> tuple[str, list[Any]]:
+    """The points queryset's WHERE clause over the alias g (the bounding box and distance)."""
+    compiler = points.query.get_compiler(using=points.db)
+    sql, params = compiler.compile(points.query.where)
+    table = GeoPoint._meta.db_table
+    return sql.replace(f'"{table}".', "g."), list(params)
 
 
 def _page_ids(

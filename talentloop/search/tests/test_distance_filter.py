@@ -55,6 +55,27 @@ def test_a_candidate_27_km_away_is_in_at_50_and_out_at_20(
     assert near(alice_actor, "Berlin") == ["Berta", "Paul"]  # 50 km by default
 
 
+@pytest.mark.parametrize("drive_from_points", [20_000, 0])
+def test_both_ways_of_reading_give_the_same_pages(
+    people: dict[str, Candidate],
+    alice_actor: Actor,
+    monkeypatch: pytest.MonkeyPatch,
+    drive_from_points: int,
+) -> None:
+    """Few points are read from the points; many walk the candidates (the threshold is 0
+    here, so the second run walks)."""
+    monkeypatch.setattr(selectors, "DRIVE_FROM_POINTS", drive_from_points)
+    filters = parse_filters({"near": "Berlin", "radius_km": 300})
+    first = selectors.search(alice_actor, query="", filters=filters, limit=2, snippet=False)
+    assert [r["first_name"] for r in first.rows] == ["Hanna", "Paul"]
+    assert (first.count, first.next_cursor is not None) == (3, True)
+    second = selectors.search(
+        alice_actor, query="", filters=filters, limit=2, cursor=first.next_cursor or ""
+    )
+    assert [r["first_name"] for r in second.rows] == ["Berta"]
+    assert second.next_cursor is None
+
+
 def test_combines_with_text_and_other_filters(
     people: dict[str, Candidate], alice_actor: Actor
 ) -> None:
