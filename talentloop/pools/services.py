@@ -281,17 +281,26 @@ def _add_batch(
         )
         for pk in new_ids
     )
-    payload = _stage_summary(pool, stage)
-    for candidate in Candidate.objects.filter(pk__in=new_ids).only("id", "workspace_id"):
-        candidate_services.record_activity(
-            candidate=candidate,
-            type=POOL_ADDED,
-            channel=Activity.Channel.INTERNAL,
-            actor=actor,
-            summary=f"Added to pool {pool.name} at {stage.name}",
-            payload=payload,
-            private_to=_private_to(pool),
-        )
+    payload, private_to = _stage_summary(pool, stage), _private_to(pool)
+    # One INSERT for the batch's timeline entries, as record_activity would write them one by
+    # one (360 rows/s on PostgreSQL that way). The ids are the actor's visible candidates, so
+    # their workspace is the pool's.
+    candidate_services.record_activities(
+        [
+            Activity(
+                workspace_id=pool.workspace_id,
+                candidate_id=pk,
+                type=POOL_ADDED,
+                channel=Activity.Channel.INTERNAL,
+                actor=actor.user,
+                summary=f"Added to pool {pool.name} at {stage.name}",
+                payload=payload,
+                private_to=private_to,
+                occurred_at=at,
+            )
+            for pk in new_ids
+        ]
+    )
     Pool.objects.filter(pk=pool.pk).update(updated_at=at)
     return new_ids
 
@@ -324,7 +333,7 @@ def _move_batch(
         PoolMembership.objects.select_for_update()
         .filter(pool=pool, candidate_id__in=candidate_ids)
         .exclude(stage=stage)
-        .select_related("stage", "candidate")
+        .select_related("stage")
     )
     if not memberships:
         return []
@@ -332,20 +341,27 @@ def _move_batch(
     PoolMembership.objects.filter(pk__in=[m.pk for m in memberships]).update(
         stage=stage, stage_changed_at=at
     )
-    for membership in memberships:
-        candidate_services.record_activity(
-            candidate=membership.candidate,
-            type=POOL_STAGE_CHANGED,
-            channel=Activity.Channel.INTERNAL,
-            actor=actor,
-            summary=f"{pool.name}: {membership.stage.name} → {stage.name}",
-            payload={
-                **_stage_summary(pool, stage),
-                "from_stage_id": membership.stage_id,
-                "from_stage": membership.stage.name,
-            },
-            private_to=_private_to(pool),
-        )
+    summary, private_to = _stage_summary(pool, stage), _private_to(pool)
+    candidate_services.record_activities(
+        [
+            Activity(
+                workspace_id=pool.workspace_id,
+                candidate_id=membership.candidate_id,
+                type=POOL_STAGE_CHANGED,
+                channel=Activity.Channel.INTERNAL,
+                actor=actor.user,
+                summary=f"{pool.name}: {membership.stage.name} → {stage.name}",
+                payload={
+                    **summary,
+                    "from_stage_id": membership.stage_id,
+                    "from_stage": membership.stage.name,
+                },
+                private_to=private_to,
+                occurred_at=at,
+            )
+            for membership in memberships
+        ]
+    )
     return [m.candidate_id for m in memberships]
 
 
@@ -900,15 +916,22 @@ def _tag_batch(actor: Actor, action: BulkAction, tag: Any, candidate_ids: list[i
     )
     Candidate.objects.filter(pk__in=new_ids).update(updated_at=timezone.now())
     candidates = list(Candidate.objects.filter(pk__in=new_ids).only("id", "workspace_id"))
-    for candidate in candidates:
-        candidate_services.record_activity(
-            candidate=candidate,
-            type=Activity.Type.UPDATED,
-            channel=Activity.Channel.INTERNAL,
-            actor=actor,
-            summary=f"Tagged {tag.name}",
-            payload={"fields": ["tags"], "bulk_action_id": action.pk},
-        )
+    at = timezone.now()
+    candidate_services.record_activities(
+        [
+            Activity(
+                workspace_id=candidate.workspace_id,
+                candidate_id=candidate.pk,
+                type=Activity.Type.UPDATED,
+                channel=Activity.Channel.INTERNAL,
+                actor=actor.user,
+                summary=f"Tagged {tag.name}",
+                payload={"fields": ["tags"], "bulk_action_id": action.pk},
+                occurred_at=at,
+            )
+            for candidate in candidates
+        ]
+    )
     _audit_many(
         actor,
         audit.Action.CANDIDATE_UPDATED,

@@ -274,3 +274,74 @@ def test_fails_cleanly_when_the_starter_lost_the_right(
     assert (action.status, action.processed) == ("failed", 0)
     assert action.error == "The role of the person who started this no longer allows it."
     assert CandidateTag.objects.filter(tag__name="late").exists() is False
+
+
+def _queries_to_add(actor: Actor, pool: Pool, ids: list[int]) -> int:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as queries:
+        start(actor, "add_to_pool", candidate_ids=ids, pool=pool)
+    return len(queries)
+
+
+def test_bulk_add_writes_the_timeline_in_one_insert_per_batch(
+    alice_actor: Actor,
+    pool_factory: Callable[..., Pool],
+    candidate_factory: Callable[..., Candidate],
+) -> None:
+    """The query count does not grow with the number of people added (it did: one INSERT
+    per timeline entry), and each entry is what record_activity writes."""
+    people = [candidate_factory(first_name=f"Q{n}") for n in range(30)]
+    services.ensure_default_stages(alice_actor.workspace)  # the first use creates them
+    few = _queries_to_add(alice_actor, pool_factory(name="Few"), [p.pk for p in people[:3]])
+    many = _queries_to_add(alice_actor, pool_factory(name="Many"), [p.pk for p in people])
+    assert many == few
+
+    entries = Activity.objects.filter(type="pool_added", payload__pool="Many")
+    assert entries.count() == 30
+    entry = entries.get(candidate=people[7])
+    stage = PoolStage.objects.get(workspace=alice_actor.workspace, name="New")
+    pool = Pool.objects.get(name="Many")
+    assert (entry.summary, entry.channel, entry.actor_id, entry.private_to_id) == (
+        "Added to pool Many at New",
+        "internal",
+        alice_actor.user_id,
+        None,
+    )
+    assert entry.payload == {
+        "pool_id": pool.pk,
+        "pool": "Many",
+        "stage_id": stage.pk,
+        "stage": "New",
+    }
+    assert entry.workspace_id == alice_actor.workspace.pk
+    assert len(set(entries.values_list("occurred_at", flat=True))) == 1
+
+
+def test_bulk_add_to_a_private_pool_keeps_the_entries_private(
+    bob_actor: Actor, pool_factory: Callable[..., Pool], crowd: list[Candidate]
+) -> None:
+    private = pool_factory(actor=bob_actor, name="Bob's shortlist", visibility="private")
+    action = start(bob_actor, "add_to_pool", candidate_ids=[c.pk for c in crowd], pool=private)
+    again = start(bob_actor, "add_to_pool", candidate_ids=[c.pk for c in crowd], pool=private)
+
+    assert (action.changed, again.changed) == (6, 0)
+    entries = Activity.objects.filter(type="pool_added")
+    assert entries.count() == 6  # the second run wrote nothing
+    assert set(entries.values_list("private_to_id", flat=True)) == {bob_actor.user_id}
+
+
+def test_bulk_move_and_tag_write_one_entry_each(
+    alice_actor: Actor, pool: Pool, crowd: list[Candidate], stages: dict[str, PoolStage]
+) -> None:
+    ids = [c.pk for c in crowd]
+    start(alice_actor, "add_to_pool", candidate_ids=ids, pool=pool, stage=stages["contacted"])
+    start(alice_actor, "move_stage", candidate_ids=ids, pool=pool, stage=stages["engaged"])
+    moved = Activity.objects.get(type="pool_stage_changed", candidate=crowd[2])
+    assert moved.summary == "Backend engineers: Contacted → Engaged"
+    assert moved.payload["from_stage"] == "Contacted" and moved.payload["stage"] == "Engaged"
+    start(alice_actor, "tag", candidate_ids=ids, tag="Go")
+    tagged = Activity.objects.filter(type="updated", summary="Tagged Go")
+    assert tagged.count() == 6
+    assert [e.payload["fields"] for e in tagged] == [["tags"]] * 6
