@@ -118,18 +118,44 @@ class AttendeesForm(ServiceErrorsMixin):
         return data
 
 
+# Not a stored BulkAction: the bulk page hands the selection to outreach's enrolment check.
+ENROLL = "enroll"
+
+
 class BulkForm(ServiceErrorsMixin):
     kind = forms.ChoiceField(choices=BulkAction.Kind.choices, label="Action")
     pool = forms.TypedChoiceField(coerce=int, required=False, empty_value=None)
     stage = forms.TypedChoiceField(coerce=int, required=False, empty_value=None)
     tag = forms.CharField(max_length=50, required=False)
+    sequence = forms.TypedChoiceField(coerce=int, required=False, empty_value=None)
 
     def __init__(
-        self, *args: Any, pools: list[Pool], stages: list[PoolStage], **kwargs: Any
+        self,
+        *args: Any,
+        pools: list[Pool],
+        stages: list[PoolStage],
+        sequences: list[tuple[int, str]] | None = None,
+        **kwargs: Any,
     ) -> None:
+        """`sequences` is None for roles without outreach: no "Enrol in sequence" then."""
         super().__init__(*args, **kwargs)
+        kind_field = self.fields["kind"]
         pool_field, stage_field = self.fields["pool"], self.fields["stage"]
+        sequence_field = self.fields["sequence"]
+        assert isinstance(kind_field, forms.ChoiceField)
         assert isinstance(pool_field, forms.TypedChoiceField)
         assert isinstance(stage_field, forms.TypedChoiceField)
+        assert isinstance(sequence_field, forms.TypedChoiceField)
         pool_field.choices = [("", "—"), *((p.pk, p.name) for p in pools)]
         stage_field.choices = [("", "—"), *((s.pk, s.name) for s in stages)]
+        if sequences is None:
+            del self.fields["sequence"]
+        else:
+            kind_field.choices = [*BulkAction.Kind.choices, (ENROLL, "Enrol in sequence")]
+            sequence_field.choices = [("", "—"), *sequences]
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if data.get("kind") == ENROLL and data.get("sequence") is None:
+            self.add_error("sequence", "Choose a sequence.")
+        return data

@@ -742,6 +742,19 @@ def _selected_ids(
     return sorted(ids), {"ids": len(wanted)}
 
 
+def selected_candidate_ids(
+    *,
+    actor: Actor,
+    candidate_ids: Sequence[Any] | None = None,
+    segment: Segment | None = None,
+    filters: CandidateFilters | None = None,
+    rules: Any = None,
+) -> list[int]:
+    """The visible candidates a bulk selection stands for, in id order (what a bulk action
+    would act on); InvalidInput as start_bulk_action for a bad or too large selection."""
+    return _selected_ids(actor, candidate_ids, segment, filters, rules)[0]
+
+
 def _describe(filters: CandidateFilters) -> dict[str, Any]:
     """The search's non-empty filters, JSON-ready, to say later what was selected."""
     described = dataclasses.asdict(filters)

@@ -9,6 +9,7 @@ from django.contrib import messages
 from django.http import HttpResponse, JsonResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.http import urlencode
 from django.views.decorators.http import require_POST
 
 from talentloop.accounts.roles import Capability, Role
@@ -17,9 +18,11 @@ from talentloop.candidates.selectors import CandidateFilters
 from talentloop.core.actor import Actor
 from talentloop.core.errors import InvalidInput, NotFound, TalentloopError
 from talentloop.core.views import MemberRequest, member_required
+from talentloop.outreach import selectors as outreach_selectors
 from talentloop.pools import selectors, services
 from talentloop.pools.api import export_response
 from talentloop.pools.forms import (
+    ENROLL,
     AttendeesForm,
     BulkForm,
     PoolEditForm,
@@ -495,11 +498,46 @@ def segment_delete(request: MemberRequest, segment_id: int) -> HttpResponse:
 
 
 def _bulk_form(actor: Actor, data: QueryDict | None) -> BulkForm:
+    sequences = None
+    if actor.can(Capability.OUTREACH):
+        sequences = [(s.pk, s.name) for s in outreach_selectors.enrollable_sequences(actor)]
     return BulkForm(
         data,
         pools=selectors.pool_list(actor),
         stages=selectors.workspace_stages(actor),
+        sequences=sequences,
     )
+
+
+# Candidates picked by hand or by a search travel to the enrolment check as ids in its
+# address; past this many, the page asks for a pool instead (a URL stays under ~16 KB).
+ENROLL_BY_IDS = 1_000
+
+
+def _enroll_url(actor: Actor, selection: dict[str, Any], sequence_id: int) -> str:
+    """The outreach enrolment check for this selection: it shows who would be enrolled and
+    when, who is skipped and why and whose recent contact collides, then enrols. Pools and
+    segments pass as themselves (evaluated there, when confirming); ids and searches as the
+    visible candidates' ids."""
+    sequence = _field(outreach_selectors.access_sequence, actor, sequence_id, "sequence")
+    if "segment" in selection:
+        audience: list[tuple[str, Any]] = [("segment", selection["segment"].pk)]
+    elif "in_pool" in selection:
+        audience = [("pool", selection["in_pool"].pk)]
+    else:
+        ids = services.selected_candidate_ids(
+            actor=actor, candidate_ids=selection.get("ids"), filters=selection.get("filters")
+        )
+        if not ids:
+            raise InvalidInput("None of these candidates can be enrolled.", field="ids")
+        if len(ids) > ENROLL_BY_IDS:
+            raise InvalidInput(
+                f"{len(ids):,} candidates: enrol at most {ENROLL_BY_IDS:,} picked this way. "
+                "Add them to a pool first, then enrol the pool.",
+                field="kind",
+            )
+        audience = [("candidate", pk) for pk in ids]
+    return reverse("outreach:enroll", args=[sequence.pk]) + "?" + urlencode(audience)
 
 
 def _selection(actor: Actor, params: QueryDict) -> dict[str, Any]:
@@ -512,7 +550,7 @@ def _selection(actor: Actor, params: QueryDict) -> dict[str, Any]:
     if select == "pool":
         pool = selectors.access_pool(actor, _int(params.get("in_pool")) or 0)
         rules = {"all": [{"field": "pool", "op": "in", "value": pool.pk}]}
-        return {"rules": rules, "label": f"every member of the pool {pool.name}"}
+        return {"rules": rules, "in_pool": pool, "label": f"every member of the pool {pool.name}"}
     if select == "ids":
         clean = [_int(value) for value in params.getlist("ids")]
         if not clean:
@@ -548,7 +586,16 @@ def bulk(request: MemberRequest) -> HttpResponse:
     status = 200
     if request.method == "POST" and request.POST.get("kind"):
         status = 422
-        if form.is_valid():
+        if form.is_valid() and form.cleaned_data["kind"] == ENROLL:
+            try:
+                return redirect(_enroll_url(actor, selection, form.cleaned_data["sequence"]))
+            except TalentloopError as error:
+                if error.status == 403:
+                    raise
+                form.add_service_error(
+                    "kind" if error.field in ("ids", "kind") else "sequence", error.message
+                )
+        elif form.is_valid():
             try:
                 action = services.start_bulk_action(
                     actor=actor,

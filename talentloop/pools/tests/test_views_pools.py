@@ -192,8 +192,9 @@ def test_pool_page_queries_do_not_grow_with_members(
         services.add_to_pool(actor=alice_actor, pool=pool, candidate=candidate_factory())
     services.ensure_default_stages(alice_actor.workspace)
 
-    # session, user, membership, pool, counts + stages, members (3), stages, bulk form (2)
-    with django_assert_num_queries(12):
+    # session, user, membership, pool, counts + stages, members (3), stages, bulk form (3:
+    # pools, stages and the sequences to enrol in)
+    with django_assert_num_queries(13):
         response = alice_client.get(reverse("pools:detail", args=[pool.pk]))
 
     assert response.status_code == 200
