@@ -13,7 +13,7 @@ from django.utils.http import urlencode
 from django.views.decorators.http import require_POST
 
 from talentloop.accounts.roles import Capability
-from talentloop.candidates.selectors import access_candidate
+from talentloop.candidates.selectors import visible_candidates
 from talentloop.core.actor import Actor
 from talentloop.core.errors import Forbidden, InvalidInput, NotFound, TalentloopError
 from talentloop.core.views import MemberRequest, member_required
@@ -286,7 +286,13 @@ def _audience(actor: Actor, params: QueryDict) -> dict[str, Any]:
         return {}
     if None in ids:
         raise NotFound("No such candidate.")
-    candidates = [access_candidate(actor, pk or 0) for pk in dict.fromkeys(ids)]
+    wanted = [pk for pk in dict.fromkeys(ids) if pk is not None]
+    # One query for up to the 1,000 ids a bulk action hands over; any one the actor may not see
+    # answers as a missing candidate, as access_candidate would.
+    found = visible_candidates(actor).in_bulk(wanted)
+    if len(found) != len(wanted):
+        raise NotFound("No such candidate.")
+    candidates = [found[pk] for pk in wanted]
     label = candidates[0].full_name if len(candidates) == 1 else f"{len(candidates)} candidates"
     return {"candidate_ids": [c.pk for c in candidates], "candidates": candidates, "label": label}
 

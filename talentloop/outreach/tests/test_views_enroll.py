@@ -4,9 +4,12 @@ then confirm."""
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Any
 
 import pytest
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from talentloop.candidates.models import Activity, Candidate
@@ -125,6 +128,27 @@ def test_someone_else_s_candidate_or_pool_is_not_found(
     assert alice_client.post(url, {"candidate": charlie_candidate.pk}).status_code == 404
     assert alice_client.get(url, {"candidate": "x"}).status_code == 404
     assert Enrollment.objects.exists() is False
+
+
+def test_many_ids_are_checked_in_one_query_and_one_hidden_id_is_not_found(
+    alice_client: Client,
+    sequence: Sequence,
+    prospect_factory: Callable[..., Candidate],
+    charlie_candidate: Candidate,
+    django_assert_max_num_queries: Any,
+) -> None:
+    url = reverse("outreach:enroll", args=[sequence.pk])
+    few = [prospect_factory(first_name=f"P{i}").pk for i in range(2)]
+    many = few + [prospect_factory(first_name=f"Q{i}").pk for i in range(20)]
+    with CaptureQueriesContext(connection) as two:
+        assert alice_client.get(url, {"candidate": few}).status_code == 200
+
+    with django_assert_max_num_queries(len(two.captured_queries)):
+        page = alice_client.get(url, {"candidate": many})
+
+    assert page.status_code == 200
+    assert page.context["audience"]["candidate_ids"] == many
+    assert alice_client.get(url, {"candidate": [*many, charlie_candidate.pk]}).status_code == 404
 
 
 def test_an_archived_sequence_shows_the_reason(
