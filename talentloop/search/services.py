@@ -10,7 +10,7 @@ from typing import Any
 
 from django.conf import settings
 from django.core.mail import send_mail
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.urls import reverse
 from django.utils import timezone
 
@@ -250,6 +250,40 @@ def reindex_all(
         last = ids[-1]
         if progress is not None:
             progress(len(ids))
+
+
+# FTS5 adds a segment per write and merges segments of a size together, so a big index holds
+# a few dozen segments, and a conjunction of common words reads each one's lists: "engineer"
+# AND a tag AND a years word over 20 segments took 59 ms at 1M candidates, 20 ms once merged
+# into one. A merge step of this many pages (4 KB) holds the write lock for a few tens of ms.
+COMPACT_PAGES = 1_000
+# FTS5's record of its segments (the row with id 10 of its data table).
+_STRUCTURE = "SELECT block FROM search_fts_data WHERE id = 10"
+
+
+def compact_index(*, budget_seconds: float = 50.0) -> int:
+    """SQLite: merge the full-text index's segments into one, in short steps (each its own
+    transaction, so other writers wait one step at most), until nothing is left to merge or
+    the budget is spent; the next run continues. The number of steps that did work.
+    PostgreSQL's GIN indexes need nothing of the kind (autovacuum folds their pending lists)."""
+    if connection.vendor != "sqlite":
+        return 0
+    deadline = time.monotonic() + budget_seconds
+    steps = 0
+    while time.monotonic() < deadline:
+        with transaction.atomic(), connection.cursor() as cursor:
+            cursor.execute(_STRUCTURE)
+            before = cursor.fetchone()
+            # A negative page count merges segments of every level: in the end, one segment.
+            cursor.execute(
+                "INSERT INTO search_fts(search_fts, rank) VALUES ('merge', %s)", [-COMPACT_PAGES]
+            )
+            cursor.execute(_STRUCTURE)
+            after = cursor.fetchone()
+        if after == before:  # the segments did not change: one is left, nothing to merge
+            return steps
+        steps += 1
+    return steps
 
 
 # --- saved searches ---------------------------------------------------------------------

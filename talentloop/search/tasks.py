@@ -15,3 +15,9 @@ def index_changed_candidates_task() -> int:
 def send_saved_search_alerts_task() -> int:
     """Tell owners of alerting saved searches about new matches, once each."""
     return services.run_alerts()
+
+
+@task()
+def compact_index_task() -> int:
+    """Merge the SQLite full-text index's segments in short steps (continues next hour)."""
+    return services.compact_index()

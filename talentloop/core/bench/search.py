@@ -56,7 +56,13 @@ def _lines(report: dict[str, Any], probe: dict[str, Any]) -> list[str]:
     lines = [
         f"  {report['database']}, {report['candidates']:,} candidates "
         f"(index built in {probe['prepare']['index_s']:.0f} s, embeddings in "
-        f"{probe['prepare']['embed_s']:.0f} s this run)",
+        f"{probe['prepare']['embed_s']:.0f} s"
+        + (
+            f", index segments merged in {probe['prepare']['compact_s']:.0f} s"
+            if "compact_s" in probe["prepare"]
+            else ""
+        )
+        + " this run)",
         f"  {'kind':<10} {'p50 ms':>8} {'p95 ms':>8} {'x baseline p95':>15}  target p95 ≤ 50 ms",
     ]
     for kind, q in report["queries"].items():

@@ -42,3 +42,5 @@ class Command(BaseCommand):
                 return
             written = services.reindex_all(workspace=workspace, progress=bar.update)
         self.stdout.write(f"Indexed {written} candidates.")
+        # The rewrite left many segments; merge them now rather than over the next hours.
+        services.compact_index(budget_seconds=3_600)
