@@ -13,9 +13,9 @@ from talentloop.search import selectors, services
 from talentloop.search.selectors import SearchFilters
 
 
-def _segments() -> int:
+def _segments(table: str = "search_fts") -> int:
     with connection.cursor() as cursor:
-        cursor.execute("SELECT count(DISTINCT segid) FROM search_fts_idx")
+        cursor.execute(f"SELECT count(DISTINCT segid) FROM {table}_idx")  # noqa: S608
         (count,) = cursor.fetchone()
     return int(count)
 
@@ -35,11 +35,13 @@ def test_segments_are_merged_into_one_and_searches_answer_the_same(
         )
     before = (_found(alice_actor, "engineer"), _found(alice_actor, "engineer ada3"))
     assert _segments() > 1
+    assert _segments("candidate_fts") > 1
 
     steps = services.compact_index()
 
-    assert steps >= 1
+    assert steps >= 2
     assert _segments() == 1
+    assert _segments("candidate_fts") == 1
     assert (_found(alice_actor, "engineer"), _found(alice_actor, "engineer ada3")) == before
     assert len(before[0]) == 6
     assert services.compact_index() == 0  # nothing left to merge
