@@ -8,7 +8,7 @@ import datetime as dt
 import io
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db import transaction
 from django.db.models import F, ProtectedError, Value
@@ -51,6 +51,12 @@ from talentloop.pools.models import (
     PoolStage,
     Segment,
 )
+
+if TYPE_CHECKING:
+    from talentloop.search.selectors import SearchFilters
+
+    # A talent search: the query string and the search page's filters.
+    TalentSearch = tuple[str, SearchFilters]
 
 # Timeline kinds of pool events. Activity.Type does not list them yet (the report for this
 # issue asks for POOL_ADDED and POOL_STAGE_CHANGED there); the stored values are the same.
@@ -705,13 +711,25 @@ def _selected_ids(
     segment: Segment | None,
     filters: CandidateFilters | None,
     rules: Any,
+    talent_search: TalentSearch | None = None,
 ) -> tuple[list[int], dict[str, Any]]:
     """The visible candidates chosen, in id order, and how they were chosen."""
     from talentloop.pools.selectors import matching_candidates
 
-    chosen = [candidate_ids, segment, filters, rules]
+    chosen = [candidate_ids, segment, filters, rules, talent_search]
     if sum(choice is not None for choice in chosen) != 1:
         raise InvalidInput("Choose candidates by ids, a segment, rules or a search.", field="ids")
+    if talent_search is not None:
+        # The search app builds on pools (its pool filter), so it is imported here.
+        from talentloop.search import selectors as search_selectors
+
+        query, search_filters = talent_search
+        found = search_selectors.matching_ids(
+            actor, query=query, filters=search_filters, limit=MAX_SELECTION + 1
+        )
+        if len(found) > MAX_SELECTION:
+            raise InvalidInput(f"At most {MAX_SELECTION} candidates at a time.", field="ids")
+        return sorted(found), {"talent_search": query, "filters": search_filters.to_json()}
     queryset = None
     if segment is not None:
         queryset = matching_candidates(actor, segment.rules)
@@ -749,10 +767,11 @@ def selected_candidate_ids(
     segment: Segment | None = None,
     filters: CandidateFilters | None = None,
     rules: Any = None,
+    talent_search: TalentSearch | None = None,
 ) -> list[int]:
     """The visible candidates a bulk selection stands for, in id order (what a bulk action
     would act on); InvalidInput as start_bulk_action for a bad or too large selection."""
-    return _selected_ids(actor, candidate_ids, segment, filters, rules)[0]
+    return _selected_ids(actor, candidate_ids, segment, filters, rules, talent_search)[0]
 
 
 def _describe(filters: CandidateFilters) -> dict[str, Any]:
@@ -772,13 +791,14 @@ def start_bulk_action(
     segment: Segment | None = None,
     filters: CandidateFilters | None = None,
     rules: Any = None,
+    talent_search: TalentSearch | None = None,
     pool: Pool | None = None,
     stage: PoolStage | None = None,
     tag: str = "",
 ) -> BulkAction:
     """Record a bulk action over the chosen candidates (explicit ids, all of a segment's
-    members now, all matches of unsaved `rules`, or all results of a candidate search) and
-    run it: here when small, else in
+    members now, all matches of unsaved `rules`, all results of a candidate list search, or
+    all matches of a talent search: query and filters) and run it: here when small, else in
     the task worker (poll its progress).
 
     Every kind needs the edit-candidates capability (an export hands out personal data).
@@ -799,7 +819,7 @@ def start_bulk_action(
         params["stage_id"] = stage.pk
     if kind == BulkAction.Kind.TAG:
         (params["tag"],) = candidate_services.clean_tag_names([tag])
-    ids, selection = _selected_ids(actor, candidate_ids, segment, filters, rules)
+    ids, selection = _selected_ids(actor, candidate_ids, segment, filters, rules, talent_search)
     action = BulkAction.objects.create(
         workspace=actor.workspace,
         created_by=actor.user,

@@ -526,7 +526,10 @@ def _enroll_url(actor: Actor, selection: dict[str, Any], sequence_id: int) -> st
         audience = [("pool", selection["in_pool"].pk)]
     else:
         ids = services.selected_candidate_ids(
-            actor=actor, candidate_ids=selection.get("ids"), filters=selection.get("filters")
+            actor=actor,
+            candidate_ids=selection.get("ids"),
+            filters=selection.get("filters"),
+            talent_search=selection.get("talent_search"),
         )
         if not ids:
             raise InvalidInput("None of these candidates can be enrolled.", field="ids")
@@ -551,6 +554,21 @@ def _selection(actor: Actor, params: QueryDict) -> dict[str, Any]:
         pool = selectors.access_pool(actor, _int(params.get("in_pool")) or 0)
         rules = {"all": [{"field": "pool", "op": "in", "value": pool.pk}]}
         return {"rules": rules, "in_pool": pool, "label": f"every member of the pool {pool.name}"}
+    if select == "search":
+        # A talent search (the search page's query string, carried whole in `search`).
+        from talentloop.search.forms import SearchForm  # search builds on pools
+
+        form = SearchForm(QueryDict(params.get("search", "")), actor=actor)
+        if not form.is_valid():
+            field, errors = next(iter(form.errors.items()))
+            raise InvalidInput(f"The search is not valid: {errors[0]}", field=field)
+        query = form.cleaned_data["q"] or ""
+        if not query.strip() and form.filters.is_empty:
+            raise InvalidInput("Search for something first.", field="search")
+        return {
+            "talent_search": (query, form.filters),
+            "label": f"every candidate matching the talent search {query.strip() or '(filters)'}",
+        }
     if select == "ids":
         clean = [_int(value) for value in params.getlist("ids")]
         if not clean:
@@ -604,6 +622,7 @@ def bulk(request: MemberRequest) -> HttpResponse:
                     segment=selection.get("segment"),
                     filters=selection.get("filters"),
                     rules=selection.get("rules"),
+                    talent_search=selection.get("talent_search"),
                     pool=_field(selectors.access_pool, actor, form.cleaned_data["pool"], "pool"),
                     stage=_field(
                         selectors.access_stage, actor, form.cleaned_data["stage"], "stage"
@@ -621,7 +640,7 @@ def bulk(request: MemberRequest) -> HttpResponse:
                 return redirect("pools:bulk_action", action.pk)
     hidden = [
         (name, value)
-        for name in ("select", "segment", "in_pool", "ids", *SEARCH_PARAMS)
+        for name in ("select", "segment", "in_pool", "ids", "search", *SEARCH_PARAMS)
         for value in params.getlist(name)
     ]
     return render(

@@ -8,6 +8,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
+from talentloop.accounts.roles import Capability
 from talentloop.candidates.models import Seniority, Source
 from talentloop.core.errors import InvalidInput, TalentloopError
 from talentloop.core.views import MemberRequest, member_required
@@ -78,6 +79,7 @@ def search_page(request: MemberRequest) -> HttpResponse:
             "is_first_page": not request.GET.get("cursor"),
             "save_form": SaveSearchForm(initial={"alert": True}),
             "can_save": actor.user is not None and page is not None,
+            "can_bulk": actor.can(Capability.EDIT_CANDIDATES),
             "candidates_url": reverse("candidates:list"),
             "show_distance": page is not None and form.filters.point is not None,
         },

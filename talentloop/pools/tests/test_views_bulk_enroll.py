@@ -96,6 +96,18 @@ def test_a_candidate_search_passes_its_visible_matches(
     assert audience(response) == {"candidate": [str(people[0].pk)]}
 
 
+def test_a_talent_search_passes_its_visible_matches(
+    alice_client: Client,
+    sequence: Sequence,
+    people: list[Candidate],
+    charlie_actor: Actor,
+    candidate_factory: Callable[..., Candidate],
+) -> None:
+    candidate_factory(actor=charlie_actor, first_name="Kay", current_title="Welder")
+    response = enroll(alice_client, sequence, select="search", search="q=title%3Awelder")
+    assert audience(response) == {"candidate": [str(pk) for pk in sorted(p.pk for p in people)]}
+
+
 def test_needs_a_sequence_of_ones_own_workspace(
     alice_client: Client,
     charlie_client: Client,

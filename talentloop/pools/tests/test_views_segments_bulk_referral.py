@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import html
 import json
+import re
 from collections.abc import Callable
 from typing import Any
 
@@ -252,3 +254,73 @@ def test_bulk_selection_of_another_workspace_is_404(
     )
 
     assert (by_pool.status_code, by_segment.status_code) == (404, 404)
+
+
+def test_bulk_on_a_talent_search_acts_on_its_matches_only(
+    alice_client: Client,
+    pool: Pool,
+    candidate_factory: Callable[..., Candidate],
+    charlie_candidate: Candidate,
+) -> None:
+    engineers = [
+        candidate_factory(first_name=f"Eng{i}", current_title="Data Engineer", country="DE")
+        for i in range(3)
+    ]
+    candidate_factory(first_name="Abroad", current_title="Data Engineer", country="FR")
+    candidate_factory(first_name="Designer", current_title="Product Designer", country="DE")
+    search = "q=title%3Aengineer&country=DE"
+
+    page = alice_client.get(reverse("search:search") + "?" + search)
+    link = re.search(r'href="(/pools/bulk/\?select=search[^"]*)"', page.content.decode())
+    assert link is not None
+    form = alice_client.get(html.unescape(link.group(1)))  # the page's "Bulk actions" link
+    done = alice_client.post(
+        reverse("pools:bulk"),
+        {"select": "search", "search": search, "kind": "add_to_pool", "pool": pool.pk},
+    )
+
+    assert form.status_code == 200
+    assert form.context["selection"]["label"] == (
+        "every candidate matching the talent search title:engineer"
+    )
+    assert done.status_code == 302
+    action = BulkAction.objects.get()
+    assert action.selection == {"talent_search": "title:engineer", "filters": {"country": "DE"}}
+    assert sorted(PoolMembership.objects.values_list("candidate_id", flat=True)) == sorted(
+        e.pk for e in engineers
+    )
+    assert charlie_candidate.pk not in action.candidate_ids
+
+
+def test_a_bad_or_empty_talent_search_is_a_clear_error(alice_client: Client) -> None:
+    malformed = alice_client.get(reverse("pools:bulk"), {"select": "search", "search": "q=(java"})
+    empty = alice_client.get(reverse("pools:bulk"), {"select": "search", "search": ""})
+    unknown_place = alice_client.get(
+        reverse("pools:bulk"), {"select": "search", "search": "q=java&near=Nowhereville"}
+    )
+
+    assert malformed.status_code == 422
+    assert "The search is not valid" in malformed.context["error"]
+    assert empty.status_code == 422
+    assert empty.context["error"] == "Search for something first."
+    assert unknown_place.status_code == 422
+    assert "Nowhereville" in unknown_place.context["error"]
+
+
+def test_the_search_page_offers_bulk_actions_only_to_those_who_may_edit(
+    alice_client: Client,
+    client: Client,
+    acme: Any,
+    member_factory: Callable[..., Any],
+    candidate_factory: Callable[..., Candidate],
+) -> None:
+    candidate_factory(first_name="Eng", current_title="Data Engineer")
+    client.force_login(member_factory("audit@acme.test", acme, "auditor"))
+    url = reverse("search:search") + "?q=engineer"
+
+    auditor_page = client.get(url)
+
+    assert "?select=search&amp;search=" in alice_client.get(url).content.decode()
+    assert auditor_page.status_code == 200
+    assert len(auditor_page.context["page"].rows) == 1
+    assert "?select=search" not in auditor_page.content.decode()
