@@ -301,19 +301,25 @@ def _field_access(getter: Any, actor: Any, object_id: int | None, field: str) ->
 
 @router.post("/bulk-actions", response={200: BulkActionOut, 202: BulkActionOut})
 def start_bulk_action(request: HttpRequest, payload: BulkActionIn) -> Status[dict[str, Any]]:
-    """Add to pool, move stage, tag or export the candidates in `ids`, in `segment_id`, or
-    matching unsaved `rules`.
+    """Add to pool, move stage, tag or export the candidates in `ids`, in `segment_id`,
+    matching unsaved `rules`, or matching a talent `search` (query and filters).
 
     Small selections finish in the request (200); bigger ones answer 202 and run in the
     background: poll GET /bulk-actions/{id}.
     """
     actor = actor_of(request)
+    talent_search = None
+    if payload.search is not None:
+        from talentloop.search.selectors import parse_filters  # search builds on pools
+
+        talent_search = (payload.search.query, parse_filters(payload.search.filters))
     action = services.start_bulk_action(
         actor=actor,
         kind=payload.kind,
         candidate_ids=payload.ids,
         segment=_field_access(selectors.access_segment, actor, payload.segment_id, "segment_id"),
         rules=payload.rules,
+        talent_search=talent_search,
         pool=_field_access(selectors.access_pool, actor, payload.pool_id, "pool_id"),
         stage=_field_access(selectors.access_stage, actor, payload.stage_id, "stage_id"),
         tag=payload.tag,

@@ -218,11 +218,21 @@ class SegmentOut(Schema):
         }
 
 
+class BulkSearchIn(StrictIn):
+    query: str = Field("", max_length=2000, description="A boolean search string")
+    filters: dict[str, Any] = Field(
+        default_factory=dict, description="The filters of POST /search (skills, near, …)"
+    )
+
+
 class BulkActionIn(StrictIn):
     kind: str = Field(description="add_to_pool, move_stage, tag or export")
     ids: list[Any] | None = Field(None, description="Candidate ids; or give segment_id")
     segment_id: int | None = None
     rules: Any = Field(None, description="Unsaved segment rules, instead of ids or segment_id")
+    search: BulkSearchIn | None = Field(
+        None, description="Every match of a talent search, instead of ids, segment or rules"
+    )
     pool_id: int | None = None
     stage_id: int | None = None
     tag: str = Field("", max_length=100)

@@ -137,6 +137,7 @@ def test_worker_ticks_the_schedule_before_draining(due_reminder: Note) -> None:
         "send_outreach",
         "process_tracking_events",
         "poll_imap",
+        "compact_search_index",
     }
     ran = DBTaskResult.objects.exclude(task_path__endswith="check_candidate_duplicates_task")
     assert set(ran.values_list("task_path", flat=True)) == {
@@ -151,6 +152,7 @@ def test_worker_ticks_the_schedule_before_draining(due_reminder: Note) -> None:
         "talentloop.outreach.tasks.send_outreach_task",
         "talentloop.outreach.tracking_tasks.process_tracking_events_task",
         "talentloop.outreach.tracking_tasks.poll_imap_task",
+        "talentloop.search.tasks.compact_index_task",
     }
     assert len(mail.outbox) == 1
 

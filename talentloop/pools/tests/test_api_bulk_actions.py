@@ -194,3 +194,40 @@ def test_bad_rules_name_their_path(alice_client: Client) -> None:
         status=422,
         body=error("invalid", 'rules.all[0].field: unknown field "nope"', "rules.all[0].field"),
     )
+
+
+def test_acts_on_a_talent_search(
+    alice_client: Client,
+    people: list[Candidate],
+    candidate_factory: Callable[..., Candidate],
+    charlie_actor: Actor,
+) -> None:
+    welders = [candidate_factory(first_name=f"W{n}", current_title="Welder") for n in range(2)]
+    candidate_factory(actor=charlie_actor, first_name="W9", current_title="Welder")
+    search = {"query": "title:welder", "filters": {}}
+
+    response = call(
+        alice_client, "post", "/bulk-actions", {"kind": "tag", "search": search, "tag": "w"}
+    )
+
+    assert response.status_code == 200
+    assert response.json()["selection"] == {"talent_search": "title:welder", "filters": {}}
+    assert sorted(CandidateTag.objects.values_list("candidate_id", flat=True)) == [
+        w.pk for w in welders
+    ]
+
+
+def test_a_bad_talent_search_names_its_field(alice_client: Client) -> None:
+    unknown = call(
+        alice_client,
+        "post",
+        "/bulk-actions",
+        {"kind": "export", "search": {"query": "java", "filters": {"colour": "red"}}},
+    )
+    malformed = call(
+        alice_client, "post", "/bulk-actions", {"kind": "export", "search": {"query": "(java"}}
+    )
+
+    assert (unknown.status_code, unknown.json()["error"]["field"]) == (422, "colour")
+    assert malformed.status_code == 422
+    assert BulkAction.objects.exists() is False
