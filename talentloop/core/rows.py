@@ -56,6 +56,27 @@ def _instance[M: models.Model](model: type[M], values: Sequence[Any], using: str
     return model.from_db(using, _attnames(model), row)
 
 
+def fetch_all(
+    sql: str, params: Sequence[Any], *models_: type[models.Model], using: str = "default"
+) -> list[tuple[Any, ...]]:
+    """Like `fetch_one`, for every row; a model whose primary key comes back NULL (the far side
+    of a LEFT JOIN that found nothing) is None."""
+    with connections[using].cursor() as cursor:
+        cursor.execute(sql, params)
+        found = cursor.fetchall()
+    widths = [len(model._meta.concrete_fields) for model in models_]
+    built: list[tuple[Any, ...]] = []
+    for row in found:
+        instances: list[Any] = []
+        start = 0
+        for model, width in zip(models_, widths, strict=True):
+            values = row[start : start + width]
+            instances.append(None if values[0] is None else _instance(model, values, using))
+            start += width
+        built.append(tuple(instances))
+    return built
+
+
 def fetch_one(
     sql: str,
     params: Sequence[Any],
