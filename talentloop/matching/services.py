@@ -36,6 +36,7 @@ from talentloop.matching.models import (
     MatchSuggestion,
     Rediscovery,
 )
+from talentloop.outreach import engagement
 from talentloop.pools.models import PoolMembership
 from talentloop.search import boolean
 from talentloop.search.models import SearchDocument
@@ -77,11 +78,13 @@ class Signals:
     stage_reached: str = ""
     silver_medalist: bool = False
     pool_member: bool = False
+    engagement: float | None = None  # 0..100 (outreach.engagement), None: nothing in a year
 
 
 def _signals(ids: Sequence[int]) -> dict[int, Signals]:
     """Past-process signals from the timeline's ATS stage changes (payload "stage" and
-    "silver_medalist"), and pool membership."""
+    "silver_medalist"), pool membership, and the engagement score from the timeline's last
+    year of replies, clicks, visits, events and the like."""
     stages: dict[int, str] = {}
     silver: set[int] = set()
     rows = Activity.objects.filter(
@@ -96,11 +99,23 @@ def _signals(ids: Sequence[int]) -> dict[int, Signals]:
         if (payload or {}).get("silver_medalist") is True:
             silver.add(candidate_id)
     members = _pool_members(ids)
+    scores = _engagement_scores(ids)
     return {
-        i: Signals(stages.get(i, ""), i in silver, i in members)
+        i: Signals(stages.get(i, ""), i in silver, i in members, scores.get(i))
         for i in ids
-        if i in stages or i in silver or i in members
+        if i in stages or i in silver or i in members or i in scores
     }
+
+
+def _engagement_scores(ids: Sequence[int]) -> dict[int, float]:
+    now = timezone.now()
+    entries: dict[int, list[tuple[str, dt.datetime]]] = {}
+    rows = Activity.objects.filter(
+        candidate_id__in=ids, type__in=engagement.TYPES, occurred_at__gte=now - engagement.WINDOW
+    ).values_list("candidate_id", "type", "occurred_at")
+    for candidate_id, kind, at in rows:
+        entries.setdefault(candidate_id, []).append((kind, at))
+    return {i: engagement.engagement(found, now=now).score for i, found in entries.items()}
 
 
 def _pool_members(ids: Sequence[int]) -> set[int]:
@@ -177,6 +192,7 @@ def profile_of(
         last_active_at=last_active,
         stage_reached=signals.stage_reached,
         silver_medalist=signals.silver_medalist,
+        engagement=signals.engagement,
         embedding=vector,
     )
 

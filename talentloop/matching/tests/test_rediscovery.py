@@ -197,3 +197,26 @@ def test_a_hiring_manager_sees_the_candidates_shortlisted_for_their_jobs(
 
     assert access_candidate(hm, dana.pk) == dana
     assert list(visible_candidates(hm)) == [dana]
+
+
+def test_a_candidate_who_replied_scores_engagement(
+    alice_actor: Actor, people: dict[str, Candidate], django_capture_on_commit_callbacks: Any
+) -> None:
+    record_activity(
+        candidate=people["sam"],
+        type=Activity.Type.EMAIL_REPLIED,
+        channel=Activity.Channel.EMAIL,
+        actor=None,
+        inbound=True,
+        summary="Re: Data Engineer at Acme",
+    )
+    job = _open_job(alice_actor, django_capture_on_commit_callbacks)
+
+    sam = MatchSuggestion.objects.get(job=job, candidate=people["sam"])
+    dana = MatchSuggestion.objects.get(job=job, candidate=people["dana"])
+    engaged = next(c for c in sam.criteria if c["key"] == "engagement")
+    quiet = next(c for c in dana.criteria if c["key"] == "engagement")
+    assert engaged["score"] == pytest.approx(0.551)  # one fresh reply: 55.1 of 100
+    assert engaged["evidence"]["engagement"] == 55.1
+    assert quiet["score"] == 0.0
+    assert quiet["evidence"]["engagement"] is None
