@@ -324,7 +324,7 @@ def _finish_row(row: dict[str, Any]) -> dict[str, Any]:
     return row
 
 
-def _contacts_sql(count: int, kinds: tuple[str, ...] = CONTACT_KINDS, *, of: str = "") -> str:
+def _contacts_sql(count: int = 0, kinds: tuple[str, ...] = CONTACT_KINDS, *, of: str = "") -> str:
     """One round trip instead of four ORM queries (whose compilation dominated a profile GET).
 
     Columns: kind of row, candidate, value, sub-kind (for e-mails: "b" when bounced; for phones
@@ -353,7 +353,7 @@ def _contacts_sql(count: int, kinds: tuple[str, ...] = CONTACT_KINDS, *, of: str
 def _contacts_json_sql(of: str) -> str:
     """A scalar subquery: the contact rows of candidate column `of` as one JSON array of
     arrays, so the profile read fetches the candidate and its contacts in one statement."""
-    rows = _contacts_sql(0, of=of)
+    rows = _contacts_sql(of=of)
     if connection.vendor == "postgresql":
         aggregate = "json_agg(json_build_array(u.kind, u.cid, u.value, u.sub, u.prim, u.oid))"
     else:
