@@ -311,9 +311,13 @@ def candidate_rows(
 
 def profile_row(candidate: Candidate) -> dict[str, Any]:
     """One already loaded candidate as a `candidate_rows` dict."""
-    row = _finish_row({column: getattr(candidate, column) for column in ROW_COLUMNS})
+    row = _loaded_row(candidate)
     _attach_contacts([row])
     return row
+
+
+def _loaded_row(candidate: Candidate) -> dict[str, Any]:
+    return _finish_row({column: getattr(candidate, column) for column in ROW_COLUMNS})
 
 
 def _finish_row(row: dict[str, Any]) -> dict[str, Any]:
@@ -394,7 +398,7 @@ def access_profile_row(actor: Actor, candidate_id: int) -> tuple[Candidate, dict
     """`access_candidate` and `profile_row` in one statement, for the profile API: each round
     trip to PostgreSQL costs about 0.1 ms of both processes' CPU on this machine."""
     candidate, extra = _access(actor, candidate_id, _contacts_json_sql(of="c.id"))
-    row = _finish_row({column: getattr(candidate, column) for column in ROW_COLUMNS})
+    row = _loaded_row(candidate)
     found = json.loads(extra) if isinstance(extra, str) else extra
     _fill_contacts({candidate.pk: row}, [tuple(item) for item in found or ()])
     return candidate, row

@@ -56,25 +56,30 @@ def _instance[M: models.Model](model: type[M], values: Sequence[Any], using: str
     return model.from_db(using, _attnames(model), row)
 
 
+def _split(
+    row: Sequence[Any], models_: Sequence[type[models.Model]], extra: int, using: str
+) -> tuple[Any, ...]:
+    """One instance of each model from the row's columns, in order (None where the model's
+    primary key is NULL: the far side of a LEFT JOIN that found nothing), then the row's last
+    `extra` values as they are."""
+    found: list[Any] = []
+    start = 0
+    for model in models_:
+        values = row[start : start + len(model._meta.concrete_fields)]
+        found.append(None if values[0] is None else _instance(model, values, using))
+        start += len(values)
+    found.extend(row[start : start + extra])
+    return tuple(found)
+
+
 def fetch_all(
     sql: str, params: Sequence[Any], *models_: type[models.Model], using: str = "default"
 ) -> list[tuple[Any, ...]]:
-    """Like `fetch_one`, for every row; a model whose primary key comes back NULL (the far side
-    of a LEFT JOIN that found nothing) is None."""
+    """Like `fetch_one`, for every row."""
     with connections[using].cursor() as cursor:
         cursor.execute(sql, params)
         found = cursor.fetchall()
-    widths = [len(model._meta.concrete_fields) for model in models_]
-    built: list[tuple[Any, ...]] = []
-    for row in found:
-        instances: list[Any] = []
-        start = 0
-        for model, width in zip(models_, widths, strict=True):
-            values = row[start : start + width]
-            instances.append(None if values[0] is None else _instance(model, values, using))
-            start += width
-        built.append(tuple(instances))
-    return built
+    return [_split(row, models_, 0, using) for row in found]
 
 
 def fetch_one(
@@ -90,13 +95,4 @@ def fetch_one(
     with connections[using].cursor() as cursor:
         cursor.execute(sql, params)
         row = cursor.fetchone()
-    if row is None:
-        return None
-    found: list[Any] = []
-    start = 0
-    for model in models_:
-        width = len(model._meta.concrete_fields)
-        found.append(_instance(model, row[start : start + width], using))
-        start += width
-    found.extend(row[start : start + extra])
-    return tuple(found)
+    return None if row is None else _split(row, models_, extra, using)
