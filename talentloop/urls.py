@@ -6,6 +6,8 @@ urlpatterns = [
     # Links inside outreach e-mails (open pixel, click redirect, unsubscribe): public, no login,
     # and first, as they are the most frequent requests of all.
     path("t/", include("talentloop.outreach.urls_public")),
+    # The JSON API next: matched before the pages' includes, each of which would be tried first.
+    path("api/v1/", api.urls),
     path("", include("talentloop.core.urls")),
     path("accounts/", include("talentloop.accounts.urls")),
     path("candidates/", include("talentloop.candidates.urls")),
@@ -20,7 +22,6 @@ urlpatterns = [
     path("outreach/", include("talentloop.outreach.urls")),
     path("outreach/", include("talentloop.outreach.urls_templates")),
     path("outreach/automations/", include("talentloop.outreach.urls_automation")),
-    path("api/v1/", api.urls),
 ]
 
 handler404 = "talentloop.core.views.not_found"

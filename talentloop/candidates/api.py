@@ -95,8 +95,7 @@ def create_candidate(request: HttpRequest, payload: CandidateIn) -> Status[dict[
 def get_candidate(request: HttpRequest, candidate_id: int) -> HttpResponse:
     """One candidate's profile. Every read is recorded in the access audit."""
     actor = actor_of(request)
-    candidate, row = selectors.access_profile_row(actor, candidate_id)
-    services.log_candidate_view(actor=actor, candidate=candidate)
+    row = services.view_profile(actor=actor, candidate_id=candidate_id)
     return json_response(row)
 
 

@@ -21,6 +21,7 @@ from django.db import connections, models
 Converter = Callable[[Any, Any, Any], Any]
 
 
+@cache
 def columns(model: type[models.Model], alias: str) -> str:
     """The model's columns, in `from_db` order, as a SELECT list on table alias `alias`."""
     return ", ".join(f'{alias}."{field.column}"' for field in model._meta.concrete_fields)
@@ -38,6 +39,60 @@ def _converters(
         if converters:
             found.append((position, column, tuple(converters)))
     return tuple(found)
+
+
+@cache
+def value_columns(model: type[models.Model], alias: str, names: tuple[str, ...]) -> str:
+    """The columns of the model's fields `names` (attribute names, `owner_id` for a foreign
+    key), in that order, as a SELECT list on table alias `alias`: for `fetch_values`."""
+    return ", ".join(f'{alias}."{_field(model, name).column}"' for name in names)
+
+
+def _field(model: type[models.Model], name: str) -> models.Field[Any, Any]:
+    field = model._meta.get_field(name)
+    assert isinstance(field, models.Field)
+    return field
+
+
+@cache
+def _value_converters(
+    model: type[models.Model], names: tuple[str, ...], using: str
+) -> tuple[tuple[int, Any, tuple[Converter, ...]], ...]:
+    connection = connections[using]
+    found = []
+    for position, name in enumerate(names):
+        column = _field(model, name).get_col(model._meta.db_table)
+        converters = connection.ops.get_db_converters(column) + column.get_db_converters(connection)
+        if converters:
+            found.append((position, column, tuple(converters)))
+    return tuple(found)
+
+
+def fetch_values(
+    sql: str,
+    params: Sequence[Any],
+    model: type[models.Model],
+    names: tuple[str, ...],
+    *,
+    extra: int = 0,
+    using: str = "default",
+) -> tuple[Any, ...] | None:
+    """Run `sql` and return the first row's `value_columns(model, …, names)` as a dict of
+    `names`, converted as the ORM's `.values(*names)` would, followed by the row's last `extra`
+    values as they are; None when no row matched. No model instance is built."""
+    with connections[using].cursor() as cursor:
+        cursor.execute(sql, params)
+        row = cursor.fetchone()
+    if row is None:
+        return None
+    values = list(row[: len(names)])
+    connection = connections[using]
+    for position, column, converters in _value_converters(model, names, using):
+        value = values[position]
+        for converter in converters:
+            value = converter(value, column, connection)
+        values[position] = value
+    return (dict(zip(names, values, strict=True)), *row[len(names) : len(names) + extra])
 
 
 @cache

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import pytest
+from django.utils.timezone import now as timezone_now
 
 from talentloop.accounts import services as accounts
 from talentloop.accounts.models import ApiKey, Invitation, Membership, User
@@ -22,7 +23,7 @@ from talentloop.compliance import audit
 from talentloop.compliance.models import AuditEvent
 from talentloop.compliance.services import record_consent
 from talentloop.core.actor import Actor
-from talentloop.core.errors import Forbidden, InvalidInput
+from talentloop.core.errors import Forbidden, InvalidInput, NotFound
 from talentloop.core.tests.fixtures import actor_for
 
 Action = AuditEvent.Action
@@ -304,3 +305,51 @@ def test_the_row_outlives_its_actor(alice_actor: Actor, bob: User, candidate: Ca
 
     event = AuditEvent.objects.get(action=Action.CANDIDATE_VIEWED)
     assert (event.actor_id, event.actor_label) == (None, "bob@acme.test")
+
+
+def _row_of(event: AuditEvent) -> dict[str, Any]:
+    fields = [f.attname for f in AuditEvent._meta.concrete_fields if f.name not in {"id"}]
+    return {name: getattr(event, name) for name in fields if name != "occurred_at"}
+
+
+@pytest.mark.parametrize(
+    ("first", "last"),
+    [("Grace", "Hopper"), ("Prince", ""), ("Zoë" * 33, "Ó" * 100)],
+    ids=["two names", "one name", "longest names"],
+)
+def test_the_profile_api_read_writes_the_row_a_view_writes(
+    alice_actor: Actor, candidate: Candidate, first: str, last: str
+) -> None:
+    """On PostgreSQL `view_profile` writes its row inside the reading statement
+    (`audit.reading`); it must be the row `log_candidate_view` writes, field by field."""
+    Candidate.objects.filter(pk=candidate.pk).update(first_name=first, last_name=last)
+    candidate.refresh_from_db()
+    key, _ = accounts.create_api_key(actor=alice_actor, name="ATS", scope="read")
+    key_actor = Actor(
+        workspace=alice_actor.workspace,
+        role=accounts.api_key_role(key),
+        api_key=key,
+        ip="2001:db8::7",
+    )
+    before = timezone_now()
+
+    row = candidates.view_profile(actor=key_actor, candidate_id=candidate.pk)
+    candidates.log_candidate_view(actor=key_actor, candidate=candidate)
+
+    assert row["id"] == candidate.pk
+    read, viewed = AuditEvent.objects.filter(action=Action.CANDIDATE_VIEWED).order_by("id")
+    assert _row_of(read) == _row_of(viewed)
+    assert read.target_label == f"{first} {last}".strip()[:254]
+    assert (read.ip, read.api_key_id, read.changes, read.extra) == ("2001:db8::7", key.pk, {}, {})
+    assert before <= read.occurred_at <= viewed.occurred_at
+
+
+def test_a_profile_read_that_finds_nothing_writes_nothing(
+    alice_actor: Actor, candidate: Candidate
+) -> None:
+    Candidate.objects.filter(pk=candidate.pk).update(deleted_at=timezone_now())
+
+    with pytest.raises(NotFound):
+        candidates.view_profile(actor=alice_actor, candidate_id=candidate.pk)
+
+    assert not AuditEvent.objects.filter(action=Action.CANDIDATE_VIEWED).exists()

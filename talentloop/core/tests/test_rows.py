@@ -66,3 +66,35 @@ def test_two_models_from_one_row(alice_actor: object) -> None:
     assert found.workspace.name == alice_actor.workspace.name
     revoke_api_key(actor=alice_actor, key=key)
     assert active_api_key(_hash(secret)) is None
+
+
+VALUE_NAMES = ("id", "first_name", "years_experience", "custom_fields", "last_contacted_at")
+
+
+def _select_values(candidate_id: int) -> tuple[object, ...] | None:
+    sql = (
+        f"SELECT {rows.value_columns(Candidate, 'c', VALUE_NAMES)}, c.id * 2 "  # noqa: S608
+        f"FROM {Candidate._meta.db_table} c WHERE c.id = %s"
+    )
+    return rows.fetch_values(sql, [candidate_id], Candidate, VALUE_NAMES, extra=1)
+
+
+@pytest.mark.django_db
+def test_values_equal_the_orm_values(candidate: Candidate) -> None:
+    Candidate.objects.filter(pk=candidate.pk).update(
+        years_experience=Decimal("7.5"),
+        custom_fields={"visa": True, "level": 3},
+        last_contacted_at=dt.datetime(2026, 3, 4, 5, 6, 7, 891011, tzinfo=dt.UTC),
+    )
+    expected = Candidate.objects.filter(pk=candidate.pk).values(*VALUE_NAMES).get()
+
+    found = _select_values(candidate.pk)
+
+    assert found is not None
+    values, doubled = found
+    assert values == expected
+    assert list(values) == list(VALUE_NAMES)
+    assert values["custom_fields"] == {"visa": True, "level": 3}
+    assert values["last_contacted_at"] == dt.datetime(2026, 3, 4, 5, 6, 7, 891011, tzinfo=dt.UTC)
+    assert doubled == candidate.pk * 2
+    assert _select_values(987654321) is None
