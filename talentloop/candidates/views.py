@@ -11,7 +11,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
 from talentloop.accounts.roles import Capability
-from talentloop.accounts.selectors import workspace_members
+from talentloop.accounts.selectors import member_names
 from talentloop.accounts.services import update_workspace_settings
 from talentloop.candidates import freshness, selectors, services
 from talentloop.candidates.forms import CandidateForm, NoteForm, TouchpointForm, initial_from
@@ -54,7 +54,7 @@ def candidate_list(request: MemberRequest) -> HttpResponse:
         )
     except InvalidInput as exc:
         error = exc.message
-    tags = list(selectors.workspace_tags(actor)[:200])
+    tags = selectors.tag_names(actor, limit=200)
     source_labels = dict(Source.choices)
     for row in rows:
         row["location"] = ", ".join(p for p in (row["city"], row["region"], row["country"]) if p)
@@ -77,12 +77,11 @@ def candidate_list(request: MemberRequest) -> HttpResponse:
             "next_page_query": next_query.urlencode() if next_cursor else "",
             "is_first_page": not params.get("cursor"),
             "sources": Source.choices,
-            "owner_choices": [("me", "Me")]
-            + [(m.user_id, m.user.display_name) for m in workspace_members(actor)],
+            "owner_choices": [("me", "Me"), *member_names(actor)],
             # The tag whose name matches the filter, case-insensitively, is the selected one.
-            "tag_choices": [(t.name, t.name) for t in tags],
+            "tag_choices": [(name, name) for name, _ in tags],
             "selected_tag": next(
-                (t.name for t in tags if t.name_key == params.get("tag", "").casefold()), ""
+                (name for name, key in tags if key == params.get("tag", "").casefold()), ""
             ),
             "sorts": [
                 ("-updated_at", "Recently changed"),

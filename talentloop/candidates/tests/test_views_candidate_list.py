@@ -17,7 +17,7 @@ from talentloop.accounts.roles import Role
 from talentloop.candidates import views
 from talentloop.candidates.models import Candidate
 from talentloop.candidates.selectors import SORTS
-from talentloop.candidates.services import delete_candidate
+from talentloop.candidates.services import create_tag, delete_candidate
 from talentloop.core.actor import Actor
 from talentloop.core.tests.fixtures import actor_for
 
@@ -371,3 +371,29 @@ def test_query_count_does_not_grow_with_rows(
 def test_actor_of_bob_is_a_recruiter(bob: User, acme: Workspace) -> None:
     # Guards the cast the other tests rely on.
     assert actor_for(bob).role == Role.RECRUITER
+
+
+def test_the_menus_offer_this_workspace_s_tags_and_members(
+    alice_client: Client,
+    cast: dict[str, Candidate],
+    charlie: User,
+    member_factory: Callable[..., User],
+    acme: Workspace,
+) -> None:
+    nameless = member_factory("zed@acme.test", acme, Role.SOURCER, "")
+    create_tag(actor=actor_for(charlie), name="Acquisitions")  # Globex's: not offered
+
+    response = alice_client.get(LIST, {"tag": "PYTHON"})
+
+    assert response.context["tag_choices"] == [
+        ("c", "c"),
+        ("cobol", "cobol"),
+        ("math", "math"),
+        ("Python", "Python"),
+    ]
+    assert response.context["selected_tag"] == "Python"
+    owners = response.context["owner_choices"]
+    assert owners[0] == ("me", "Me")
+    assert [label for _, label in owners[1:]] == ["Alice Admin", "Bob Recruiter", "zed"]
+    assert owners[-1] == (nameless.pk, "zed")
+    assert '<option value="Python" selected>Python</option>' in response.content.decode()
