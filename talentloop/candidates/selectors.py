@@ -220,16 +220,17 @@ def _filtered(actor: Actor, filters: CandidateFilters) -> tuple[QuerySet[Candida
         # Also when listed: the probe may leave out one-letter words, this check does not.
         queryset = search.matching(queryset, filters.text)
     if filters.tag:
-        tag = Tag.objects.filter(workspace=actor.workspace, name_key=filters.tag.casefold()).first()
-        tag_ids = _tagged_ids(tag.pk, limit=SMALL_SET) if tag else []
-        if tag_ids is not None:
-            few_ids = set(tag_ids) if few_ids is None else few_ids & set(tag_ids)
-        else:
+        tag = _tag_id(actor, filters.tag)
+        tag_ids = _tagged_ids(tag, limit=SMALL_SET) if tag is not None else []
+        if tag is not None and tag_ids is None:
             # EXISTS probes the (candidate, tag) unique index per row; IN would first copy
             # every tagged id into a temporary index (150k ids, 100 ms, at 1M on SQLite).
             queryset = queryset.filter(
-                Exists(CandidateTag.objects.filter(candidate_id=OuterRef("pk"), tag=tag))
+                Exists(CandidateTag.objects.filter(candidate_id=OuterRef("pk"), tag_id=tag))
             )
+        else:
+            listed = set(tag_ids or ())
+            few_ids = listed if few_ids is None else few_ids & listed
     if few_ids is not None:
         queryset = queryset.filter(id__in=sorted(few_ids))
     if filters.owner_id is not None:
@@ -239,6 +240,19 @@ def _filtered(actor: Actor, filters: CandidateFilters) -> tuple[QuerySet[Candida
     if filters.updated_since:
         queryset = queryset.filter(updated_at__gte=filters.updated_since)
     return queryset, few_ids is not None
+
+
+def _tag_id(actor: Actor, name: str) -> int | None:
+    """The id of the workspace's tag called `name` (any case), by plain cursor: every tag
+    filter asks, and the ORM query cost 0.8 ms of CPU."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT id FROM {Tag._meta.db_table} "  # noqa: S608 - our table
+            "WHERE workspace_id = %s AND name_key = %s",
+            [actor.workspace.pk, name.casefold()],
+        )
+        found = cursor.fetchone()
+    return found[0] if found else None
 
 
 def _tagged_ids(tag_id: int, *, limit: int) -> list[int] | None:
@@ -385,7 +399,12 @@ def _attach_contacts(rows: list[dict[str, Any]], kinds: tuple[str, ...] = CONTAC
         return
     ids = list(by_id)
     with connection.cursor() as cursor:
-        cursor.execute(_contacts_sql(len(ids), kinds), ids * len(kinds))
+        if connection.vendor == "postgresql":
+            # One array parameter: the same statement text for any number of ids, so it is
+            # prepared once, and psycopg does not re-parse a 100-placeholder query (0.6 ms).
+            cursor.execute(_contacts_sql(kinds=kinds, of="ANY(%s)"), [ids] * len(kinds))
+        else:
+            cursor.execute(_contacts_sql(len(ids), kinds), ids * len(kinds))
         found = cursor.fetchall()
     _fill_contacts(by_id, found)
 
