@@ -283,14 +283,14 @@ def test_a_row_says_who_did_what_to_whom(alice_actor: Actor, candidate: Candidat
     assert event.changes == {"current_title": ["Rear Admiral", "Commodore"]}
 
 
+def _key_actor(admin: Actor, name: str, scope: str, ip: str) -> tuple[ApiKey, Actor]:
+    key, _ = accounts.create_api_key(actor=admin, name=name, scope=scope)
+    role = accounts.api_key_role(key)
+    return key, Actor(workspace=admin.workspace, role=role, api_key=key, ip=ip)
+
+
 def test_an_api_key_is_named_in_the_row(alice_actor: Actor, candidate: Candidate) -> None:
-    key, _ = accounts.create_api_key(actor=alice_actor, name="ATS sync", scope="write")
-    key_actor = Actor(
-        workspace=alice_actor.workspace,
-        role=accounts.api_key_role(key),
-        api_key=key,
-        ip="198.51.100.4",
-    )
+    key, key_actor = _key_actor(alice_actor, "ATS sync", "write", "198.51.100.4")
 
     candidates.log_candidate_view(actor=key_actor, candidate=candidate)
 
@@ -324,13 +324,7 @@ def test_the_profile_api_read_writes_the_row_a_view_writes(
     (`audit.reading`); it must be the row `log_candidate_view` writes, field by field."""
     Candidate.objects.filter(pk=candidate.pk).update(first_name=first, last_name=last)
     candidate.refresh_from_db()
-    key, _ = accounts.create_api_key(actor=alice_actor, name="ATS", scope="read")
-    key_actor = Actor(
-        workspace=alice_actor.workspace,
-        role=accounts.api_key_role(key),
-        api_key=key,
-        ip="2001:db8::7",
-    )
+    key, key_actor = _key_actor(alice_actor, "ATS", "read", "2001:db8::7")
     before = timezone_now()
 
     row = candidates.view_profile(actor=key_actor, candidate_id=candidate.pk)
