@@ -14,6 +14,13 @@ class _Handler(BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"
 
     def do_GET(self) -> None:
+        if self.path == "/chunked":
+            # One write: a separate body write would wait for the delayed ACK (40 ms).
+            self.wfile.write(
+                b"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n"
+                b"5\r\nhello\r\n6;note=x\r\n world\r\n0\r\n\r\n"
+            )
+            return
         body = b"missing" if self.path == "/missing" else b"ok"
         self.send_response(404 if self.path == "/missing" else 200)
         self.send_header("Content-Length", str(len(body)))
@@ -42,6 +49,16 @@ def test_measures_requests_over_keep_alive_connections(server: int) -> None:
     assert result.errors == 0
     assert 0 < result.percentile(50) <= result.percentile(95)
     assert result.rps == pytest.approx(result.requests / result.seconds)
+
+
+def test_reads_chunked_bodies_to_their_end(server: int) -> None:
+    """A body left unread would be taken for the next answer's head."""
+    request = loadgen.get_request(f"127.0.0.1:{server}", "/chunked", {})
+
+    result = loadgen.run("127.0.0.1", server, lambda: request, concurrency=1, seconds=0.3, warmup=0)
+
+    assert result.requests > 10
+    assert result.errors == 0
 
 
 def test_counts_non_2xx_answers_as_errors(server: int) -> None:
