@@ -303,6 +303,10 @@ DATASETS_DIR = Path(
 )
 # Number of proxies in front of Talentloop whose X-Forwarded-For may be trusted for audit IPs.
 TRUSTED_PROXIES = env_int("TALENTLOOP_TRUSTED_PROXIES", 0)
+# Seconds a server process uses an API key's row again without reading it; a revoked key is
+# refused at once by the process that revoked it and within this time by the others. 0: read
+# the key on every request.
+API_KEY_CACHE_SECONDS = env_int("TALENTLOOP_API_KEY_CACHE_SECONDS", 2)
 
 # --- I18N, static ---------------------------------------------------------------------------
 LANGUAGE_CODE = "en-us"

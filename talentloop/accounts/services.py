@@ -16,7 +16,7 @@ from django.utils.text import slugify
 
 from talentloop.accounts.models import ApiKey, Invitation, Membership, User, Workspace
 from talentloop.accounts.roles import Capability, Role
-from talentloop.accounts.selectors import active_api_key
+from talentloop.accounts.selectors import active_api_key, forget_api_key
 from talentloop.candidates.normalize import NormalizationError, normalize_email
 from talentloop.compliance import audit
 from talentloop.core.actor import Actor
@@ -245,6 +245,9 @@ def revoke_api_key(*, actor: Actor, key: ApiKey) -> ApiKey:
         key.revoked_at = timezone.now()
         key.save(update_fields=["revoked_at"])
         audit.record(actor=actor, action=audit.Action.API_KEY_REVOKED, target=key)
+        # Now, and again once committed, in case a request read the key in between.
+        forget_api_key(key.key_hash)
+        transaction.on_commit(lambda: forget_api_key(key.key_hash))
     return key
 
 
@@ -257,8 +260,10 @@ def authenticate_api_key(secret: str) -> ApiKey | None:
         return None
     now = timezone.now()
     if key.last_used_at is None or now - key.last_used_at > dt.timedelta(minutes=1):
-        # Throttled so a busy integration does not turn every read into a write.
+        # Throttled so a busy integration does not turn every read into a write; the next
+        # use reads the key afresh, so its recent row holds this time.
         ApiKey.objects.filter(pk=key.pk).update(last_used_at=now)
+        forget_api_key(key.key_hash)
     return key
 
 

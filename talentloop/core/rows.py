@@ -147,7 +147,21 @@ def fetch_one(
     """Run `sql` and build one instance of each model from the first row, in order, followed by
     the row's last `extra` values as they are; None when no row matched. The row holds each
     model's `columns()` one after the other, then the extra values."""
+    row = fetch_row(sql, params, using=using)
+    return None if row is None else _split(row, models_, extra, using)
+
+
+def fetch_row(sql: str, params: Sequence[Any], *, using: str = "default") -> tuple[Any, ...] | None:
+    """The first row of `sql` as the database returned it, for `split` later; None if none."""
     with connections[using].cursor() as cursor:
         cursor.execute(sql, params)
-        row = cursor.fetchone()
-    return None if row is None else _split(row, models_, extra, using)
+        row: tuple[Any, ...] | None = cursor.fetchone()
+    return row
+
+
+def split(
+    row: Sequence[Any], *models_: type[models.Model], extra: int = 0, using: str = "default"
+) -> tuple[Any, ...]:
+    """`fetch_one`'s instances from a row `fetch_row` read (kept to be split again, so each
+    caller gets instances of its own)."""
+    return _split(row, models_, extra, using)

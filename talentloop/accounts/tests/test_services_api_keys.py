@@ -2,10 +2,12 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+from typing import Any
 
 import pytest
 import time_machine
 
+from talentloop.accounts import selectors
 from talentloop.accounts.models import ApiKey
 from talentloop.accounts.roles import Role
 from talentloop.accounts.services import (
@@ -159,3 +161,79 @@ def test_scope_decides_the_role(alice_actor: Actor, scope: str, role: Role) -> N
     key, _ = create_api_key(actor=alice_actor, name="ATS", scope=scope)
 
     assert api_key_role(key) == role
+
+
+# --- the per-process cache of recent key rows --------------------------------------------------
+
+
+@pytest.fixture
+def clock(monkeypatch: pytest.MonkeyPatch) -> list[float]:
+    """The cache's clock, moved by hand: [seconds]."""
+    now = [1000.0]
+    monkeypatch.setattr(selectors, "_clock", lambda: now[0])
+    selectors._recent_keys.clear()
+    return now
+
+
+def _revoked_elsewhere(key: ApiKey) -> None:
+    """What another server process's revocation leaves in the database."""
+    ApiKey.objects.filter(pk=key.pk).update(revoked_at=NOW)
+
+
+def test_a_used_key_revoked_here_stops_working_at_once(
+    alice_actor: Actor, clock: list[float]
+) -> None:
+    key, secret = create_api_key(actor=alice_actor, name="ATS", scope="write")
+    authenticate_api_key(secret)
+    assert authenticate_api_key(secret) is not None
+
+    revoke_api_key(actor=alice_actor, key=key)
+
+    assert authenticate_api_key(secret) is None
+
+
+def test_a_key_revoked_elsewhere_stops_working_within_the_cache_seconds(
+    alice_actor: Actor, clock: list[float], settings: Any
+) -> None:
+    settings.API_KEY_CACHE_SECONDS = 2
+    key, secret = create_api_key(actor=alice_actor, name="ATS", scope="write")
+    authenticate_api_key(secret)  # marks it used, so the next use reads it afresh
+    assert authenticate_api_key(secret) is not None
+    _revoked_elsewhere(key)
+
+    clock[0] += 1.9
+    still = authenticate_api_key(secret)
+    clock[0] += 0.2
+    refused = authenticate_api_key(secret)
+
+    assert still is not None and still.pk == key.pk
+    assert refused is None
+
+
+def test_with_no_cache_seconds_every_use_reads_the_key(
+    alice_actor: Actor, clock: list[float], settings: Any
+) -> None:
+    settings.API_KEY_CACHE_SECONDS = 0
+    key, secret = create_api_key(actor=alice_actor, name="ATS", scope="write")
+    authenticate_api_key(secret)
+    assert authenticate_api_key(secret) is not None
+    _revoked_elsewhere(key)
+
+    assert authenticate_api_key(secret) is None
+
+
+def test_a_recent_key_costs_no_query_and_each_use_gets_its_own_instances(
+    alice_actor: Actor, clock: list[float], django_assert_num_queries: Any
+) -> None:
+    _, secret = create_api_key(actor=alice_actor, name="ATS", scope="write")
+    first = authenticate_api_key(secret)  # marks it used: read afresh next time
+    second = authenticate_api_key(secret)
+    assert first is not None and second is not None
+    second.workspace.name = "changed by a request"
+
+    with django_assert_num_queries(0):
+        third = authenticate_api_key(secret)
+
+    assert third is not None and third is not second and third.workspace is not second.workspace
+    assert third.workspace.name == alice_actor.workspace.name
+    assert third.last_used_at is not None
