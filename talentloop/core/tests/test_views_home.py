@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterator
 from http import HTTPStatus
+from typing import Any
 
 import pytest
 import time_machine
@@ -139,3 +140,34 @@ def test_signed_in_user_without_workspace_gets_explanation(
 
     assert response.status_code == HTTPStatus.FORBIDDEN
     assert "No workspace yet" in response.content.decode()
+
+
+def test_the_navigation_links_every_section(alice_client: Client) -> None:
+    from django.urls import reverse
+
+    response = alice_client.get("/candidates/")
+
+    html = response.content.decode()
+    assert response.status_code == HTTPStatus.OK
+    for view in ("core:home", "candidates:list", "search:search", "pools:list", "jobs:list"):
+        assert f'href="{reverse(view)}"' in html, view
+    assert 'href="/candidates/" aria-current="page">Candidates' in html
+    assert f'action="{reverse("accounts:logout")}"' in html
+    assert f'href="{reverse("accounts:api_keys")}"' in html  # alice is an admin
+
+
+def test_the_navigation_follows_the_site_prefix(rf: Any) -> None:
+    """Behind a proxy that mounts the site under a path, the links carry it."""
+    from django.urls import set_script_prefix
+
+    from talentloop.accounts.context_processors import workspace
+
+    try:
+        set_script_prefix("/talent/")
+        mounted = workspace(rf.get("/"))["nav"]
+    finally:
+        set_script_prefix("/")
+    plain = workspace(rf.get("/"))["nav"]
+
+    assert (mounted["home"], mounted["candidates"]) == ("/talent/", "/talent/candidates/")
+    assert (plain["home"], plain["candidates"]) == ("/", "/candidates/")
