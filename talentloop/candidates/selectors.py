@@ -79,7 +79,7 @@ def access_candidate(actor: Actor, candidate_id: int, *, for_write: bool = False
     "Not yours" and "does not exist" look the same, on purpose. With `for_write`, a candidate
     the actor may see but not change raises Forbidden.
     """
-    candidate, _ = _access(actor, candidate_id)
+    candidate = _access(actor, candidate_id)
     if for_write and not actor.can(Capability.EDIT_CANDIDATES):
         raise Forbidden("Your role does not allow changing candidates.")
     return candidate
@@ -88,13 +88,14 @@ def access_candidate(actor: Actor, candidate_id: int, *, for_write: bool = False
 Statement = tuple[str, list[Any]]
 
 
-def _access(actor: Actor, candidate_id: int) -> tuple[Candidate, None]:
+def _access(actor: Actor, candidate_id: int) -> Candidate:
     """The candidate `actor` may see; NotFound otherwise."""
     sql, params = _visible_sql(actor, candidate_id, rows.columns(Candidate, "c"))
     found = rows.fetch_one(sql, params, Candidate)
     if found is None:
         raise NotFound("No such candidate.")
-    return found[0], None
+    candidate: Candidate = found[0]
+    return candidate
 
 
 def _visible_sql(actor: Actor, candidate_id: int, select: str) -> Statement:
