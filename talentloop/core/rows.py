@@ -31,14 +31,8 @@ def columns(model: type[models.Model], alias: str) -> str:
 def _converters(
     model: type[models.Model], using: str
 ) -> tuple[tuple[int, Any, tuple[Converter, ...]], ...]:
-    connection = connections[using]
-    found = []
-    for position, field in enumerate(model._meta.concrete_fields):
-        column = field.get_col(model._meta.db_table)
-        converters = connection.ops.get_db_converters(column) + column.get_db_converters(connection)
-        if converters:
-            found.append((position, column, tuple(converters)))
-    return tuple(found)
+    """The converters of every concrete field, in `columns()` order."""
+    return _value_converters(model, tuple(_attnames(model)), using)
 
 
 @cache
@@ -58,6 +52,8 @@ def _field(model: type[models.Model], name: str) -> models.Field[Any, Any]:
 def _value_converters(
     model: type[models.Model], names: tuple[str, ...], using: str
 ) -> tuple[tuple[int, Any, tuple[Converter, ...]], ...]:
+    """(position, column, converters) of the fields `names` that need converting, as the ORM
+    would convert them."""
     connection = connections[using]
     found = []
     for position, name in enumerate(names):
