@@ -7,10 +7,9 @@ the same thing on either database: every word of the query must start a word of 
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Any
 
 from django.db import connection
-from django.db.models import BooleanField, QuerySet
-from django.db.models.expressions import RawSQL
 
 from talentloop.candidates.models import Candidate
 from talentloop.candidates.normalize import search_words
@@ -24,16 +23,6 @@ def _words(query: str) -> list[str]:
     return search_words(query)[:MAX_QUERY_WORDS]
 
 
-def _postgres_condition(words: list[str]) -> RawSQL:
-    tsquery = " & ".join(f"{word}:*" for word in words)
-    return RawSQL(  # the query words are a bound parameter
-        "to_tsvector('simple'::regconfig, candidates_candidate.search_text) "
-        "@@ to_tsquery('simple'::regconfig, %s)",
-        [tsquery],
-        output_field=BooleanField(),
-    )
-
-
 def _sqlite_match(words: list[str]) -> str:
     return " ".join(f'"{word}"*' for word in words)
 
@@ -42,8 +31,9 @@ def _sqlite_match(words: list[str]) -> str:
 _SQLITE_IDS = f"SELECT rowid FROM {SQLITE_FTS_TABLE} WHERE {SQLITE_FTS_TABLE} MATCH %s"  # noqa: S608
 
 
-def matching(queryset: QuerySet[Candidate], query: str) -> QuerySet[Candidate]:
-    """Narrow `queryset` to candidates whose words start with every word of `query`.
+def conditions(query: str) -> tuple[list[str], list[Any]]:
+    """SQL conditions (over the unaliased candidate table) that keep the candidates whose words
+    start with every word of `query`, and their parameters; none for a query without words.
 
     Meant for queries that match many rows (see `matching_ids` for the few-rows case): the
     database walks the list's sort index and tests each row until a page is full. PostgreSQL
@@ -52,18 +42,17 @@ def matching(queryset: QuerySet[Candidate], query: str) -> QuerySet[Candidate]:
     """
     words = _words(query)
     if not words:
-        return queryset
+        return [], []
+    table = Candidate._meta.db_table
     if connection.vendor == "postgresql":
-        return queryset.filter(_postgres_condition(words))
-    for word in words:  # words are [0-9a-z]+, so nothing needs escaping in the pattern
-        queryset = queryset.filter(
-            RawSQL(  # the pattern is a bound parameter
-                "(' ' || candidates_candidate.search_text) LIKE %s",
-                [f"% {word}%"],
-                output_field=BooleanField(),
-            )
+        tsquery = " & ".join(f"{word}:*" for word in words)
+        condition = (
+            f"to_tsvector('simple'::regconfig, {table}.search_text) "
+            "@@ to_tsquery('simple'::regconfig, %s)"
         )
-    return queryset
+        return [condition], [tsquery]
+    # Words are [0-9a-z]+, so nothing needs escaping in the patterns.
+    return [f"(' ' || {table}.search_text) LIKE %s"] * len(words), [f"% {w}%" for w in words]
 
 
 def matching_ids(query: str, *, limit: int) -> list[int] | None:

@@ -9,6 +9,7 @@ from django.db import connections, models, router, transaction
 from django.utils import timezone
 
 from talentloop.compliance.models import AuditEvent
+from talentloop.core import rows
 from talentloop.core.actor import Actor
 
 Action = AuditEvent.Action
@@ -60,9 +61,7 @@ _TARGET = slice(6, 8)  # target_id, target_label
 
 
 def _column(name: str) -> str:
-    field = AuditEvent._meta.get_field(name)
-    assert isinstance(field, models.Field)
-    return str(field.column)
+    return str(rows.field(AuditEvent, name).column)
 
 
 @functools.cache

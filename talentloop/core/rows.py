@@ -39,13 +39,14 @@ def _converters(
 def value_columns(model: type[models.Model], alias: str, names: tuple[str, ...]) -> str:
     """The columns of the model's fields `names` (attribute names, `owner_id` for a foreign
     key), in that order, as a SELECT list on table alias `alias`: for `fetch_values`."""
-    return ", ".join(f'{alias}."{_field(model, name).column}"' for name in names)
+    return ", ".join(f'{alias}."{field(model, name).column}"' for name in names)
 
 
-def _field(model: type[models.Model], name: str) -> models.Field[Any, Any]:
-    field = model._meta.get_field(name)
-    assert isinstance(field, models.Field)
-    return field
+def field(model: type[models.Model], name: str) -> models.Field[Any, Any]:
+    """The model's concrete field `name` (an attribute name; `owner_id` for a foreign key)."""
+    found = model._meta.get_field(name)
+    assert isinstance(found, models.Field)
+    return found
 
 
 @cache
@@ -57,7 +58,7 @@ def _value_converters(
     connection = connections[using]
     found = []
     for position, name in enumerate(names):
-        column = _field(model, name).get_col(model._meta.db_table)
+        column = field(model, name).get_col(model._meta.db_table)
         converters = connection.ops.get_db_converters(column) + column.get_db_converters(connection)
         if converters:
             found.append((position, column, tuple(converters)))
@@ -81,6 +82,28 @@ def fetch_values(
         row = cursor.fetchone()
     if row is None:
         return None
+    values = _values(row, model, names, using)
+    return (values, *row[len(names) : len(names) + extra])
+
+
+def fetch_all_values(
+    sql: str,
+    params: Sequence[Any],
+    model: type[models.Model],
+    names: tuple[str, ...],
+    *,
+    using: str = "default",
+) -> list[dict[str, Any]]:
+    """Like `fetch_values`, for every row (and no extra values)."""
+    with connections[using].cursor() as cursor:
+        cursor.execute(sql, params)
+        found = cursor.fetchall()
+    return [_values(row, model, names, using) for row in found]
+
+
+def _values(
+    row: Sequence[Any], model: type[models.Model], names: tuple[str, ...], using: str
+) -> dict[str, Any]:
     values = list(row[: len(names)])
     connection = connections[using]
     for position, column, converters in _value_converters(model, names, using):
@@ -88,7 +111,7 @@ def fetch_values(
         for converter in converters:
             value = converter(value, column, connection)
         values[position] = value
-    return (dict(zip(names, values, strict=True)), *row[len(names) : len(names) + extra])
+    return dict(zip(names, values, strict=True))
 
 
 @cache

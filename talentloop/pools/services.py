@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from django.db import transaction
-from django.db.models import F, ProtectedError, Value
+from django.db.models import F, ProtectedError, QuerySet, Value
 from django.db.models.functions import Concat
 from django.utils import timezone
 
@@ -36,7 +36,7 @@ from talentloop.candidates.normalize import (
 from talentloop.candidates.selectors import (
     CandidateFilters,
     candidate_rows,
-    filtered_candidates,
+    filtered_ids,
     visible_candidates,
 )
 from talentloop.compliance import audit
@@ -724,28 +724,31 @@ def _selected_ids(
         from talentloop.search import selectors as search_selectors
 
         query, search_filters = talent_search
-        found = search_selectors.matching_ids(
-            actor, query=query, filters=search_filters, limit=MAX_SELECTION + 1
+        found = sorted(
+            search_selectors.matching_ids(
+                actor, query=query, filters=search_filters, limit=MAX_SELECTION + 1
+            )
         )
-        if len(found) > MAX_SELECTION:
-            raise InvalidInput(f"At most {MAX_SELECTION} candidates at a time.", field="ids")
-        return sorted(found), {"talent_search": query, "filters": search_filters.to_json()}
-    queryset = None
-    if segment is not None:
-        queryset = matching_candidates(actor, segment.rules)
-        selection: dict[str, Any] = {"segment_id": segment.pk, "segment": segment.name}
+        selection: dict[str, Any] = {"talent_search": query, "filters": search_filters.to_json()}
+    elif segment is not None:
+        found = _first_ids(matching_candidates(actor, segment.rules))
+        selection = {"segment_id": segment.pk, "segment": segment.name}
     elif rules is not None:
-        queryset = matching_candidates(actor, rules)
+        found = _first_ids(matching_candidates(actor, rules))
         selection = {"rules": rules}
     elif filters is not None:
-        queryset = filtered_candidates(actor, filters)
+        found = filtered_ids(actor, filters, limit=MAX_SELECTION + 1)
         selection = {"search": _describe(filters)}
-    if queryset is not None:
-        found = list(queryset.order_by("id").values_list("id", flat=True)[: MAX_SELECTION + 1])
-        if len(found) > MAX_SELECTION:
-            raise InvalidInput(f"At most {MAX_SELECTION} candidates at a time.", field="ids")
-        return found, selection
-    assert candidate_ids is not None
+    else:
+        assert candidate_ids is not None
+        return _visible_ids(actor, candidate_ids)
+    if len(found) > MAX_SELECTION:
+        raise InvalidInput(f"At most {MAX_SELECTION} candidates at a time.", field="ids")
+    return found, selection
+
+
+def _visible_ids(actor: Actor, candidate_ids: Sequence[Any]) -> tuple[list[int], dict[str, Any]]:
+    """The listed ids the actor may see, in id order, and how many were listed."""
     if not candidate_ids:
         raise InvalidInput("Choose at least one candidate.", field="ids")
     if len(candidate_ids) > MAX_IDS:
@@ -758,6 +761,11 @@ def _selected_ids(
         ids.extend(visible_candidates(actor).filter(pk__in=chunk).values_list("id", flat=True))
     # Ids the actor may not see are dropped without saying which: the count shows it.
     return sorted(ids), {"ids": len(wanted)}
+
+
+def _first_ids(queryset: QuerySet[Candidate]) -> list[int]:
+    """Up to one more than MAX_SELECTION ids of `queryset`, in id order."""
+    return list(queryset.order_by("id").values_list("id", flat=True)[: MAX_SELECTION + 1])
 
 
 def selected_candidate_ids(

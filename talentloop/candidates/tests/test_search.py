@@ -7,7 +7,7 @@ from collections.abc import Callable
 import pytest
 
 from talentloop.candidates.models import Candidate
-from talentloop.candidates.selectors import CandidateFilters, filtered_candidates
+from talentloop.candidates.selectors import CandidateFilters, filtered_ids
 from talentloop.candidates.services import delete_candidate, update_candidate
 from talentloop.core.actor import Actor
 
@@ -40,8 +40,8 @@ def people(candidate_factory: Callable[..., Candidate]) -> dict[str, Candidate]:
 
 
 def _search(actor: Actor, text: str, **filters: object) -> list[str]:
-    queryset = filtered_candidates(actor, CandidateFilters(text=text, **filters))  # type: ignore[arg-type]
-    return sorted(c.first_name for c in queryset)
+    ids = filtered_ids(actor, CandidateFilters(text=text, **filters), limit=100)  # type: ignore[arg-type]
+    return sorted(Candidate.objects.filter(pk__in=ids).values_list("first_name", flat=True))
 
 
 @pytest.mark.parametrize(

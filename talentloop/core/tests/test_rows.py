@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from decimal import Decimal
 from typing import Any
 
@@ -103,3 +104,21 @@ def test_values_equal_the_orm_values(candidate: Candidate) -> None:
     assert values["last_contacted_at"] == CONTACTED
     assert doubled == candidate.pk * 2
     assert _select_values(987654321) is None
+
+
+@pytest.mark.django_db
+def test_every_rows_values_equal_the_orm_values(
+    candidate: Candidate, candidate_factory: Callable[..., Candidate]
+) -> None:
+    _give_typed_values(candidate)
+    other = candidate_factory(first_name="Alan", years_experience=None)
+    sql = (
+        f"SELECT {rows.value_columns(Candidate, 'c', VALUE_NAMES)} "  # noqa: S608
+        f"FROM {Candidate._meta.db_table} c ORDER BY c.id"
+    )
+
+    found = rows.fetch_all_values(sql, [], Candidate, VALUE_NAMES)
+
+    expected = list(Candidate.objects.order_by("id").values(*VALUE_NAMES))
+    assert found == expected
+    assert [values["id"] for values in found] == [candidate.pk, other.pk]

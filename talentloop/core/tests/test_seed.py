@@ -20,7 +20,7 @@ from talentloop.accounts.models import Membership, Workspace
 from talentloop.accounts.roles import Role
 from talentloop.candidates.models import Activity, Candidate, CandidateEmail, CandidatePhone
 from talentloop.candidates.normalize import build_search_text, normalize_email, normalize_url
-from talentloop.candidates.selectors import CandidateFilters, filtered_candidates
+from talentloop.candidates.selectors import CandidateFilters, filtered_ids
 from talentloop.core.actor import Actor
 
 pytestmark = pytest.mark.django_db
@@ -39,7 +39,7 @@ def _actor(email: str = "alice@acme.test") -> Actor:
 
 def _search(actor: Actor, text: str) -> list[int]:
     filters = CandidateFilters(text=text, include_archived=True)
-    return list(filtered_candidates(actor, filters).values_list("pk", flat=True))
+    return filtered_ids(actor, filters, limit=1_000)
 
 
 @pytest.fixture(scope="module")
