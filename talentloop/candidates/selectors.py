@@ -756,7 +756,14 @@ def tag_names(actor: Actor, *, limit: int = 200) -> list[tuple[str, str]]:
 
 
 def custom_field_definitions(actor: Actor) -> list[CustomFieldDefinition]:
-    return list(CustomFieldDefinition.objects.filter(workspace=actor.workspace))
+    """The workspace's custom fields in their order; hand-written SQL (`core/rows`), since
+    every profile page reads them."""
+    sql = (
+        f"SELECT {rows.columns(CustomFieldDefinition, 'd')} "  # noqa: S608 - our own SQL
+        f"FROM {CustomFieldDefinition._meta.db_table} d WHERE d.workspace_id = %s "
+        "ORDER BY d.position, d.id"
+    )
+    return [found[0] for found in rows.fetch_all(sql, [actor.workspace.pk], CustomFieldDefinition)]
 
 
 def due_reminders(actor: Actor, *, until: dt.datetime | None = None) -> QuerySet[Note]:

@@ -117,9 +117,9 @@ def _render_detail(
         activities, older = selectors.candidate_timeline(actor, candidate, limit=TIMELINE_PAGE)
     from talentloop.pools.selectors import candidate_pools  # pools build on candidates
 
-    definitions = selectors.custom_field_definitions(actor)
+    definitions = selectors.custom_field_definitions(actor) if candidate.custom_fields else []
     contacts = selectors.profile_contacts(candidate)
-    ledger = list(consent_ledger(candidate))
+    ledger = consent_ledger(candidate)
     consent = consent_status_of(ledger)
     return render(
         request,

@@ -26,7 +26,7 @@ def candidate_consent(request: HttpRequest, candidate_id: int) -> dict[str, Any]
     status: dict[str, dict[str, str]] = {}
     for (channel, purpose), value in selectors.consent_status(candidate).items():
         status.setdefault(channel, {})[purpose] = value
-    return {"status": status, "ledger": list(selectors.consent_ledger(candidate))}
+    return {"status": status, "ledger": selectors.consent_ledger(candidate)}
 
 
 @router.post("/candidates/{candidate_id}/consent", response={201: ConsentOut})

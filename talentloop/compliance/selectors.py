@@ -8,9 +8,11 @@ from dataclasses import dataclass
 
 from django.db.models import QuerySet
 
+from talentloop.accounts.models import User
 from talentloop.accounts.roles import Capability
 from talentloop.candidates.models import Candidate
 from talentloop.compliance.models import AuditEvent, ConsentRecord
+from talentloop.core import rows
 from talentloop.core.actor import Actor
 from talentloop.core.errors import Forbidden, InvalidInput
 
@@ -32,13 +34,23 @@ def consent_status_of(ledger: Iterable[ConsentRecord]) -> dict[tuple[str, str], 
     return status
 
 
-def consent_ledger(candidate: Candidate) -> QuerySet[ConsentRecord]:
-    """The candidate's consent entries, newest first."""
-    return (
-        ConsentRecord.objects.filter(candidate=candidate)
-        .select_related("recorded_by")
-        .order_by("-occurred_at", "-id")
+def consent_ledger(candidate: Candidate) -> list[ConsentRecord]:
+    """The candidate's consent entries, newest first, each with its `recorded_by` loaded.
+
+    Hand-written SQL (`core/rows`): every profile page reads it, and compiling the ORM query
+    with its select_related cost more than running it.
+    """
+    sql = (
+        f"SELECT {rows.columns(ConsentRecord, 'r')}, {rows.columns(User, 'u')} "  # noqa: S608
+        f"FROM {ConsentRecord._meta.db_table} r LEFT JOIN {User._meta.db_table} u "
+        "ON u.id = r.recorded_by_id WHERE r.candidate_id = %s "
+        "ORDER BY r.occurred_at DESC, r.id DESC"
     )
+    ledger = []
+    for entry, user in rows.fetch_all(sql, [candidate.pk], ConsentRecord, User):
+        entry._state.fields_cache["recorded_by"] = user
+        ledger.append(entry)
+    return ledger
 
 
 @dataclass(frozen=True)

@@ -274,3 +274,38 @@ def test_a_candidate_without_touchpoints_or_owner_says_so(
 
     assert '<li class="muted">No touchpoints yet.</li>' in html
     assert "<dt>Owner</dt><dd>—</dd>" in html
+
+
+def test_shows_custom_fields_in_their_order_and_the_ledger_with_who_recorded_it(
+    alice_client: Client, alice_actor: Actor, bob: User, candidate_factory: Callable[..., Candidate]
+) -> None:
+    from talentloop.candidates.services import define_custom_field
+    from talentloop.compliance.services import record_consent
+    from talentloop.core.tests.fixtures import actor_for
+
+    define_custom_field(actor=alice_actor, key="visa", label="Needs visa", field_type="boolean")
+    define_custom_field(actor=alice_actor, key="level", label="Level", field_type="number")
+    define_custom_field(actor=alice_actor, key="unused", label="Unused", field_type="text")
+    person = candidate_factory(custom_fields={"level": 3, "visa": True})
+    for actor, status in ((alice_actor, "granted"), (actor_for(bob), "withdrawn")):
+        record_consent(
+            actor=actor,
+            candidate=person,
+            channel="email",
+            purpose="marketing",
+            status=status,
+            source="verbal",
+        )
+
+    response = alice_client.get(_url(person.pk))
+
+    assert response.context["custom_fields"] == [("Needs visa", True), ("Level", 3)]
+    html = response.content.decode()
+    assert "<dt>Needs visa</dt><dd>Yes</dd><dt>Level</dt><dd>3</dd>" in html
+    ledger = response.context["consent_ledger"]
+    assert [(r.status, r.recorded_by.email) for r in ledger] == [
+        ("withdrawn", "bob@acme.test"),
+        ("granted", "alice@acme.test"),
+    ]
+    assert "email/marketing withdrawn via Told a recruiter by Bob Recruiter" in html
+    assert response.context["consent_grid"][0] == ("E-mail", ["withdrawn", "none"])
