@@ -244,7 +244,12 @@ def _where(actor: Actor, filters: CandidateFilters) -> tuple[list[str], list[Any
         )
         params.extend([actor.user_id, actor.user_id])
     if not filters.include_archived:
-        conditions.append(f"NOT {_TABLE}.is_archived")
+        # Written as each database's ORM writes it in the live-candidate partial indexes'
+        # WHERE, which is what lets the database use them.
+        if connection.vendor == "sqlite":
+            conditions.append(f"{_TABLE}.is_archived = 0")
+        else:
+            conditions.append(f"NOT {_TABLE}.is_archived")
     few_ids: set[int] | None = None
     if filters.text:
         text_ids = search.matching_ids(filters.text, limit=SMALL_SET)
