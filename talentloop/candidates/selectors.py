@@ -8,7 +8,6 @@ import functools
 import json
 from collections.abc import Callable
 from dataclasses import dataclass
-from time import monotonic
 from typing import Any
 
 from django.db import connection
@@ -51,6 +50,7 @@ from talentloop.core import cursor as cursors
 from talentloop.core import rows
 from talentloop.core.actor import Actor
 from talentloop.core.errors import Forbidden, InvalidInput, NotFound
+from talentloop.core.expiring import ExpiringSet
 
 # A role that sees only its own candidates (hiring managers) also sees the candidates
 # shortlisted for the jobs it manages. Table names from the models; the user id is bound.
@@ -193,17 +193,15 @@ def parse_filters(
 
 
 SMALL_SET = 5_000
-# A tag on more than SMALL_SET candidates is remembered as such for this long per process, to
-# skip the count that decides how to filter by it. Either way gives the same rows; a tag that
-# shrank meanwhile only takes the other way for a while.
-LARGE_TAG_SECONDS = 60.0
-_large_tags: dict[int, float] = {}  # tag id -> monotonic() until which it is large
+# The ids of tags found on more than SMALL_SET candidates in the last minute (core/expiring).
+_large_tags = ExpiringSet(60.0)
 _TABLE = Candidate._meta.db_table
 
 
 def forget_tag_sizes() -> None:
-    """Forget which tags were found large (tests: ids come back after a rollback)."""
+    """Forget which tags and texts were found large (tests: ids come back after a rollback)."""
     _large_tags.clear()
+    search.forget_common_queries()
 
 
 def filtered_ids(actor: Actor, filters: CandidateFilters, *, limit: int) -> list[int]:
@@ -313,10 +311,10 @@ def _tagged_ids(tag_id: int, *, limit: int) -> list[int] | None:
 
     Counted on the tag index first, so a tag on half the table costs a short index scan, not
     `limit` ids through the ORM (5 ms at 1M); then fetched with a plain cursor. A tag found
-    large is not counted again for LARGE_TAG_SECONDS (the count was a quarter of the database
-    time of a list page filtered by a common tag).
+    large is not counted again for a minute (the count was a quarter of the database time of
+    a list page filtered by a common tag).
     """
-    if _large_tags.get(tag_id, 0.0) > monotonic():
+    if (tag_id, limit) in _large_tags:
         return None
     table = CandidateTag._meta.db_table
     with connection.cursor() as cursor:
@@ -326,7 +324,7 @@ def _tagged_ids(tag_id: int, *, limit: int) -> list[int] | None:
         )
         (count,) = cursor.fetchone()
         if count > limit:
-            _large_tags[tag_id] = monotonic() + LARGE_TAG_SECONDS
+            _large_tags.add((tag_id, limit))
             return None
         cursor.execute(f"SELECT candidate_id FROM {table} WHERE tag_id = %s", [tag_id])  # noqa: S608
         return [row[0] for row in cursor.fetchall()]

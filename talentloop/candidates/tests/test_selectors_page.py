@@ -18,6 +18,7 @@ from talentloop.candidates import selectors
 from talentloop.candidates.models import Candidate
 from talentloop.candidates.selectors import SORTS, CandidateFilters, candidate_page, filtered_ids
 from talentloop.candidates.services import update_candidate
+from talentloop.core import expiring
 from talentloop.core.actor import Actor
 from talentloop.core.errors import InvalidInput
 from talentloop.core.tests.fixtures import actor_for
@@ -177,8 +178,8 @@ def test_a_large_tag_is_counted_once_a_minute(
         candidate_page(alice_actor, filters)
     with CaptureQueriesContext(connection) as again:
         candidate_page(alice_actor, filters)
-    later = time.monotonic() + selectors.LARGE_TAG_SECONDS + 1
-    monkeypatch.setattr(selectors, "monotonic", lambda: later)
+    later = time.monotonic() + 61
+    monkeypatch.setattr(expiring, "monotonic", lambda: later)
     with CaptureQueriesContext(connection) as after_a_minute:
         candidate_page(alice_actor, filters)
 
@@ -231,3 +232,23 @@ def test_the_page_query_can_walk_the_live_candidates_index(
         plan = " ".join(str(row) for row in cursor.fetchall())
 
     assert index in plan
+
+
+@pytest.mark.skipif(connection.vendor != "sqlite", reason="the full-text probe is SQLite's")
+def test_a_common_text_is_probed_once_a_minute(
+    alice_actor: Actor, people: list[Candidate], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(selectors, "SMALL_SET", 2)  # "data" matches 8 live candidates
+    filters = CandidateFilters(text="data")
+
+    def probes() -> int:
+        with CaptureQueriesContext(connection) as queries:
+            page, _ = candidate_page(alice_actor, filters, limit=3)
+        assert len(page) == 3
+        return sum("MATCH" in query["sql"] for query in queries.captured_queries)
+
+    first, again = probes(), probes()
+    later = time.monotonic() + 61
+    monkeypatch.setattr(expiring, "monotonic", lambda: later)
+
+    assert (first, again, probes()) == (1, 0, 1)
