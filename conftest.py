@@ -32,10 +32,10 @@ def _test_settings(settings: Any, tmp_path: Any) -> None:
     from talentloop.matching import services as matching_services
 
     matching_services.forget_contexts()
-    # Likewise the tags found large, whose ids a later test may give to a small tag.
+    # Likewise the tags (and search texts) found large: a later test may reuse the tag ids.
     from talentloop.candidates import selectors as candidate_selectors
 
-    candidate_selectors.forget_tag_sizes()
+    candidate_selectors.forget_large_filters()
     settings.STORAGES = {
         **settings.STORAGES,
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},

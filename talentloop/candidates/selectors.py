@@ -198,7 +198,7 @@ _large_tags = ExpiringSet(60.0)
 _TABLE = Candidate._meta.db_table
 
 
-def forget_tag_sizes() -> None:
+def forget_large_filters() -> None:
     """Forget which tags and texts were found large (tests: ids come back after a rollback)."""
     _large_tags.clear()
     search.forget_common_queries()
