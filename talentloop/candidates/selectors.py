@@ -101,19 +101,28 @@ def _visible_sql(actor: Actor, candidate_id: int, select: str) -> Statement:
     `actor` may see it: visible_candidates(actor).get(pk=…), hand-written, because every
     profile read starts here and compiling the ORM query cost ten times running it
     (core/rows)."""
-    if not isinstance(candidate_id, int) or not 0 < candidate_id < 2**63:
+    visible = _visible(actor, "c")
+    if not isinstance(candidate_id, int) or not 0 < candidate_id < 2**63 or visible is None:
         raise NotFound("No such candidate.")
+    conditions, params = visible
     sql = (
         f"SELECT {select} FROM {Candidate._meta.db_table} c "  # noqa: S608 - our own SQL
-        "WHERE c.id = %s AND c.workspace_id = %s AND c.deleted_at IS NULL"
+        f"WHERE c.id = %s AND {' AND '.join(conditions)}"
     )
-    params: list[Any] = [candidate_id, actor.workspace.pk]
+    return sql, [candidate_id, *params]
+
+
+def _visible(actor: Actor, table: str) -> tuple[list[str], list[Any]] | None:
+    """`visible_candidates(actor)` as SQL conditions over the candidate table named `table`,
+    and their parameters; None when the actor may see none."""
+    conditions = [f"{table}.workspace_id = %s", f"{table}.deleted_at IS NULL"]
+    params: list[Any] = [actor.workspace.pk]
     if not actor.can(Capability.VIEW_ALL_CANDIDATES):
         if actor.user is None:
-            raise NotFound("No such candidate.")
-        sql += f" AND (c.owner_id = %s OR c.id IN ({_SHORTLISTED_FOR_MANAGER}))"
+            return None
+        conditions.append(f"({table}.owner_id = %s OR {table}.id IN ({_SHORTLISTED_FOR_MANAGER}))")
         params.extend([actor.user_id, actor.user_id])
-    return sql, params
+    return conditions, params
 
 
 PROFILE_RELATIONS = ("owner", "emails", "phones", "links", "tags")
@@ -232,15 +241,10 @@ def _where(actor: Actor, filters: CandidateFilters) -> tuple[list[str], list[Any
     for 50 rows (500 ms at 1M on SQLite). Many go in as a condition the database tests while
     walking the sort index, where a page fills early.
     """
-    conditions = [f"{_TABLE}.workspace_id = %s", f"{_TABLE}.deleted_at IS NULL"]
-    params: list[Any] = [actor.workspace.pk]
-    if not actor.can(Capability.VIEW_ALL_CANDIDATES):
-        if actor.user is None:
-            return None
-        conditions.append(
-            f"({_TABLE}.owner_id = %s OR {_TABLE}.id IN ({_SHORTLISTED_FOR_MANAGER}))"
-        )
-        params.extend([actor.user_id, actor.user_id])
+    visible = _visible(actor, _TABLE)
+    if visible is None:
+        return None
+    conditions, params = visible
     if not filters.include_archived:
         # Written as each database's ORM writes it in the live-candidate partial indexes'
         # WHERE, which is what lets the database use them.
