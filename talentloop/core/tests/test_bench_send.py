@@ -42,7 +42,9 @@ def _server_url() -> str:
 @pytest.mark.django_db
 def test_killed_workers_send_each_message_exactly_once(tmp_path: Path) -> None:
     args = ["bench", "send", "--chaos", "--recipients", "300", "--kills", "4"]
-    args += ["--chaos-seconds", "12", "--data-dir", str(tmp_path), "--json"]
+    # Four kills, each 1.5-3 s after a worker starts, plus the pause half-way, take up to
+    # about 16 s: sending takes 20, so a slow machine still fits every kill in.
+    args += ["--chaos-seconds", "20", "--data-dir", str(tmp_path), "--json"]
     if connection.vendor == "postgresql":
         args += ["--database", "postgresql", "--postgres-url", _server_url()]
 
