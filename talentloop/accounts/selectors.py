@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-import time
-from typing import Any
-
 from django.conf import settings
 from django.db import connection
 from django.db.models import QuerySet
@@ -15,6 +12,7 @@ from talentloop.accounts.roles import Capability, Role
 from talentloop.core import rows
 from talentloop.core.actor import Actor
 from talentloop.core.errors import Forbidden, NotFound
+from talentloop.core.expiring import ExpiringValues
 
 SESSION_WORKSPACE = "workspace_id"
 
@@ -49,10 +47,8 @@ def actor_for_user(request: HttpRequest, user: User) -> Actor | None:
     return Actor(workspace=workspace, role=Role(role), user=user, ip=client_ip(request))
 
 
-# Key hash -> (when read, the key's row), per process: see `active_api_key`.
-_recent_keys: dict[str, tuple[float, tuple[Any, ...]]] = {}
-_RECENT_KEYS_MAX = 1000
-_clock = time.monotonic
+# Key hash -> the key's row, per process: see `active_api_key`.
+_recent_keys = ExpiringValues(max_size=1000)
 
 
 def active_api_key(key_hash: str) -> ApiKey | None:
@@ -62,11 +58,8 @@ def active_api_key(key_hash: str) -> ApiKey | None:
     API request's CPU. `revoke_api_key` forgets the key at once in its own process; other
     processes stop taking it within those seconds. Each call builds its own instances."""
     seconds = settings.API_KEY_CACHE_SECONDS
-    now = _clock()
-    recent = _recent_keys.get(key_hash) if seconds > 0 else None
-    if recent is not None and now - recent[0] < seconds:
-        row = recent[1]
-    else:
+    row = _recent_keys.get(key_hash, seconds)
+    if row is None:
         sql = (
             f"SELECT {rows.columns(ApiKey, 'k')}, {rows.columns(Workspace, 'w')} "  # noqa: S608
             f"FROM {ApiKey._meta.db_table} k "
@@ -75,13 +68,11 @@ def active_api_key(key_hash: str) -> ApiKey | None:
         )
         found = rows.fetch_row(sql, [key_hash])
         if found is None:
-            _recent_keys.pop(key_hash, None)
+            _recent_keys.forget(key_hash)
             return None
         row = found
         if seconds > 0:
-            if len(_recent_keys) >= _RECENT_KEYS_MAX:
-                _recent_keys.clear()
-            _recent_keys[key_hash] = (now, row)
+            _recent_keys.put(key_hash, row)
     key, workspace = rows.split(row, ApiKey, Workspace)
     key.workspace = workspace
     return key  # type: ignore[no-any-return]
@@ -89,7 +80,7 @@ def active_api_key(key_hash: str) -> ApiKey | None:
 
 def forget_api_key(key_hash: str) -> None:
     """Read this key afresh on its next use in this process (revoked, or its row changed)."""
-    _recent_keys.pop(key_hash, None)
+    _recent_keys.forget(key_hash)
 
 
 def member_actor(user: User, workspace: Workspace | None = None) -> Actor:

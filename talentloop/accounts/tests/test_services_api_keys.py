@@ -17,6 +17,7 @@ from talentloop.accounts.services import (
     revoke_api_key,
 )
 from talentloop.compliance.models import AuditEvent
+from talentloop.core import expiring
 from talentloop.core.actor import Actor
 from talentloop.core.errors import Forbidden, InvalidInput
 
@@ -170,7 +171,7 @@ def test_scope_decides_the_role(alice_actor: Actor, scope: str, role: Role) -> N
 def clock(monkeypatch: pytest.MonkeyPatch) -> list[float]:
     """The cache's clock, moved by hand: [seconds]."""
     now = [1000.0]
-    monkeypatch.setattr(selectors, "_clock", lambda: now[0])
+    monkeypatch.setattr(expiring, "monotonic", lambda: now[0])
     selectors._recent_keys.clear()
     return now
 
