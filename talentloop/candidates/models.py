@@ -197,7 +197,9 @@ class CandidateLink(models.Model):
 
 
 class Tag(models.Model):
-    workspace = models.ForeignKey(Workspace, on_delete=models.CASCADE, related_name="tags")
+    workspace = models.ForeignKey(
+        Workspace, on_delete=models.CASCADE, related_name="tags", db_index=False
+    )
     name = models.CharField(max_length=50)
     name_key = models.CharField(max_length=50, editable=False)  # case-folded, for uniqueness
     created_at = models.DateTimeField(default=now)
@@ -214,7 +216,8 @@ class Tag(models.Model):
 
 class CandidateTag(models.Model):
     candidate = models.ForeignKey(Candidate, on_delete=models.CASCADE, db_index=False)
-    tag = models.ForeignKey(Tag, on_delete=models.CASCADE)
+    # Lookups by tag use candidatetag_by_tag (tag, candidate): no index of its own.
+    tag = models.ForeignKey(Tag, on_delete=models.CASCADE, db_index=False)
 
     class Meta:
         constraints = [
@@ -237,7 +240,9 @@ class CustomFieldDefinition(models.Model):
         CHOICE = "choice", "Choice"
         URL = "url", "Link"
 
-    workspace = models.ForeignKey(Workspace, on_delete=models.CASCADE, related_name="+")
+    workspace = models.ForeignKey(
+        Workspace, on_delete=models.CASCADE, related_name="+", db_index=False
+    )
     key = models.SlugField(max_length=50)
     label = models.CharField(max_length=100)
     field_type = models.CharField(max_length=10, choices=Type.choices)

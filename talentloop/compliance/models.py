@@ -105,8 +105,11 @@ class ConsentRecord(models.Model):
         RECRUITER = "recruiter", "Recorded by a recruiter"
 
     workspace = models.ForeignKey(Workspace, on_delete=models.CASCADE, related_name="+")
-    candidate = models.ForeignKey(
-        "candidates.Candidate", on_delete=models.CASCADE, related_name="consent_records"
+    candidate = models.ForeignKey(  # indexed first in consent_latest (see Meta)
+        "candidates.Candidate",
+        on_delete=models.CASCADE,
+        related_name="consent_records",
+        db_index=False,
     )
     channel = models.CharField(max_length=10, choices=Channel.choices)
     purpose = models.CharField(max_length=12, choices=Purpose.choices)

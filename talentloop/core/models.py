@@ -12,7 +12,9 @@ class IdempotencyKey(models.Model):
     A retry with the same key and body gets the same answer instead of a second record.
     """
 
-    workspace = models.ForeignKey(Workspace, on_delete=models.CASCADE, related_name="+")
+    workspace = models.ForeignKey(
+        Workspace, on_delete=models.CASCADE, related_name="+", db_index=False
+    )
     key = models.CharField(max_length=255)
     endpoint = models.CharField(max_length=200)
     request_hash = models.CharField(max_length=64)

@@ -18,10 +18,14 @@ class DuplicateSuggestion(models.Model):
         MERGED = "merged", "Merged"
         DISMISSED = "dismissed", "Not a duplicate"
 
-    workspace = models.ForeignKey(Workspace, on_delete=models.CASCADE, related_name="+")
+    # The foreign keys' own indexes would repeat duplicate_queue, duplicate_unique_pair and
+    # duplicate_right, which start with the same column (see Meta).
+    workspace = models.ForeignKey(
+        Workspace, on_delete=models.CASCADE, related_name="+", db_index=False
+    )
     # Canonical order left.id < right.id, so (a, b) and (b, a) are the same row.
-    left = models.ForeignKey(Candidate, on_delete=models.CASCADE, related_name="+")
-    right = models.ForeignKey(Candidate, on_delete=models.CASCADE, related_name="+")
+    left = models.ForeignKey(Candidate, on_delete=models.CASCADE, related_name="+", db_index=False)
+    right = models.ForeignKey(Candidate, on_delete=models.CASCADE, related_name="+", db_index=False)
     score = models.FloatField()
     evidence = models.JSONField(default=list, blank=True)
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.OPEN)
@@ -49,7 +53,9 @@ class DuplicateSuggestion(models.Model):
 class Merge(models.Model):
     """One merge of `other` into `survivor`, with what it takes to undo it for 30 days."""
 
-    workspace = models.ForeignKey(Workspace, on_delete=models.CASCADE, related_name="+")
+    workspace = models.ForeignKey(
+        Workspace, on_delete=models.CASCADE, related_name="+", db_index=False
+    )
     survivor = models.ForeignKey(Candidate, on_delete=models.CASCADE, related_name="+")
     other = models.ForeignKey(Candidate, on_delete=models.CASCADE, related_name="+")
     suggestion = models.ForeignKey(
@@ -82,9 +88,14 @@ class Merge(models.Model):
 class BlockingKey(models.Model):
     """A candidate's blocking keys: candidates sharing a key are compared by scans and checks."""
 
-    workspace = models.ForeignKey(Workspace, on_delete=models.CASCADE, related_name="+")
+    # Indexed by blockingkey_unique and blockingkey_candidate (see Meta), not on their own.
+    workspace = models.ForeignKey(
+        Workspace, on_delete=models.CASCADE, related_name="+", db_index=False
+    )
     key = models.CharField(max_length=80)
-    candidate = models.ForeignKey(Candidate, on_delete=models.CASCADE, related_name="+")
+    candidate = models.ForeignKey(
+        Candidate, on_delete=models.CASCADE, related_name="+", db_index=False
+    )
 
     class Meta:
         constraints = [
@@ -117,7 +128,9 @@ class DuplicateScan(models.Model):
 
     ACTIVE = (Status.QUEUED, Status.RUNNING)
 
-    workspace = models.ForeignKey(Workspace, on_delete=models.CASCADE, related_name="+")
+    workspace = models.ForeignKey(
+        Workspace, on_delete=models.CASCADE, related_name="+", db_index=False
+    )
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.QUEUED)
     phase = models.CharField(max_length=10, choices=Phase.choices, default=Phase.INDEX)
     threshold = models.FloatField()

@@ -14,7 +14,9 @@ from talentloop.candidates.models import Source
 class ImportMapping(models.Model):
     """A saved column mapping ({header: target}), offered again for files with these headers."""
 
-    workspace = models.ForeignKey(Workspace, on_delete=models.CASCADE, related_name="+")
+    workspace = models.ForeignKey(
+        Workspace, on_delete=models.CASCADE, related_name="+", db_index=False
+    )
     name = models.CharField(max_length=100)
     mapping = models.JSONField(default=dict)
     created_by = models.ForeignKey(
@@ -49,7 +51,9 @@ class ImportJob(models.Model):
 
     ACTIVE = (Status.CHECKING, Status.QUEUED, Status.RUNNING)
 
-    workspace = models.ForeignKey(Workspace, on_delete=models.CASCADE, related_name="+")
+    workspace = models.ForeignKey(
+        Workspace, on_delete=models.CASCADE, related_name="+", db_index=False
+    )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
     )
@@ -108,7 +112,9 @@ class ImportJob(models.Model):
 class ImportRowError(models.Model):
     """Why one row (or one field of it) was not imported."""
 
-    job = models.ForeignKey(ImportJob, on_delete=models.CASCADE, related_name="row_errors")
+    job = models.ForeignKey(  # indexed first in importrowerror_job (see Meta)
+        ImportJob, on_delete=models.CASCADE, related_name="row_errors", db_index=False
+    )
     is_dry_run = models.BooleanField(default=False)
     file_name = models.CharField(max_length=255, blank=True)
     row = models.PositiveIntegerField()

@@ -171,7 +171,9 @@ class SequenceStep(models.Model):
         HIRING_MANAGER = "hiring_manager", "The job's hiring manager"
         USER = "user", "A chosen teammate"
 
-    sequence = models.ForeignKey(Sequence, on_delete=models.CASCADE, related_name="steps")
+    sequence = models.ForeignKey(
+        Sequence, on_delete=models.CASCADE, related_name="steps", db_index=False
+    )
     position = models.PositiveSmallIntegerField()  # 0, 1, 2 … in order
     channel = models.CharField(
         max_length=16, choices=StepChannel.choices, default=StepChannel.EMAIL
@@ -309,7 +311,9 @@ class CampaignDrop(models.Model):
         SENDING = "sending", "Sending"
         DONE = "done", "Done"
 
-    campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="drops")
+    campaign = models.ForeignKey(
+        Campaign, on_delete=models.CASCADE, related_name="drops", db_index=False
+    )
     position = models.PositiveSmallIntegerField()
     template = models.ForeignKey(Template, on_delete=models.PROTECT, related_name="+")
     send_at = models.DateTimeField()

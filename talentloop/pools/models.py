@@ -69,7 +69,9 @@ class Pool(models.Model):
 class PoolMembership(models.Model):
     """A candidate in a pool, at one stage. Each candidate is in a pool at most once."""
 
-    pool = models.ForeignKey(Pool, on_delete=models.CASCADE, related_name="memberships")
+    pool = models.ForeignKey(  # indexed first in poolmembership_by_stage (see Meta)
+        Pool, on_delete=models.CASCADE, related_name="memberships", db_index=False
+    )
     candidate = models.ForeignKey(
         Candidate, on_delete=models.CASCADE, related_name="pool_memberships"
     )

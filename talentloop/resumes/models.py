@@ -23,7 +23,9 @@ class ParseBatch(models.Model):
 
     ACTIVE = (Status.QUEUED, Status.RUNNING)
 
-    workspace = models.ForeignKey(Workspace, on_delete=models.CASCADE, related_name="+")
+    workspace = models.ForeignKey(
+        Workspace, on_delete=models.CASCADE, related_name="+", db_index=False
+    )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
     )
@@ -82,7 +84,12 @@ class Resume(models.Model):
         Workspace, on_delete=models.CASCADE, related_name="+", db_index=False
     )
     batch = models.ForeignKey(
-        ParseBatch, on_delete=models.SET_NULL, null=True, blank=True, related_name="resumes"
+        ParseBatch,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="resumes",
+        db_index=False,
     )
     candidate = models.ForeignKey(
         Candidate, on_delete=models.SET_NULL, null=True, blank=True, related_name="resumes"
@@ -132,7 +139,12 @@ class Correction(models.Model):
     )
     resume = models.ForeignKey(Resume, on_delete=models.CASCADE, related_name="corrections")
     candidate = models.ForeignKey(
-        Candidate, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+        Candidate,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        db_index=False,
     )
     field = models.CharField(max_length=20, choices=list(document.FIELD_LABELS.items()))
     parsed_value = models.JSONField(null=True)  # what the parser had said

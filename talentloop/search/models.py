@@ -133,7 +133,9 @@ class SavedSearchAlert(models.Model):
     row and announces nothing.
     """
 
-    saved_search = models.ForeignKey(SavedSearch, on_delete=models.CASCADE, related_name="alerts")
+    saved_search = models.ForeignKey(
+        SavedSearch, on_delete=models.CASCADE, related_name="alerts", db_index=False
+    )
     after_id = models.BigIntegerField()
     up_to_id = models.BigIntegerField()
     new_matches = models.PositiveIntegerField()  # capped at services.ALERT_COUNT_CAP

@@ -3,8 +3,8 @@
 import django.db.models.deletion
 from django.conf import settings
 from django.db import migrations, models
-from django.db.backends.base.schema import BaseDatabaseSchemaEditor
-from django.db.migrations.state import StateApps
+
+from talentloop.core.schema import drop_fk_indexes
 
 REDUNDANT = [
     # (table, column): each leads a composite index or unique constraint of its table
@@ -19,18 +19,6 @@ REDUNDANT = [
     ("candidates_candidatephone", "workspace_id"),
     ("candidates_candidatetag", "candidate_id"),
 ]
-
-
-def drop_indexes(apps: StateApps, schema_editor: BaseDatabaseSchemaEditor) -> None:
-    for table, column in REDUNDANT:
-        name = schema_editor._create_index_name(table, [column], suffix="")
-        schema_editor.execute(f'DROP INDEX IF EXISTS "{name}"')
-
-
-def create_indexes(apps: StateApps, schema_editor: BaseDatabaseSchemaEditor) -> None:
-    for table, column in REDUNDANT:
-        name = schema_editor._create_index_name(table, [column], suffix="")
-        schema_editor.execute(f'CREATE INDEX IF NOT EXISTS "{name}" ON "{table}" ("{column}")')
 
 
 class Migration(migrations.Migration):
@@ -147,6 +135,6 @@ class Migration(migrations.Migration):
                     ),
                 ),
             ],
-            database_operations=[migrations.RunPython(drop_indexes, create_indexes)],
+            database_operations=[drop_fk_indexes(REDUNDANT)],
         )
     ]
