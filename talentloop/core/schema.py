@@ -2,8 +2,9 @@
 
 Django gives every foreign key an index of its own. Where a composite index or a unique
 constraint of the same table already starts with that column, the extra index only costs
-writes: an import of 100,000 candidates spent a tenth of its SQL time keeping
-`candidates_candidatetag(tag_id)` beside `candidatetag_by_tag(tag_id, candidate_id)`. Such
+writes: with `candidates_candidatetag(tag_id)` beside `candidatetag_by_tag(tag_id,
+candidate_id)`, writing an import's rows for 100,000 people on SQLite (plain executemany, no
+search index) did 14,400 rows/s, against 17,200 without it. Such
 fields say `db_index=False`; their migrations drop the index by name with `drop_fk_indexes`
 rather than altering the field, which on SQLite would copy the whole table (and lose the
 search index triggers where a table has them). `core/tests/test_schema.py` fails on any index
