@@ -14,10 +14,9 @@ def _our_tables() -> dict[str, set[str]]:
     """Our apps' tables -> the names of their partial indexes and unique constraints (they
     cover only some rows)."""
     tables: dict[str, set[str]] = {}
-    for model in apps.get_models(include_auto_created=True):
+    # Not Django's own many-to-many tables (user groups): get_models() leaves them out.
+    for model in apps.get_models():
         if not model.__module__.startswith("talentloop.") or not model._meta.managed:
-            continue
-        if model._meta.auto_created:  # Django's own many-to-many tables (user groups)
             continue
         tables[model._meta.db_table] = {
             item.name
