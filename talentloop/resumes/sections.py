@@ -41,8 +41,8 @@ for _kind, _words in {
     "education": "education educational studies schooling "
     "degrees degree formation ausbildung educación formación estudios academics "
     "bildungsweg studium scolarité diplômes",
-    "skills": "skills skill competencies competences competency expertise strengths "
-    "proficiencies proficiency technologies compétences kenntnisse fähigkeiten "
+    "skills": "skills skill skillset skillsets competencies competences competency expertise "
+    "strengths proficiencies proficiency technologies compétences kenntnisse fähigkeiten "
     "habilidades competencias aptitudes abilities capabilities stack strength excellence",
     "languages": "languages language langues sprachen idiomas sprachkenntnisse",
     "certifications": "credentials certifications certification certificates certificate licenses "
@@ -144,8 +144,50 @@ def _fold(text: str) -> str:
     return "".join(c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c))
 
 
+_HEADING_WORDS = frozenset(_KEYWORDS) | _QUALIFIERS
+_LETTERS_RE = re.compile(r"[^a-z&]")
+
+
+def _word_break(letters: str) -> list[str] | None:
+    """`letters` as a run of heading words ("keyskills" -> key, skills), else None."""
+    found: list[list[str] | None] = [None] * (len(letters) + 1)
+    found[0] = []
+    for start in range(len(letters)):
+        before = found[start]
+        if before is None:
+            continue
+        for end in range(start + 2, min(len(letters), start + 16) + 1):
+            if found[end] is None and letters[start:end] in _HEADING_WORDS:
+                found[end] = [*before, letters[start:end]]
+    return found[-1]
+
+
+def _letter_spaced(line: str) -> str | None:
+    """A heading whose letters a PDF spaced apart ("E xp er ie nc e", "PROFE SSI ONAL
+    EXPER IENCE") with its words put back, else None."""
+    parts = line.split()
+    if len(parts) < 2 or len(line) > 40:
+        return None
+    pieces = [_LETTERS_RE.sub("", part.lower()) for part in parts]
+    if sum(piece not in _HEADING_WORDS for piece in pieces) * 2 < len(pieces):
+        return None
+    words = _word_break("".join(pieces))
+    if not words or not any(word in _KEYWORDS for word in words):
+        return None
+    return " ".join(words)
+
+
 def heading_kind(line: str) -> tuple[str, str] | None:
     """(kind, inline content) when `line` is a section heading, else None."""
+    found = _heading_kind(line)
+    if found is None and ":" not in line:
+        respaced = _letter_spaced(line.strip())
+        if respaced is not None:
+            found = _heading_kind(respaced)
+    return found
+
+
+def _heading_kind(line: str) -> tuple[str, str] | None:
     stripped = line.strip()
     if not stripped or len(stripped) > 60:
         return None

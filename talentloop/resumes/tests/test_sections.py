@@ -31,6 +31,12 @@ from talentloop.resumes.sections import heading_kind, normalize_text, split_sect
         ("Berufserfahrung", "work"),
         ("Ausbildung", "education"),
         ("Experiencia laboral", "work"),
+        ("TECHNICAL SKILLSET", "skills"),
+        # Letters a PDF spaced apart.
+        ("E xp er ie nc e", "work"),
+        ("Ke y S ki ll s", "skills"),
+        ("E D U CAT IO N", "education"),
+        ("PROFE SSI ONAL EXPER IENCE", "work"),
     ],
 )
 def test_recognises_headings(line, kind):
@@ -48,6 +54,9 @@ def test_recognises_headings(line, kind):
         "Worked on the payments team.",
         "2015 - 2018",
         "",
+        "the project.",
+        "Ex pe rt in g",
+        "Project 1:",
     ],
 )
 def test_ignores_ordinary_lines(line):
