@@ -349,6 +349,26 @@ def test_refuses_a_10_mb_body(alice_client: Client, ids: dict[str, int]) -> None
     assert stored_state() == before
 
 
+@pytest.mark.parametrize("path", ["/imports", "/resumes"])
+@pytest.mark.parametrize(
+    "content_type",
+    ["multipart/form-data", 'multipart/form-data; boundary=""'],
+)
+def test_refuses_an_upload_with_no_usable_boundary(
+    alice_client: Client, ids: dict[str, int], path: str, content_type: str
+) -> None:
+    before = stored_state()
+
+    response = alice_client.post(f"/api/v1{path}", b"hello", content_type=content_type)
+
+    assert response.status_code == 400
+    assert response.json()["error"]["code"] == "malformed"
+    assert response.json()["error"]["message"].startswith(
+        "The multipart/form-data body cannot be read: Invalid boundary in multipart"
+    )
+    assert stored_state() == before
+
+
 def test_refuses_a_form_encoded_body(alice_client: Client, ids: dict[str, int]) -> None:
     before = stored_state()
 
