@@ -10,6 +10,7 @@ The other lines up to the next entry are its description.
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 from talentloop.resumes.dates import is_range, iter_periods
@@ -85,6 +86,18 @@ _LABELLED_RE = re.compile(
     r"position|job\s+title)\s*[:\-\u2013]\s*(?P<value>.+)$",
     re.IGNORECASE,
 )
+# "Designation: Analyst", "Company: Acme": what the label says the value is.
+_LABEL_SLOTS = {
+    "company": "company",
+    "employer": "company",
+    "organization": "company",
+    "organisation": "company",
+    "designation": "title",
+    "title": "title",
+    "role": "title",
+    "position": "title",
+    "job": "title",
+}
 _REGIONS = _wordset(
     """
 andhra pradesh karnataka maharashtra telangana tamil nadu kerala gujarat punjab haryana
@@ -346,11 +359,19 @@ _CLOSING_QUOTES = "\u201d\u2019\u00bb"
 _LEGAL_ONLY = _wordset("inc ltd llc llp plc corp co pvt gmbh limited")
 
 
-def _assign(fragments: list[str], job: Job) -> float:
-    """Fill title, company and location of `job` from header fragments; returns a confidence."""
+def _assign(fragments: list[str], job: Job, labelled: Mapping[str, str] | None = None) -> float:
+    """Fill title, company and location of `job` from header fragments and from the values of
+    labelled lines ("Designation: Analyst" is the title); returns a confidence."""
+    labelled = labelled or {}
+    job.title = labelled.get("title", "")
+    job.company = labelled.get("company", "")
+    confidence = 0.3 + 0.3 * len(labelled)
+    known = {value.lower() for value in labelled.values()}
     candidates = []
     domains: list[str] = []
     for index, fragment in enumerate(fragments):
+        if fragment.lower() in known:
+            continue  # "Analyst" above "Designation: Analyst"
         if _DOMAIN_RE.fullmatch(fragment):
             # "acme.com" under "Acme": the employer's site, a name only when nothing else is.
             domains.append(fragment)
@@ -385,18 +406,19 @@ def _assign(fragments: list[str], job: Job) -> float:
             job.location = fragment
             used.add(index)
     rest = [c for c in candidates if c[0] not in used]
-    confidence = 0.3
     titled = max((c for c in rest if c[2] > 0 and c[2] >= c[3]), key=lambda c: c[2], default=None)
     if titled:
-        job.title = titled[1]
         used.add(titled[0])
-        confidence += 0.25
+        if not job.title:
+            job.title = titled[1]
+            confidence += 0.25
     rest = [c for c in rest if c[0] not in used]
     companied = max((c for c in rest if c[3] > 0), key=lambda c: c[3], default=None)
     if companied:
-        job.company = companied[1]
         used.add(companied[0])
-        confidence += 0.25
+        if not job.company:
+            job.company = companied[1]
+            confidence += 0.25
     rest = [c for c in rest if c[0] not in used]
     # No cue left: the order decides (a title usually comes first unless a title was found).
     if rest and not job.company and job.title:
@@ -592,15 +614,21 @@ def parse_work(section_text: str) -> list[Job]:
             at = block.index(dated)
             block = block[max(0, at - 3) : at + 3]
         fragments: list[str] = []
+        labelled_values: dict[str, str] = {}
         for line in block:
             text = line.rest if line.period is not None else line.text
             labelled = _LABELLED_RE.match(text)
             if labelled:
-                fragments.append(labelled.group("value").strip())
+                value = labelled.group("value").strip()
+                slot = _LABEL_SLOTS[labelled.group("label").split()[0].lower()]
+                if value and slot not in labelled_values:
+                    labelled_values[slot] = value
+                elif value:
+                    fragments.append(value)
             elif text:
                 fragments.extend(_fragments(text))
         job = Job(period=dated.period if dated else None)
-        confidence = _assign(fragments, job)
+        confidence = _assign(fragments, job, labelled_values)
         if not job.title and not job.company:
             continue
         if dated is None and title_score(job.title) < 2:

@@ -267,3 +267,16 @@ def test_an_employer_and_its_town_under_a_title_are_split() -> None:
         ("Data Analyst", "", "Austin, TX"),
         ("Intern", "", "Pune, India"),
     ]
+
+
+def test_a_labelled_line_says_what_its_value_is() -> None:
+    jobs = parse_work(
+        "Support engineer\nQuillmark\nPosition: SUPPORT ENGINEER\n\nAnswered escalations.\n\n"
+        "Designation: Team Lead\nCompany Name: Fernhollow\nDuration: 2015 - 2018\n"
+        "Led a team of four.\n"
+    )
+
+    assert [(j.title, j.company) for j in jobs] == [
+        ("SUPPORT ENGINEER", "Quillmark"),
+        ("Team Lead", "Fernhollow"),
+    ]
