@@ -28,7 +28,7 @@ class PairCandidateOut(Schema):
     updated_at: dt.datetime
 
 
-class FieldOut(Schema):
+class ComparedFieldOut(Schema):
     name: str
     label: str
     left: str
@@ -62,7 +62,7 @@ class SuggestionOut(Schema):
 
 
 class SuggestionDetailOut(SuggestionOut):
-    fields: list[FieldOut]
+    fields: list[ComparedFieldOut]
 
     @staticmethod
     def from_suggestion(suggestion: DuplicateSuggestion) -> dict[str, Any]:

@@ -10,7 +10,7 @@ from ninja import File, Form, Router, Status
 from ninja.files import UploadedFile
 
 from talentloop.candidates.models import Source
-from talentloop.core.api import actor_of
+from talentloop.core.api import actor_of, file_answer
 from talentloop.core.cursor import decode, encode
 from talentloop.core.errors import InvalidInput
 from talentloop.imports import selectors, services
@@ -113,7 +113,11 @@ def import_errors(
     return {"items": [RowErrorOut.of(e) for e in page[:limit]], "next_cursor": next_cursor}
 
 
-@router.get("/imports/{job_id}/errors.csv", response={200: str})
+@router.get(
+    "/imports/{job_id}/errors.csv",
+    response={200: None},
+    openapi_extra=file_answer("The error report (file, row, field, reason).", ["text/csv"]),
+)
 def import_errors_csv(request: HttpRequest, job_id: int, dry_run: bool = False) -> HttpResponse:
     """The rejected rows as a CSV file: file, row, field, reason."""
     job = selectors.access_import(actor_of(request), job_id)

@@ -9,7 +9,7 @@ from django.http import HttpRequest, HttpResponse
 from ninja import Query, Router, Schema, Status
 
 from talentloop.candidates.selectors import access_candidate
-from talentloop.core.api import actor_of
+from talentloop.core.api import actor_of, file_answer
 from talentloop.core.errors import InvalidInput, NotFound
 from talentloop.pools import selectors, services
 from talentloop.pools.models import Pool
@@ -21,9 +21,9 @@ from talentloop.pools.schemas import (
     CheckInIn,
     ImportReportOut,
     MemberIn,
-    MemberOut,
-    MemberPatch,
     PoolIn,
+    PoolMemberOut,
+    PoolMemberPatch,
     PoolOut,
     PoolPatch,
     PreviewOut,
@@ -103,10 +103,10 @@ def delete_pool(request: HttpRequest, pool_id: int) -> Status[None]:
 
 def _member(actor: Any, pool: Pool, candidate_id: int) -> dict[str, Any]:
     (row,) = selectors.pool_members(actor, pool, candidate_id=candidate_id, limit=1)
-    return MemberOut.from_row(row)
+    return PoolMemberOut.from_row(row)
 
 
-@router.get("/pools/{pool_id}/members", response=list[MemberOut])
+@router.get("/pools/{pool_id}/members", response=list[PoolMemberOut])
 def list_members(
     request: HttpRequest, pool_id: int, query: Query[MembersQuery]
 ) -> list[dict[str, Any]]:
@@ -116,10 +116,10 @@ def list_members(
     if query.stage_id is not None:
         selectors.access_stage(actor, query.stage_id)
     rows = selectors.pool_members(actor, pool, stage_id=query.stage_id, limit=query.limit)
-    return [MemberOut.from_row(row) for row in rows]
+    return [PoolMemberOut.from_row(row) for row in rows]
 
 
-@router.post("/pools/{pool_id}/members", response={201: MemberOut, 200: MemberOut})
+@router.post("/pools/{pool_id}/members", response={201: PoolMemberOut, 200: PoolMemberOut})
 def add_member(request: HttpRequest, pool_id: int, payload: MemberIn) -> Status[dict[str, Any]]:
     """Add a candidate (at `stage_id`, else the first stage). Adding twice answers 200."""
     actor = actor_of(request)
@@ -139,9 +139,9 @@ def _stage_field(actor: Any, stage_id: int) -> Any:
         raise InvalidInput("No such stage.", field="stage_id") from None
 
 
-@router.patch("/pools/{pool_id}/members/{candidate_id}", response=MemberOut)
+@router.patch("/pools/{pool_id}/members/{candidate_id}", response=PoolMemberOut)
 def move_member(
-    request: HttpRequest, pool_id: int, candidate_id: int, payload: MemberPatch
+    request: HttpRequest, pool_id: int, candidate_id: int, payload: PoolMemberPatch
 ) -> dict[str, Any]:
     """Move a member to another stage (written to their timeline)."""
     actor = actor_of(request)
@@ -162,7 +162,7 @@ def remove_member(request: HttpRequest, pool_id: int, candidate_id: int) -> Stat
     return Status(204, None)
 
 
-@router.post("/pools/{pool_id}/check-ins", response={201: MemberOut, 200: MemberOut})
+@router.post("/pools/{pool_id}/check-ins", response={201: PoolMemberOut, 200: PoolMemberOut})
 def check_in(request: HttpRequest, pool_id: int, payload: CheckInIn) -> Status[dict[str, Any]]:
     """Check a candidate in at an event pool. Checking in twice answers 200."""
     actor = actor_of(request)
@@ -334,7 +334,11 @@ def get_bulk_action(request: HttpRequest, action_id: int) -> dict[str, Any]:
     return BulkActionOut.from_action(selectors.access_bulk_action(actor_of(request), action_id))
 
 
-@router.get("/bulk-actions/{action_id}/export.csv", response={200: None})
+@router.get(
+    "/bulk-actions/{action_id}/export.csv",
+    response={200: None},
+    openapi_extra=file_answer("The exported candidates.", ["text/csv"]),
+)
 def download_export(request: HttpRequest, action_id: int) -> HttpResponse:
     """The CSV of a finished export (each exported person was recorded in the audit log)."""
     action = selectors.access_bulk_action(actor_of(request), action_id)

@@ -89,7 +89,7 @@ class MemberIn(StrictIn):
     stage_id: int | None = None
 
 
-class MemberPatch(StrictIn):
+class PoolMemberPatch(StrictIn):
     stage_id: int
 
 
@@ -102,7 +102,7 @@ class AttendeesIn(StrictIn):
     check_in: bool = False
 
 
-class RowErrorOut(Schema):
+class PoolRowErrorOut(Schema):
     row: int
     message: str
 
@@ -112,10 +112,10 @@ class ImportReportOut(Schema):
     found: int
     added: int
     checked_in: int
-    errors: list[RowErrorOut]
+    errors: list[PoolRowErrorOut]
 
 
-class MemberOut(Schema):
+class PoolMemberOut(Schema):
     candidate_id: int
     full_name: str
     current_title: str

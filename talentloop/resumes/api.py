@@ -10,7 +10,7 @@ from ninja import File, Form, Router, Status
 from ninja.files import UploadedFile
 
 from talentloop.candidates.models import Source
-from talentloop.core.api import actor_of
+from talentloop.core.api import actor_of, file_answer
 from talentloop.resumes import selectors, services
 from talentloop.resumes.schemas import (
     BatchOut,
@@ -89,7 +89,14 @@ def get_resume(request: HttpRequest, resume_id: int) -> dict[str, Any]:
     return ResumeOut.of(resume)
 
 
-@router.get("/resumes/{resume_id}/file", response={200: bytes})
+@router.get(
+    "/resumes/{resume_id}/file",
+    response={200: None},
+    openapi_extra=file_answer(
+        "The file as received.",
+        sorted({*services.CONTENT_TYPES.values(), "application/octet-stream"}),
+    ),
+)
 def download_resume(request: HttpRequest, resume_id: int) -> FileResponse:
     """The original file as it was received. Audited."""
     actor = actor_of(request)

@@ -190,3 +190,45 @@ def test_the_docs_do_not_call_the_online_validator(client: Client, db: None) -> 
         "validatorUrl": None,
         "url": "/api/v1/openapi.json",
     }
+
+
+def _schemas(base: type[Any]) -> list[type[Any]]:
+    found: list[type[Any]] = []
+    sub: type[Any]
+    for sub in base.__subclasses__():
+        if sub.__module__.startswith("talentloop."):
+            found.append(sub)
+        found += _schemas(sub)
+    return found
+
+
+def test_no_two_schemas_share_a_name() -> None:
+    """The document names each component after its class, so two classes of one name would
+    make one endpoint show the other's shape (pools' members once looked like workspace
+    members)."""
+    from ninja import Schema
+
+    import talentloop.api  # noqa: F401 - imports every router and its schemas
+
+    modules: dict[str, set[str]] = {}
+    for schema in _schemas(Schema):
+        modules.setdefault(schema.__name__, set()).add(schema.__module__)
+
+    assert {name: found for name, found in modules.items() if len(found) > 1} == {}
+
+
+@pytest.mark.parametrize(
+    ("path", "content_type"),
+    [
+        ("/api/v1/imports/{job_id}/errors.csv", "text/csv"),
+        ("/api/v1/bulk-actions/{action_id}/export.csv", "text/csv"),
+        ("/api/v1/resumes/{resume_id}/file", "application/pdf"),
+    ],
+)
+def test_a_file_answer_names_its_content_type(
+    document: dict[str, Any], path: str, content_type: str
+) -> None:
+    content = document["paths"][path]["get"]["responses"]["200"]["content"]
+
+    assert content_type in content
+    assert "application/json" not in content
