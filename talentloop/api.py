@@ -2,12 +2,18 @@
 
 from __future__ import annotations
 
-from ninja import NinjaAPI, Swagger
+from ninja import Swagger
 
 from talentloop.accounts.api import router as accounts_router
 from talentloop.candidates.api import router as candidates_router
 from talentloop.compliance.api import router as compliance_router
-from talentloop.core.api import ApiKeyAuth, ApiRenderer, MemberSessionAuth, install_error_handlers
+from talentloop.core.api import (
+    ApiKeyAuth,
+    ApiRenderer,
+    MemberSessionAuth,
+    TalentloopAPI,
+    install_error_handlers,
+)
 from talentloop.duplicates.api import router as duplicates_router
 from talentloop.imports.api import router as imports_router
 from talentloop.jobs.api import router as jobs_router
@@ -20,7 +26,7 @@ from talentloop.pools.api import router as pools_router
 from talentloop.resumes.api import router as resumes_router
 from talentloop.search.api import router as search_router
 
-api = NinjaAPI(
+api = TalentloopAPI(
     title="Talentloop API",
     version="1",
     description=(

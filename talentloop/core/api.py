@@ -95,6 +95,86 @@ def json_response(data: Any, status: int = 200) -> HttpResponse:
     )
 
 
+# What every error answer looks like, and when each status comes (see install_error_handlers).
+ERROR_SCHEMA: dict[str, Any] = {
+    "type": "object",
+    "required": ["error"],
+    "properties": {
+        "error": {
+            "type": "object",
+            "required": ["code", "message", "field"],
+            "properties": {
+                "code": {"type": "string", "description": "Stable, for programs."},
+                "message": {"type": "string", "description": "For people."},
+                "field": {
+                    "type": ["string", "null"],
+                    "description": "The value at fault, as a path (`emails[0]`); null for the "
+                    "request as a whole.",
+                },
+                "details": {
+                    "type": "array",
+                    "description": "Every problem, when there were several.",
+                    "items": {
+                        "type": "object",
+                        "properties": {
+                            "field": {"type": ["string", "null"]},
+                            "message": {"type": "string"},
+                        },
+                    },
+                },
+            },
+        }
+    },
+}
+ERRORS = {
+    400: "The body cannot be read (not JSON, or a broken multipart upload).",
+    401: "No valid API key or signed-in session.",
+    403: "The key's scope or the member's role does not allow this.",
+    404: "No such object in this workspace.",
+    409: "It clashes with something stored: a duplicate e-mail, a reused Idempotency-Key, "
+    "a state that no longer allows it, or a person who may not be contacted.",
+    413: "The body is too large.",
+    422: "A value is wrong; `field` names it.",
+}
+
+
+class TalentloopAPI(NinjaAPI):
+    """NinjaAPI whose document also lists each operation's error answers and their shape."""
+
+    def get_openapi_schema(
+        self, *, path_prefix: str | None = None, path_params: dict[str, Any] | None = None
+    ) -> Any:
+        document = super().get_openapi_schema(path_prefix=path_prefix, path_params=path_params)
+        document_errors(document)
+        return document
+
+
+def document_errors(document: dict[str, Any]) -> None:
+    """Add to each operation the errors it can answer with, unless it declares them itself:
+    401 and 403 when it needs credentials, 404 with an id in its path, 422 with any input,
+    400 and 413 with a body, 409 for a change."""
+    document.setdefault("components", {}).setdefault("schemas", {})["Error"] = ERROR_SCHEMA
+    content = {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}
+    for item in document["paths"].values():
+        for method, operation in item.items():
+            parameters = operation.get("parameters", [])
+            body = "requestBody" in operation
+            statuses = {
+                401: bool(operation.get("security")),
+                403: bool(operation.get("security")),
+                404: any(p["in"] == "path" for p in parameters),
+                422: bool(parameters) or body,
+                400: body,
+                413: body,
+                409: method in ("post", "put", "patch", "delete"),
+            }
+            responses = operation["responses"]
+            for status, applies in statuses.items():
+                if applies and status not in responses and str(status) not in responses:
+                    responses[status] = {"description": ERRORS[status], "content": content}
+            operation["responses"] = dict(sorted(responses.items(), key=lambda r: str(r[0])))
+
+
 def error_body(code: str, message: str, field: str | None = None, **extra: Any) -> dict[str, Any]:
     return {"error": {"code": code, "message": message, "field": field, **extra}}
 

@@ -322,6 +322,28 @@ def test_refuses_bad_input_with_a_clear_error_and_stores_nothing(
     assert stored_state() == before
 
 
+def _documented(method: str, path: str) -> set[str]:
+    """The statuses the OpenAPI document lists for the operation `path` reaches."""
+    document = api.get_openapi_schema(path_prefix="/api/v1")
+    bare = "/api/v1" + path.split("?")[0]
+    for template in sorted(document["paths"], key=lambda t: t.count("{")):
+        pattern = re.sub(r"\\\{\w+\\\}", "[^/]+", re.escape(template))
+        if re.fullmatch(pattern, bare) and method in document["paths"][template]:
+            return {str(code) for code in document["paths"][template][method]["responses"]}
+    raise AssertionError(f"no operation {method} {bare}")
+
+
+@pytest.mark.parametrize(
+    ("method", "path", "status"),
+    [(m, p, status) for m, p, _, status, _ in MATRIX],
+    ids=[f"{m} {p} {status}" for m, p, _, status, _ in MATRIX],
+)
+def test_the_document_lists_each_error_an_operation_answers(
+    method: str, path: str, status: int
+) -> None:
+    assert str(status) in _documented(method, path.format(grace=1, ada=2, other=3))
+
+
 def test_lists_every_problem_in_the_details(alice_client: Client, ids: dict[str, int]) -> None:
     response = call(
         alice_client,
