@@ -10,6 +10,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 
+from talentloop.accounts.roles import Capability
 from talentloop.candidates.selectors import due_reminders, recent_activity
 from talentloop.core.actor import Actor
 
@@ -49,6 +50,7 @@ def home(request: MemberRequest) -> HttpResponse:
         {
             "reminders": reminders,
             "activities": recent_activity(actor, limit=15),
+            "can_add_candidates": actor.can(Capability.EDIT_CANDIDATES),
         },
     )
 

@@ -171,3 +171,15 @@ def test_the_navigation_follows_the_site_prefix(rf: Any) -> None:
 
     assert (mounted["home"], mounted["candidates"]) == ("/talent/", "/talent/candidates/")
     assert (plain["home"], plain["candidates"]) == ("/", "/candidates/")
+
+
+@pytest.mark.parametrize(("role", "offered"), [("recruiter", True), ("auditor", False)])
+def test_an_empty_feed_offers_adding_a_candidate_only_to_who_may(
+    client: Client, acme: Any, member_factory: Any, role: str, offered: bool
+) -> None:
+    client.force_login(member_factory("dana@acme.test", acme, role))
+
+    response = client.get("/")
+
+    assert response.status_code == HTTPStatus.OK
+    assert ('href="/candidates/new"' in response.content.decode()) is offered
