@@ -4,7 +4,7 @@ import json
 from typing import Any
 
 from django.contrib import messages
-from django.http import HttpResponse
+from django.http import HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -288,9 +288,12 @@ def reminder_done(request: MemberRequest, note_id: int) -> HttpResponse:
     services.complete_reminder(actor=request.actor, note=note)
     messages.success(request, "Reminder done.")
     target = request.POST.get("next", "")
-    if not url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
+    # Only a path on this site: redirect() would take any other word for a view's name.
+    if not target.startswith("/") or not url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}
+    ):
         target = reverse("core:home")
-    return redirect(target)
+    return HttpResponseRedirect(target)
 
 
 # --- stale data ----------------------------------------------------------------------------
