@@ -151,8 +151,8 @@ class TalentloopAPI(NinjaAPI):
 
 def document_errors(document: dict[str, Any]) -> None:
     """Add to each operation the errors it can answer with, unless it declares them itself:
-    401 and 403 when it needs credentials, 404 with an id in its path, 422 with any input,
-    400 and 413 with a body, 409 for a change."""
+    401 and 403 when it needs credentials, 404 with an id in its path or a body (which may
+    name objects by id), 422 with any input, 400 and 413 with a body, 409 for a change."""
     document.setdefault("components", {}).setdefault("schemas", {})["Error"] = ERROR_SCHEMA
     content = {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}
     for item in document["paths"].values():
@@ -162,7 +162,7 @@ def document_errors(document: dict[str, Any]) -> None:
             statuses = {
                 401: bool(operation.get("security")),
                 403: bool(operation.get("security")),
-                404: any(p["in"] == "path" for p in parameters),
+                404: body or any(p["in"] == "path" for p in parameters),
                 422: bool(parameters) or body,
                 400: body,
                 413: body,

@@ -344,6 +344,17 @@ def test_the_document_lists_each_error_an_operation_answers(
     assert str(status) in _documented(method, path.format(grace=1, ada=2, other=3))
 
 
+def test_the_document_lists_404_for_an_id_named_in_the_body(
+    alice_client: Client, ids: dict[str, int]
+) -> None:
+    body = {"survivor_id": ids["grace"], "other_id": ids["other"]}
+
+    response = call(alice_client, "post", "/merges", body)
+
+    assert response.status_code == 404
+    assert "404" in _documented("post", "/merges")
+
+
 def test_lists_every_problem_in_the_details(alice_client: Client, ids: dict[str, int]) -> None:
     response = call(
         alice_client,
