@@ -119,7 +119,26 @@ def _raw_mail(request: HttpRequest) -> bytes:
     return body
 
 
-@router.post("/outreach/webhooks/inbound", response={202: InboundOut})
+_RAW_MAIL_BODY = {
+    "required": True,
+    "content": {
+        "message/rfc822": {"schema": {"type": "string"}},
+        "application/json": {
+            "schema": {
+                "type": "object",
+                "required": ["raw"],
+                "properties": {"raw": {"type": "string", "description": "The whole message"}},
+            }
+        },
+    },
+}
+
+
+@router.post(
+    "/outreach/webhooks/inbound",
+    response={202: InboundOut},
+    openapi_extra={"requestBody": _RAW_MAIL_BODY},
+)
 def inbound_webhook(request: HttpRequest) -> Status[dict[str, Any]]:
     """An inbound mail (RFC 5322) as the body, or as JSON {"raw": "…"}: a reply, an automatic
     reply, a bounce or a complaint, matched to the message it answers."""

@@ -232,3 +232,10 @@ def test_a_file_answer_names_its_content_type(
 
     assert content_type in content
     assert "application/json" not in content
+
+
+def test_the_inbound_webhook_documents_its_raw_mail_body(document: dict[str, Any]) -> None:
+    operation = document["paths"]["/api/v1/outreach/webhooks/inbound"]["post"]
+
+    assert set(operation["requestBody"]["content"]) == {"message/rfc822", "application/json"}
+    assert "404" in operation["responses"]  # while inbound webhooks are not enabled
