@@ -4,7 +4,11 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import multiprocessing
+import os
 import signal
+import threading
+import time
 from collections.abc import Callable, Iterator
 from typing import Any
 
@@ -17,7 +21,9 @@ from django_tasks_db.models import DBTaskResult
 from talentloop.candidates.models import Candidate, Note
 from talentloop.candidates.services import add_note
 from talentloop.candidates.tasks import send_due_reminders_task
+from talentloop.core import scheduler
 from talentloop.core.actor import Actor
+from talentloop.core.management.commands import worker as worker_command
 from talentloop.core.models import ScheduledJob
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -173,3 +179,64 @@ def test_a_reminder_that_is_not_due_stays_unsent(
     assert mail.outbox == []
     note.refresh_from_db()
     assert note.reminder_notified_at is None
+
+
+# --- the schedule's own process ----------------------------------------------------------
+
+
+@pytest.fixture
+def counted_ticks(monkeypatch: pytest.MonkeyPatch, settings: Any) -> Any:
+    """scheduler.tick replaced by a counter that a forked process shares, ticking fast."""
+    settings.SCHEDULER_TICK_SECONDS = 0.1
+    ticks = multiprocessing.get_context("fork").Value("i", 0)
+
+    def tick() -> list[str]:
+        with ticks.get_lock():
+            ticks.value += 1
+        return []
+
+    monkeypatch.setattr(scheduler, "tick", tick)
+    return ticks
+
+
+def _wait_for(condition: Callable[[], bool], seconds: float = 10.0) -> bool:
+    deadline = time.monotonic() + seconds
+    while not condition() and time.monotonic() < deadline:
+        time.sleep(0.05)
+    return condition()
+
+
+# The pytest process runs native threads (OpenBLAS starts one when numpy is imported), which
+# Python's fork warns about; they are fork-safe, unlike a Python thread holding locks.
+@pytest.mark.filterwarnings("ignore:This process .* is multi-threaded:DeprecationWarning")
+def test_the_worker_ticks_the_schedule_in_a_process_of_its_own(
+    monkeypatch: pytest.MonkeyPatch, counted_ticks: Any
+) -> None:
+    """Tasks the worker runs fork (an import's validation workers): the worker process must
+    run no thread beside them, so the schedule ticks in a child process."""
+    threads_before = threading.active_count()
+    during: dict[str, Any] = {}
+
+    def db_worker(name: str, **options: Any) -> None:
+        during["threads"] = threading.active_count()
+        during["children"] = multiprocessing.active_children()
+        during["ticked"] = _wait_for(lambda: counted_ticks.value >= 2)
+
+    monkeypatch.setattr(worker_command, "call_command", db_worker)
+    call_command("worker")
+    (child,) = [p for p in during["children"] if p.name == "talentloop-scheduler"]
+    try:
+        assert during["threads"] == threads_before
+        assert during["ticked"] is True
+        assert child.daemon is True
+    finally:
+        child.terminate()
+        child.join(5)
+
+
+def test_the_schedule_stops_once_its_worker_is_gone(counted_ticks: Any) -> None:
+    not_our_parent = os.getppid() + 1
+
+    worker_command.schedule_forever(not_our_parent)
+
+    assert counted_ticks.value == 0
