@@ -85,6 +85,7 @@ _PRESENT = (
 )
 _SEP = r"(?:-{1,2}|\u2013|\u2014|~|to|till|until|through|thru|au|à|a|bis|hasta)"
 _SHORT_POINT = r"(?:[01]?\d/\d{2})"  # 09/14, only inside a range
+_MONTH_YY = rf"(?:{_MONTH}\s?\d{{2}}(?!\d))"  # Jun 06, only inside a range (else a day)
 
 _SINCE = r"(?:since|from|depuis|seit|desde)"
 # What a match can open with: a digit, a month, a season or "since". A cheap test at each
@@ -96,6 +97,7 @@ RANGE_RE = re.compile(
     rf"(?P<start>{_POINT})\s{{0,4}}(?:{_SEP}\s{{0,4}})?(?P<end>{_POINT}|{_PRESENT})(?![\w/])"
     rf"|(?P<ystart>{_YEAR})\s?[-\u2013\u2014/]\s?(?P<yend>\d{{2}})(?![\w/.])"
     rf"|(?P<sstart>{_SHORT_POINT})\s?(?:[-\u2013\u2014]|to)\s?(?P<send>{_SHORT_POINT}|{_PRESENT})(?![\w/])"
+    rf"|(?P<mstart>{_MONTH_YY})\s{{0,4}}(?:{_SEP}\s{{0,4}})?(?P<mend>{_MONTH_YY}|{_PRESENT})(?![\w/])"
     rf"|{_SINCE}\s+(?P<since>{_POINT})(?![\w/])"
     rf"|(?P<onward>{_POINT})\s*(?:onwards?|on\s?wards|-\s*(?:$|\n))"
     rf"|(?P<single>{_POINT})(?![\w/])"
@@ -179,13 +181,14 @@ def _period(match: re.Match[str]) -> Period | None:
         if end_year - start_year > 40:
             return None
         return Period(raw=raw, start_year=start_year, end_year=end_year)
-    start_text = groups["start"] or groups["sstart"] or groups["since"] or groups["onward"]
+    start_text = groups["start"] or groups["sstart"] or groups["mstart"]
+    start_text = start_text or groups["since"] or groups["onward"]
     start_text = start_text or groups["single"]
     start = _point(start_text)
     if start is None:
         return None
     period = Period(raw=raw, start_year=start[0], start_month=start[1])
-    end_text = groups["end"] or groups["send"]
+    end_text = groups["end"] or groups["send"] or groups["mend"]
     if groups["since"] or groups["onward"]:
         period.current = True
     elif end_text:

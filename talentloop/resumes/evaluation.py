@@ -29,7 +29,8 @@ Fields and what is predicted for them from a `ParsedResume` (`predict`):
   ``years_experience`` total is not predicted, since the gold only holds "N years" where the
   resume writes it.
 * skills: one predicted item per skill hit, matched when either its written name or its
-  canonical name matches a gold value (so precision counts each hit once). In the dotin set
+  canonical name matches a gold value (so precision counts each hit once), and one per spoken
+  language, which dotin's annotators label as a (soft) skill ("English"). In the dotin set
   the gold is the union of Tech Tools, Job Specific Skills and Soft Skills, also reported
   separately as ``skills:tech_tools``, ``skills:job_specific``, ``skills:soft`` (recall is the
   meaningful figure there: every hit is a prediction for each part).
@@ -370,6 +371,7 @@ def predict(parsed: ParsedResume) -> dict[str, list[Item]]:
     skills: list[Item] = [
         tuple(x for x in (hit.name, hit.canonical) if x) for hit in parsed.skills if hit.name
     ]
+    skills += [(language,) for language in parsed.languages]
 
     def items(values: Iterable[str]) -> list[Item]:
         return [(value,) for value in values if value and value.strip()]

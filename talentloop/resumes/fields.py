@@ -102,8 +102,28 @@ def _joined(sections: list[Section], kind: str) -> str:
     return "\n".join(section.text for section in sections if section.kind == kind)
 
 
+# "Sales Engineer Resume Template", "Copy Writer CV", "CIVIL ENGINEER RESUME" over the name.
+_TITLED_RESUME_RE = re.compile(
+    r"^(?P<title>.+?)\s+(?:(?:CV|resume|curriculum vitae)\s*)+"
+    r"(?:template|example|sample|format)?$",
+    re.IGNORECASE,
+)
+
+
 def _headline(header: list[str], name: str) -> tuple[str, str]:
-    """(headline, company named beside it) from the lines under the name."""
+    """(headline, company named beside it) from the lines under the name, else the role a
+    resume names itself for at the top ("Sales Engineer Resume")."""
+    title, company = _headline_under_name(header, name)
+    if title:
+        return title, company
+    for line in header[:3]:
+        match = _TITLED_RESUME_RE.match(line.strip())
+        if match and title_score(match.group("title")) > 0:
+            return match.group("title").strip(" -,"), ""
+    return "", ""
+
+
+def _headline_under_name(header: list[str], name: str) -> tuple[str, str]:
     seen_name = not name
     checked = 0
     for line in header:

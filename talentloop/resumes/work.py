@@ -13,7 +13,7 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from talentloop.resumes.dates import is_range, iter_periods
+from talentloop.resumes.dates import MONTHS, is_range, iter_periods
 from talentloop.resumes.parsed import Job, Period
 
 
@@ -161,8 +161,13 @@ def location_score(fragment: str) -> float:
         return 0.0
     if _LOCATION_RE.fullmatch(text):
         # "Seamless Technologies, San Jose" is an employer and its city, not a place.
-        head = _words(text.partition(",")[0])
+        first, _, second = text.partition(",")
+        head = _words(first)
         if head and head[-1].rstrip(".") in COMPANY_WORDS and head[-1] not in _REGIONS:
+            return 0.0
+        # "Analyst, Fernhollow Labs" is a title and its employer.
+        tail = _words(second)
+        if tail and tail[-1] in COMPANY_WORDS and title_score(first) >= 2:
             return 0.0
         return 2.0
     words = _words(text)
@@ -221,6 +226,8 @@ _LIST_LINE_RE = re.compile(
 
 def _is_description(line: str, bullet: bool) -> bool:
     words = line.split()
+    if len(words) <= 8 and _LABELLED_RE.match(line):
+        return False  # "Role : Lead Data Analyst" under an employer line
     if bullet and len(words) > 6:
         return True
     if len(words) > 12 or len(line) > 90:
@@ -331,21 +338,30 @@ def _find_anchor(line: str) -> tuple[Period, int, int] | None:
 
 
 _ONLY_DATE_RE = re.compile(
-    r"(?:[A-Za-z]{3,9}\.?\s+)?(?:19|20)\d\d|present|current|till date|now|date", re.IGNORECASE
+    r"(?:[A-Za-z]{3,9}\.?\s+)?(?:19|20)\d\d|[A-Za-z]{3,9}\.?\s\d\d"
+    r"|present|current|till date|now|today|date",
+    re.IGNORECASE,
 )
-_ENDS_WITH_YEAR_RE = re.compile(r"(?:19|20)\d\d$")
+_ENDS_WITH_YEAR_RE = re.compile(
+    rf"(?:(?:19|20)\d\d|\b(?:{'|'.join(sorted(MONTHS, key=len, reverse=True))})\.?\s?\d\d)"
+    r"(?P<dash>\s*(?:[-\u2013\u2014]|to))?$",
+    re.IGNORECASE,
+)
 
 
 def _merge_split_dates(lines: list[str]) -> list[str]:
-    """ "January 2008" / "Present" on two lines -> one line."""
+    """ "January 2008" / "Present" on two lines -> one line; "( Sept 13" / "Till Date)",
+    "June 17 -" / "Today" and "January 2015" / "- May 2015" too."""
     merged: list[str] = []
     for line in lines:
         stripped = line.strip()
         if merged and stripped and len(stripped) <= 20:
-            only_date = _ONLY_DATE_RE.fullmatch(stripped)
+            only_date = _ONLY_DATE_RE.fullmatch(stripped.strip("()[] -\u2013\u2014"))
             previous = merged[-1].rstrip()
-            if only_date and _ENDS_WITH_YEAR_RE.search(previous):
-                merged[-1] = f"{previous} - {stripped}"
+            ends = _ENDS_WITH_YEAR_RE.search(previous)
+            if only_date and ends:
+                dashed = ends["dash"] or stripped.startswith(("-", "\u2013", "\u2014"))
+                merged[-1] = f"{previous} {stripped}" if dashed else f"{previous} - {stripped}"
                 continue
         merged.append(line)
     return merged
@@ -421,8 +437,9 @@ def _assign(fragments: list[str], job: Job, labelled: Mapping[str, str] | None =
             confidence += 0.25
     rest = [c for c in rest if c[0] not in used]
     # No cue left: the order decides (a title usually comes first unless a title was found).
-    if rest and not job.company and job.title:
-        job.company = rest[0][1]
+    named = [c for c in rest if _name_like(c[1])]
+    if named and not job.company and job.title:
+        job.company = named[0][1]
         confidence += 0.1
     elif rest and not job.title and job.company:
         job.title = rest[0][1]
@@ -436,6 +453,14 @@ def _assign(fragments: list[str], job: Job, labelled: Mapping[str, str] | None =
     if job.title and not job.company and job.location:
         _split_employer_place(job)
     return min(confidence, 1.0)
+
+
+def _name_like(fragment: str) -> bool:
+    """Whether a fragment could be a name: not a phrase of lower-case words ("Identification
+    of various channels for sourcing", "Customer service and order taking")."""
+    words = fragment.split()
+    lower = sum(1 for word in words[1:] if word[0].islower() and word not in _SMALL_WORDS)
+    return lower < 2
 
 
 def _split_employer_place(job: Job) -> None:
@@ -487,8 +512,13 @@ def _read_lines(section_text: str) -> list[_Line]:
         if not text:
             continue
         line = _Line(text=text, bullet=bullet)
-        if not (bullet and len(text.split()) > 8):
-            found = _find_anchor(text)
+        long_bullet = bullet and len(text.split()) > 8
+        found = _find_anchor(text)
+        # A long bulleted line is a description unless its dates close it, as a header's do:
+        # "• Altisource Business Solutions Pvt Ltd, Bangalore (Sept 13 - Till Date)".
+        if found is not None and long_bullet and found[2] < len(text.rstrip(" )]")):
+            found = None
+        if found is not None or not long_bullet:
             if found is not None:
                 period, start, end = found
                 rest = _strip_date(text, start, end)
@@ -541,6 +571,17 @@ def _blocks(lines: list[_Line]) -> list[list[_Line]]:
 
 _YEARISH_RE = re.compile(r"\d\d")
 _INDEED_COMPANY_RE = re.compile(r"^(?P<company>.+?)\s+-(?:\s+(?P<place>.*?)\s+-)?$")
+# A job with no dates loses the trailing dash: "Accenture Services -  Pune, Maharashtra".
+_INDEED_UNDATED_RE = re.compile(r"^(?P<company>[^-]+?)\s+-\s+(?P<place>[^-]+)$")
+
+
+def _indeed_company(line: str, title_above: bool) -> re.Match[str] | None:
+    if len(line) > 100:
+        return None
+    if line.endswith(" -"):
+        return _INDEED_COMPANY_RE.match(line)
+    match = _INDEED_UNDATED_RE.match(line) if title_above else None
+    return match if match and location_score(match.group("place")) > 0 else None
 
 
 def _date_only(line: str) -> Period | None:
@@ -556,42 +597,54 @@ def _date_only(line: str) -> Period | None:
 def _indeed_jobs(raw_lines: list[str]) -> list[Job] | None:
     """The job-board layout ("Title" / "Company - City, ST -" / "Month YYYY to Present"), or
     None when the section is not written that way (no company line ending in " -" right
-    above a line holding only dates)."""
+    above a line holding only dates). A job there may have no dates: a title-like line above
+    a company line is a job too."""
     lines = [line.strip() for line in raw_lines if line.strip()]
     if not any(line.endswith(" -") for line in lines):
         return None
-    dated = [(index, period) for index, line in enumerate(lines) if (period := _date_only(line))]
-    cued = sum(1 for index, _ in dated if index > 0 and lines[index - 1].endswith(" -"))
+    dated = {index: period for index, line in enumerate(lines) if (period := _date_only(line))}
+    cued = sum(1 for index in dated if index > 0 and lines[index - 1].endswith(" -"))
     if not cued or cued * 2 < len(dated):
         return None
+    companies = {
+        index: match
+        for index, line in enumerate(lines)
+        if (match := _indeed_company(line, index > 0 and title_score(lines[index - 1]) > 0))
+    }
     jobs: list[Job] = []
-    starts: list[int] = []
-    for index, period in dated:
-        job = Job(period=period)
-        first = index
+    spans: list[tuple[int, int]] = []  # each job's first line and first line after its header
+    for index in range(len(lines)):
         above = lines[index - 1] if index > 0 else ""
-        if above.endswith(" -") and (match := _INDEED_COMPANY_RE.match(above)):
-            job.company = match.group("company").strip(" -,")
+        titled = (
+            index > 0
+            and index - 1 not in dated
+            and index - 1 not in companies
+            and not _is_description(above, False)
+        )
+        if (match := companies.get(index)) is not None:
+            job = Job(period=dated.get(index + 1), company=match.group("company").strip(" -,"))
             job.location = (match.group("place") or "").strip(" -,")
-            first = index - 1
-            if index > 1 and not _is_description(lines[index - 2], False):
-                job.title = lines[index - 2].strip(" -,")
-                first = index - 2
-        elif above and not _is_description(above, False) and title_score(above) > 0:
-            job.title = above.strip(" -,")
-            first = index - 1
-        if not job.title and not job.company:
+            if titled and (job.period is not None or title_score(above) > 0):
+                job.title = above.strip(" -,")
+            elif job.period is None:
+                continue
+            first = index - 1 if job.title else index
+            after = index + (2 if job.period is not None else 1)
+        elif index in dated and index - 1 not in companies:
+            if not (titled and title_score(above) > 0):
+                continue
+            job = Job(period=dated[index], title=above.strip(" -,"))
+            first, after = index - 1, index + 1
+        else:
             continue
-        if starts and first <= starts[-1]:
+        if spans and first < spans[-1][1]:
             continue
         job.confidence = 0.85 if job.title and job.company else 0.6
         jobs.append(job)
-        starts.append(first)
-    bounds = [*starts[1:], len(lines)]
-    for job, start, end in zip(jobs, starts, bounds, strict=True):
-        body = lines[start:end]
-        skip = 3 if job.title and job.company else 2
-        job.description = "\n".join(_BULLET_RE.sub("", line) for line in body[skip:])
+        spans.append((first, after))
+    bounds = [first for first, _ in spans[1:]] + [len(lines)]
+    for job, (_, after), end in zip(jobs, spans, bounds, strict=True):
+        job.description = "\n".join(_BULLET_RE.sub("", line) for line in lines[after:end])
     return jobs
 
 
@@ -644,7 +697,20 @@ def parse_work(section_text: str) -> list[Job]:
             confidence -= 0.2
         job.confidence = round(max(0.05, min(confidence, 1.0)), 2)
         jobs.append(job)
-    return _nest_roles(jobs)
+    return _nest_roles(_without_lone_years(jobs))
+
+
+def _lone_year(period: Period | None) -> bool:
+    return period is not None and period.start_month is None and not is_range(period)
+
+
+def _without_lone_years(jobs: list[Job]) -> list[Job]:
+    """Where date ranges mark the jobs, an entry dated by a lone year is something else: an
+    award, a paper, a product version ("Exchange Server 2010")."""
+    ranged = sum(1 for job in jobs if job.period is not None and is_range(job.period))
+    if ranged < 2:
+        return jobs
+    return [job for job in jobs if not _lone_year(job.period)]
 
 
 def _within(job: Job, parent: Job) -> bool:

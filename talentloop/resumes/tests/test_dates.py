@@ -24,6 +24,9 @@ from talentloop.resumes.parsed import Period
         ("May 4, 2014 - June 2015", (2014, 5, 2015, 6, False)),
         ("Janvier 2015 - Décembre 2017", (2015, 1, 2017, 12, False)),
         ("January 2008\nPresent", (2008, 1, None, None, True)),
+        ("Jun 06 - Jul 11", (2006, 6, 2011, 7, False)),
+        ("(Sept 13 Till Date)", (2013, 9, None, None, True)),
+        ("Aug 99  Sept 01", (1999, 8, 2001, 9, False)),
     ],
 )
 def test_parses_common_shapes(text, expected):
@@ -48,6 +51,10 @@ def test_prefers_a_range_over_a_lone_date():
 
 def test_ignores_text_without_dates():
     assert parse_period("Senior Data Analyst") is None
+
+
+def test_a_month_and_two_digits_alone_is_a_day_not_a_year():
+    assert parse_period("Met the board on June 12 and again on July 15") is None
     assert parse_period("page 1/2") is None
 
 

@@ -167,6 +167,7 @@ def test_predict_maps_a_parsed_resume_to_fields() -> None:
         work=[Job("Babbage", "Engineer", "Paris", Period("2015 - 2018", 2015, None, 2018))],
         education=[School("UCL", "BE", "", Period("2010-2014", 2010, None, 2014))],
         skills=[SkillHit("python3", "Python"), SkillHit("teamwork")],
+        languages=["Spanish"],
     )
 
     predicted = predict(parsed)
@@ -176,7 +177,8 @@ def test_predict_maps_a_parsed_resume_to_fields() -> None:
     assert predicted["titles"] == [("Engineer",), ("Analyst",)]
     assert predicted["graduation_year"] == [("2014",)]
     assert predicted["years_of_experience"] == [("2015 - 2018",)]
-    assert predicted["skills"] == [("python3", "Python"), ("teamwork",)]
+    # The sets label spoken languages as (soft) skills.
+    assert predicted["skills"] == [("python3", "Python"), ("teamwork",), ("Spanish",)]
 
 
 def test_lenient_tokens() -> None:

@@ -74,6 +74,15 @@ def test_work_falls_back_to_the_headline():
     ]
 
 
+def test_a_resume_titled_for_a_role_has_that_role_as_headline():
+    text = "Sales Engineer Resume Template\nJillian Quarrington\n12 Rose Street\n"
+
+    parsed = parse_text(text, today=datetime.date(2021, 3, 1))
+
+    assert parsed.name == "Jillian Quarrington"
+    assert parsed.headline == "Sales Engineer"
+
+
 def test_jobs_filed_under_a_skills_heading_are_found():
     text = """Tamsin Okafor
 tamsin.okafor@example.org

@@ -1,3 +1,5 @@
+import pytest
+
 from talentloop.resumes.work import parse_work
 
 
@@ -123,6 +125,33 @@ def test_job_board_layout_company_lines_end_with_a_dash():
     ]
     assert jobs[0].description == "title as Key Account Lead for the western region."
     assert jobs[1].description == "Opened forty new corporate accounts."
+
+
+def test_job_board_layout_keeps_a_job_without_dates():
+    text = "\n".join(
+        [
+            "Technical Architect",
+            "",
+            "Northwind Services -  Pune, Maharashtra",
+            "",
+            "Software Engineer 2",
+            "",
+            "Contoso -  Redmond, WA -",
+            "",
+            "June 2016 to February 2017",
+            "",
+            "Kept the lights on in all data centres.",
+        ]
+    )
+
+    jobs = parse_work(text)
+
+    assert [(j.title, j.company, j.location, j.period.raw if j.period else "") for j in jobs] == [
+        ("Technical Architect", "Northwind Services", "Pune, Maharashtra", ""),
+        ("Software Engineer 2", "Contoso", "Redmond, WA", "June 2016 to February 2017"),
+    ]
+    assert jobs[0].description == ""
+    assert jobs[1].description == "Kept the lights on in all data centres."
 
 
 def test_employer_names_ending_in_ing_are_headers():
@@ -279,4 +308,63 @@ def test_a_labelled_line_says_what_its_value_is() -> None:
     assert [(j.title, j.company) for j in jobs] == [
         ("SUPPORT ENGINEER", "Quillmark"),
         ("Team Lead", "Fernhollow"),
+    ]
+
+
+def test_a_bulleted_employer_line_with_dates_split_over_two_lines_is_a_header() -> None:
+    jobs = parse_work(
+        "\uf0e0\nBrightwater Business Solutions Pvt Ltd, Bangalore ( Sept 13\nTill Date)\n"
+        "Role : Lead Data Analyst\nBuilt the data quality programme for every business unit.\n"
+        "\uf0e0\nQuillmark Technologies Limited, Bangalore ( Jun 06 - Jul 11)\n"
+        "Role : Technology Analyst\nWrote reports for the risk desk of a large client bank.\n"
+        "\u2022 From 2009 - 2010 reviewed the designs of the team and the tests of each release\n"
+    )
+
+    assert [(j.company, j.title, j.period.raw if j.period else "") for j in jobs] == [
+        ("Brightwater Business Solutions Pvt Ltd", "Lead Data Analyst", "Sept 13 - Till Date"),
+        ("Quillmark Technologies Limited", "Technology Analyst", "Jun 06 - Jul 11"),
+    ]
+
+
+def test_where_ranges_date_the_jobs_a_lone_year_is_no_job() -> None:
+    jobs = parse_work(
+        "Software Engineer, Quillmark Systems Ltd\n2015 - 2018\nBuilt the billing service.\n\n"
+        "Analyst, Fernhollow Labs\n2012 - 2015\nCounted things.\n\n"
+        "Exchange Server 2010\nMigrated the mail of every office.\n\n"
+        "Best Paper Award, Data Systems Society\n2011\n"
+    )
+
+    assert [(j.title, j.company) for j in jobs] == [
+        ("Software Engineer", "Quillmark Systems Ltd"),
+        ("Analyst", "Fernhollow Labs"),
+    ]
+    # Alone, a job dated by its year stays a job.
+    assert [(j.title, j.company) for j in parse_work("Analyst, Fernhollow Labs\n2011\n")] == [
+        ("Analyst", "Fernhollow Labs")
+    ]
+
+
+def test_a_phrase_of_lower_case_words_is_no_employer() -> None:
+    jobs = parse_work(
+        "Recruitment Lead\nIdentification of various channels for sourcing and hiring\n"
+        "October 2008 - Present\nRan the hiring of the sales team.\n"
+    )
+
+    assert [(j.title, j.company) for j in jobs] == [("Recruitment Lead", "")]
+
+
+@pytest.mark.parametrize(
+    ("first", "second", "raw"),
+    [
+        ("June 17 -", "Today", "June 17 - Today"),
+        ("Dec. 16 -", "June 17", "Dec. 16 - June 17"),
+        ("January 2015", "- May 2015", "January 2015 - May 2015"),
+        ("January 2008", "Present", "January 2008 - Present"),
+    ],
+)
+def test_a_date_range_broken_over_two_lines_is_one(first: str, second: str, raw: str) -> None:
+    jobs = parse_work(f"{first}\n{second}\nData Engineer, Fernhollow Labs\nBuilt pipelines.\n")
+
+    assert [(j.title, j.company, j.period.raw if j.period else "") for j in jobs] == [
+        ("Data Engineer", "Fernhollow Labs", raw)
     ]
