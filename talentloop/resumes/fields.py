@@ -160,6 +160,19 @@ def _summary(sections: list[Section]) -> str:
     return ""
 
 
+def _without_name(jobs: list[Job], name: str) -> list[Job]:
+    """The candidate's own name (a page header repeated over a job) is no title or employer."""
+    key = name.strip().lower()
+    if not key:
+        return jobs
+    for job in jobs:
+        if job.title.strip().lower() == key:
+            job.title = ""
+        if job.company.strip().lower() == key:
+            job.company = ""
+    return [job for job in jobs if job.title or job.company]
+
+
 def parse_text(
     text: str,
     *,
@@ -190,6 +203,7 @@ def parse_text(
                 job.confidence = round(job.confidence * 0.6, 2)
                 work.append(job)
 
+    work = _without_name(work, contact.name)
     headline, headline_company = _headline(header or lines[:8], contact.name)
     if not work and headline and headline_company:
         work.append(Job(company=headline_company, title=headline, confidence=0.4))

@@ -74,6 +74,12 @@ _LOCATION_RE = re.compile(
     r"(?:(?<=\s)|^)(?P<loc>(?:City|[A-Z][a-zA-Z.'\-]+(?:\s[A-Z][a-zA-Z.'\-]+)?)\s?,\s?"
     r"(?:State|[A-Z]{2}(?:\s\d{5})?|[A-Z][a-z]+(?:\s[A-Z][a-z]+)?))(?=\s|$|[,.)])"
 )
+# "Pittsburgh PA", "Kent OH.": a city and a US state's code, no comma between.
+_CITY_STATE_RE = re.compile(
+    r"[A-Z][a-z]+(?:\s[A-Z][a-z]+)?\s(?:AL|AK|AZ|AR|CA|CO|CT|DE|DC|FL|GA|HI|ID|IL|IN|IA|KS|KY|LA|"
+    r"ME|MD|MA|MI|MN|MS|MO|MT|NE|NV|NH|NJ|NM|NY|NC|ND|OH|OK|OR|PA|RI|SC|SD|TN|TX|UT|VT|VA|WA|"
+    r"WV|WI|WY)\.?"
+)
 _PAREN_RE = re.compile(r"\(([^()]*)\)")
 _NOISE_RE = re.compile(
     r"^(?:(?:duration|period|role|designation|title|position|company|employer|"
@@ -170,6 +176,8 @@ def location_score(fragment: str) -> float:
         if tail and tail[-1] in COMPANY_WORDS and title_score(first) >= 2:
             return 0.0
         return 2.0
+    if _CITY_STATE_RE.fullmatch(text):
+        return 2.0
     words = _words(text)
     if words and all(w.strip(",.") in _REGIONS for w in words):
         return 2.0
@@ -233,7 +241,15 @@ def _is_description(line: str, bullet: bool) -> bool:
     if len(words) > 12 or len(line) > 90:
         return True
     if line.endswith((".", ";")) and not _ABBREVIATION_END_RE.search(line):
-        return True
+        # "Systems Programmer, MIT Media Lab." is a header with a full stop; "Managed the
+        # Director." a sentence.
+        head = line[:-1].split(",")[0]
+        return not (
+            len(words) <= 6
+            and title_score(head) >= 2
+            and words[0][:1].isupper()
+            and not words[0].lower().endswith(("ed", "ing"))
+        )
     if words[0][0].islower() and words[0].islower() and len(words) >= 2:
         return True
     lowered = line.lower()
@@ -260,7 +276,10 @@ def _fragments(line: str) -> list[str]:
     for part in _SEPARATORS_RE.split(line):
         for piece in _AT_RE.split(part):
             piece = piece.strip(" ,;:-\u2013\u2014|/()")
-            if piece:
+            head, colon, tail = piece.partition(": ")
+            if colon and tail and title_score(head) >= 2 and not _LABELLED_RE.match(piece):
+                pieces += [head.strip(), tail.strip()]  # "Instructor: Robert Morris College"
+            elif piece:
                 pieces.append(piece)
     out: list[str] = []
     for piece in pieces:
@@ -268,7 +287,11 @@ def _fragments(line: str) -> list[str]:
             out.extend(_comma_parts(piece))
         else:
             out.append(piece)
-    cleaned = (_NOISE_RE.sub("", p).strip(" ,;:-") for p in out)
+    cleaned = [_NOISE_RE.sub("", p).strip(" ,;:-") for p in out]
+    # A full stop ends a sentence-like header ("MIT Media Lab."), not "Inc." or "Co.".
+    cleaned = [
+        p[:-1] if p.endswith(".") and not _ABBREVIATION_END_RE.search(p) else p for p in cleaned
+    ]
     return [p for p in cleaned if p]
 
 

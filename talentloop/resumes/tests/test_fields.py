@@ -132,3 +132,16 @@ Copperleaf Tooling Ltd
     parsed = parse_text(text, today=datetime.date(2024, 1, 1))
 
     assert [job.company for job in parsed.work] == ["Copperleaf Tooling Ltd"]
+
+
+def test_the_candidates_own_name_over_a_job_is_no_title():
+    text = (
+        "Gareth Quill\ngareth.quill@example.org\n\nEXPERIENCE\n"
+        "Gareth Quill\nResearch Analyst, Fernhollow Labs\n2015 - 2018\nCounted things.\n"
+    )
+
+    parsed = parse_text(text, today=datetime.date(2021, 3, 1))
+
+    assert [(job.title, job.company) for job in parsed.work] == [
+        ("Research Analyst", "Fernhollow Labs")
+    ]

@@ -368,3 +368,27 @@ def test_a_date_range_broken_over_two_lines_is_one(first: str, second: str, raw:
     assert [(j.title, j.company, j.period.raw if j.period else "") for j in jobs] == [
         ("Data Engineer", "Fernhollow Labs", raw)
     ]
+
+
+def test_title_colon_employer_and_a_city_with_a_state_code() -> None:
+    jobs = parse_work(
+        "1999 - Present\nFull Time Instructor: Kestrel State University\nKent OH\n"
+        "Taught systems analysis to three hundred students a year.\n\n"
+        "2007 - 2013\nSystems Programmer, Quillmark Media Lab.\n"
+        "Led the redesign of the main website for the whole lab.\n"
+    )
+
+    assert [(j.title, j.company, j.location) for j in jobs] == [
+        ("Full Time Instructor", "Kestrel State University", "Kent OH"),
+        ("Systems Programmer", "Quillmark Media Lab", ""),
+    ]
+
+
+def test_a_short_sentence_naming_a_title_is_still_a_sentence() -> None:
+    jobs = parse_work(
+        "Office Clerk, Fernhollow Labs\n2015 - 2018\nReported to the Director.\n"
+        "Managed the office of the Director.\n"
+    )
+
+    assert [(j.title, j.company) for j in jobs] == [("Office Clerk", "Fernhollow Labs")]
+    assert jobs[0].description == "Reported to the Director.\nManaged the office of the Director."
