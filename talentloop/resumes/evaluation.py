@@ -50,6 +50,7 @@ CLI: ``python -m talentloop.resumes.evaluation PATH [--field F] [--show N] [--ex
 from __future__ import annotations
 
 import argparse
+import csv
 import hashlib
 import importlib
 import json
@@ -625,6 +626,96 @@ def evaluate(
             lenient[name].add(result.lenient[name])
         results.append(result)
     return Report(dataset, results, exact, lenient, total)
+
+
+# --------------------------------------------------------------------------- agreement
+
+# Fields both sets label with one meaning. Not names (dotin replaced them with fake ones), nor
+# skills (DataTurks labels a whole skills block as one span) or years of experience (DataTurks
+# labels the total, dotin every period too).
+AGREEMENT_FIELDS = ("companies", "titles", "degrees", "institutions", "graduation_year")
+_SHARED_KEY_KIND = "dataturks_content_sha1"
+
+
+@dataclass(slots=True)
+class Agreement:
+    """Another set's human labels of the same resumes, scored against this set's labels as if
+    they were a parser's output: how far two groups of annotators agree, a ceiling to read
+    the parser's figures against. Beside it, the parser on the same documents."""
+
+    other: str  # the other set's name
+    documents: int
+    annotators: dict[str, Counts]
+    parser: dict[str, Counts]
+
+    def as_json(self) -> dict[str, Any]:
+        return {
+            "with": self.other,
+            "documents": self.documents,
+            "fields": {
+                f: {
+                    "annotators": self.annotators[f].as_dict(),
+                    "parser": self.parser[f].as_dict(),
+                }
+                for f in self.annotators
+            },
+        }
+
+
+def shared_documents(primary: Dataset, other: Dataset) -> list[tuple[Document, Document]]:
+    """(primary, other) pairs of one resume annotated in both sets. The primary's
+    ``splits.csv`` names the other set's text by the SHA-1 of its UTF-8 content
+    (``key_kind`` ``dataturks_content_sha1``, as dotin's does); no such file, no pairs."""
+    splits = primary.path / "splits.csv"
+    if not splits.is_file():
+        return []
+    keys: dict[str, str] = {}
+    try:
+        with splits.open(encoding="utf-8", newline="") as handle:
+            for row in csv.DictReader(handle):
+                if row.get("key_kind") == _SHARED_KEY_KIND and row.get("key_sha1"):
+                    keys[f"{row.get('zip', '')}:{row.get('member', '')}"] = row["key_sha1"]
+    except (OSError, UnicodeDecodeError, csv.Error):
+        return []
+    by_sha = {hashlib.sha1(d.text.encode()).hexdigest(): d for d in other.documents}  # noqa: S324
+    return [
+        (document, by_sha[keys[document.id]])
+        for document in primary.documents
+        if keys.get(document.id) in by_sha
+    ]
+
+
+def agreement(report: Report, other: Dataset) -> Agreement | None:
+    """The other set's annotators against this set's labels, and the parser, on the resumes
+    both sets annotate; None when they share none."""
+    pairs = shared_documents(report.dataset, other)
+    if not pairs:
+        return None
+    fields = [f for f in AGREEMENT_FIELDS if f in report.dataset.fields and f in other.fields]
+    results = {result.id: result for result in report.documents}
+    annotators = {f: Counts() for f in fields}
+    parser = {f: Counts() for f in fields}
+    for document, twin in pairs:
+        for name in fields:
+            labelled = [(value,) for value in twin.gold.get(name, [])]
+            annotators[name].add(match(document.gold.get(name, []), labelled, name)[0])
+            if document.id in results:
+                parser[name].add(results[document.id].lenient[name])
+    return Agreement(other.name, len(pairs), annotators, parser)
+
+
+def agreement_lines(found: Agreement) -> list[str]:
+    lines = [
+        f"{found.other}'s annotators on the same {found.documents} resumes, scored against "
+        "these labels (lenient P / R / F1), beside the parser on those resumes:"
+    ]
+    for name, counts in found.annotators.items():
+        ours = found.parser[name]
+        lines.append(
+            f"  {name:<16} annotators {counts.precision:.3f} / {counts.recall:.3f} / "
+            f"{counts.f1:.3f}   parser {ours.precision:.3f} / {ours.recall:.3f} / {ours.f1:.3f}"
+        )
+    return lines
 
 
 # --------------------------------------------------------------------------- printing

@@ -96,6 +96,7 @@ def accuracy(
     log(f"  worst 10 documents (mean lenient F1 over {', '.join(report.score_fields())}):")
     for line in evaluation.worst_lines(report, 10):
         log("  " + line)
+    agreement = _agreement(report, log=log)
     result = report.as_json()
     fields = report.score_fields()
     result.update(
@@ -118,6 +119,7 @@ def accuracy(
                 "fields": {f: baseline.lenient[f].as_dict() for f in base_fields},
             },
             "errors": len(crashed),
+            "agreement": [found.as_json() for found in agreement],
             "notes": dataset.notes,
             "worst": [
                 {"id": d.id, "score": round(d.score(fields), 3), "failed": d.failed(fields)}
@@ -126,6 +128,25 @@ def accuracy(
         }
     )
     return result
+
+
+def _agreement(report: evaluation.Report, *, log: Log) -> list[evaluation.Agreement]:
+    """Human agreement beside the parser: each DataTurks set next to a dotin-like one whose
+    ``splits.csv`` names the DataTurks texts it re-annotates (see `evaluation.agreement`)."""
+    if report.dataset.layout != "dotin" or not report.dataset.path.is_dir():
+        return []
+    found: list[evaluation.Agreement] = []
+    for sibling in sorted(report.dataset.path.resolve().parent.glob("dataturks-resume-ner*")):
+        try:
+            other = evaluation.read_dataset(sibling)
+        except evaluation.DatasetError:
+            continue
+        agreement = evaluation.agreement(report, other)
+        if agreement is not None:
+            for line in evaluation.agreement_lines(agreement):
+                log("  " + line)
+            found.append(agreement)
+    return found
 
 
 def _ratio(value: float, base: float) -> str:

@@ -1,6 +1,7 @@
 """The parsing evaluation: readers of both data set layouts (on tiny synthetic folders), the
 mapping of a ParsedResume to fields, and the scores (exact numbers)."""
 
+import hashlib
 import json
 import zipfile
 from pathlib import Path
@@ -290,3 +291,44 @@ def test_cli_prints_the_table_and_ends_with_json(
     last = json.loads(out[-1])
     assert set(last) == {"dataset", "documents", "fields", "resumes_per_s"}
     assert last["fields"]["name"] == {"precision": 1.0, "recall": 1.0, "f1": 1.0}
+
+
+def test_agreement_scores_another_sets_annotators_on_the_resumes_both_label(
+    tmp_path: Path,
+) -> None:
+    other = read_dataset(_dataturks(tmp_path))
+    folder = tmp_path / "dotin-like"
+    folder.mkdir()
+    cv = (
+        '<cv><label type="Name">Mary Major</label>\n<label type="Degree">B.Tech</label> from '
+        '<label type="College Name">IIT Delhi</label>, <label type="College Name">St. Xavier'
+        "</label></cv>"
+    )
+    with zipfile.ZipFile(folder / "cvs.zip", "w") as archive:
+        archive.writestr("cvs/1.xml", CV_1)
+        archive.writestr("cvs/3.xml", cv)
+    shared = hashlib.sha1(b"Mary Major\nB.Tech from IIT Delhi").hexdigest()  # noqa: S324
+    (folder / "splits.csv").write_text(
+        "zip,member,key_kind,key_sha1,split\n"
+        "cvs.zip,cvs/1.xml,zip_member_sha1,0000,dev\n"
+        f"cvs.zip,cvs/3.xml,dataturks_content_sha1,{shared},dev\n"
+    )
+    report = evaluation.evaluate(read_dataset(folder), evaluation.baseline_parse)
+
+    found = evaluation.agreement(report, other)
+
+    assert found is not None and found.documents == 1
+    # The fields both sets label; the other set labels no companies.
+    assert list(found.annotators) == ["titles", "degrees", "institutions"]
+    degrees, schools = found.annotators["degrees"], found.annotators["institutions"]
+    assert (degrees.tp, degrees.fp, degrees.fn) == (1, 0, 0)
+    assert (schools.tp, schools.fp, schools.fn) == (1, 0, 1)
+    assert found.parser["degrees"].fn == 1  # the baseline finds no degree
+    assert found.as_json()["fields"]["institutions"]["annotators"]["recall"] == 0.5
+    assert "annotators 1.000 / 0.500 / 0.667" in "\n".join(evaluation.agreement_lines(found))
+
+
+def test_no_agreement_without_a_splits_file_naming_the_other_sets_texts(tmp_path: Path) -> None:
+    report = evaluation.evaluate(read_dataset(_dotin(tmp_path)), evaluation.baseline_parse)
+
+    assert evaluation.agreement(report, read_dataset(_dataturks(tmp_path))) is None
