@@ -145,6 +145,7 @@ def _fold(text: str) -> str:
 
 
 _HEADING_WORDS = frozenset(_KEYWORDS) | _QUALIFIERS
+_WORK_ENDINGS = frozenset({"experience", "experiences", "employment", "history"})
 _LETTERS_RE = re.compile(r"[^a-z&]")
 
 
@@ -210,6 +211,7 @@ def _heading_kind(line: str) -> tuple[str, str] | None:
     if not words or len(words) > 6:
         return None
     kinds: set[str] = set()
+    unknown = 0
     for word in words:
         for part in word.strip("'&/-").split("/"):
             if not part or part in ("&", "-"):
@@ -218,7 +220,14 @@ def _heading_kind(line: str) -> tuple[str, str] | None:
             if kind:
                 kinds.add(kind)
             elif part not in _QUALIFIERS and _fold(part) not in _QUALIFIERS:
-                return None
+                unknown += 1
+    if unknown:
+        # "CAREER SERVICES EXPERIENCE", "Retail Sales Experience": a field of work before
+        # "experience", written as a heading is (capitals, or each word capitalised).
+        capitalised = head.isupper() or all(w[:1].isupper() for w in head.split())
+        if not (capitalised and len(words) <= 4 and words[-1] in _WORK_ENDINGS and not inline):
+            return None
+        return "work", ""
     if "qualification" in words or "qualifications" in words:
         if words[0] in ("summary", "highlights", "core", "key") or "skills" in words:
             kinds.add("skills")

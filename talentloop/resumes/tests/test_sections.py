@@ -37,6 +37,9 @@ from talentloop.resumes.sections import heading_kind, normalize_text, split_sect
         ("Ke y S ki ll s", "skills"),
         ("E D U CAT IO N", "education"),
         ("PROFE SSI ONAL EXPER IENCE", "work"),
+        # A field of work before "experience".
+        ("CAREER SERVICES EXPERIENCE", "work"),
+        ("Retail Sales Experience", "work"),
     ],
 )
 def test_recognises_headings(line, kind):
@@ -57,6 +60,9 @@ def test_recognises_headings(line, kind):
         "the project.",
         "Ex pe rt in g",
         "Project 1:",
+        "Customer service experience",
+        "Sales experience: ten years",
+        "Deep Learning Experience Lab Manager",
     ],
 )
 def test_ignores_ordinary_lines(line):
