@@ -38,7 +38,7 @@ for _kind, _words in {
     "summary": "summary profile objective objectives about overview highlights introduction "
     "synopsis statement goal goals profil resumen zusammenfassung "
     "perfil objectif",
-    "education": "education educational studies schooling "
+    "education": "education educational studies schooling academia "
     "degrees degree formation ausbildung educación formación estudios academics "
     "bildungsweg studium scolarité diplômes",
     "skills": "skills skill skillset skillsets competencies competences competency expertise "
@@ -54,7 +54,8 @@ for _kind, _words in {
     "declaration affiliations memberships membership patents links groups "
     "miscellaneous contact extracurricular co-curricular additional personal "
     "recognition recognitions involvement research presentations conferences associations "
-    "referees strength hobbies_interests loisirs intérêts centres",
+    "referees strength hobbies_interests loisirs intérêts centres interest organizations "
+    "organisations",
 }.items():
     for _word in _words.split():
         _KEYWORDS.setdefault(_word, _kind)
@@ -74,7 +75,7 @@ curriculum vitae qualification qualifications background relevant programming re
 academic_projects skills_summary to date with summery employement experince educations
 personnel informations others misc highlights current present prior recent full detailed
 short as well interpersonal transferable certified professionnels honor profesional
-complementaria complémentaire
+complementaria complémentaire community
 """
 )
 
@@ -251,11 +252,42 @@ def _heading_kind(line: str) -> tuple[str, str] | None:
     return chosen, inline.strip()
 
 
+def _broken_heading(lines: list[str], index: int) -> tuple[str, int]:
+    """A heading a flattened layout broke over two or three lines ("PROFESSIONAL" / "LEGAL" /
+    "EXPERIENCE:"): the joined heading and how many lines it takes; ("", 0) when none."""
+    first = lines[index].strip()
+    if not first.isupper() or len(first.split()) > 2 or _DIGIT_RE.search(first):
+        return "", 0
+    joined = first
+    for count in (2, 3):
+        if index + count > len(lines):
+            break
+        part = lines[index + count - 1].strip()
+        if not part or not part.isupper() or len(part.split()) > 3:
+            break
+        joined = f"{joined} {part}"
+        if heading_kind(joined) is not None:
+            return joined, count
+    return "", 0
+
+
 def split_sections(text: str) -> list[Section]:
     """Sections in document order; the first is the header (possibly empty)."""
     sections = [Section(heading="", kind="header", lines=[], start_line=0)]
-    for index, line in enumerate(text.split("\n")):
+    lines = text.split("\n")
+    skip = 0
+    for index, line in enumerate(lines):
+        if skip:
+            skip -= 1
+            continue
         found = heading_kind(line)
+        broken = [line]
+        if found is None:
+            joined, count = _broken_heading(lines, index)
+            if count:
+                broken = lines[index : index + count]
+                line, skip, found = joined, count - 1, heading_kind(joined)
+                index += count - 1
         if found is not None:
             kind, inline = found
             current = sections[-1].kind
@@ -274,7 +306,7 @@ def split_sections(text: str) -> list[Section]:
                 ):
                     found = None
         if found is None:
-            sections[-1].lines.append(line)
+            sections[-1].lines.extend(broken)
             continue
         kind, inline = found
         heading = line.strip().partition(":")[0].strip() if inline else line.strip()

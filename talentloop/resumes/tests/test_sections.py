@@ -40,6 +40,10 @@ from talentloop.resumes.sections import heading_kind, normalize_text, split_sect
         # A field of work before "experience".
         ("CAREER SERVICES EXPERIENCE", "work"),
         ("Retail Sales Experience", "work"),
+        ("ACADEMIA", "education"),
+        ("COMMUNITY INVOLVEMENT", "other"),
+        ("Areas of Interest", "other"),
+        ("ACTIVITIES / ORGANIZATIONS", "other"),
     ],
 )
 def test_recognises_headings(line, kind):
@@ -103,6 +107,32 @@ def test_splits_a_resume_into_sections():
     ]
     assert sections[0].lines == ["Mirela Quaystone", "mirela@example.org"]
     assert "Achievements:" in sections[2].text  # a job's sub-heading stays with the job
+
+
+def test_a_heading_broken_over_lines_is_one_heading():
+    text = "\n".join(
+        [
+            "Ines Marchbank",
+            "PROFESSIONAL",
+            "LEGAL",
+            "EXPERIENCE:",
+            "Paralegal, Quillmark & Co",
+            "PROFESSIONAL",
+            "NVQ in Marketing",
+            "EDUCATION",
+            "BA Law, 2012",
+        ]
+    )
+
+    sections = split_sections(text)
+
+    assert [(s.heading, s.kind, s.start_line) for s in sections] == [
+        ("", "header", 0),
+        ("PROFESSIONAL LEGAL EXPERIENCE:", "work", 4),
+        ("EDUCATION", "education", 8),
+    ]
+    # Lines that make no heading together stay as they were.
+    assert sections[1].lines == ["Paralegal, Quillmark & Co", "PROFESSIONAL", "NVQ in Marketing"]
 
 
 def test_normalize_repairs_escapes_and_flattened_lines():
