@@ -288,6 +288,8 @@ def _fragments(line: str) -> list[str]:
         else:
             out.append(piece)
     cleaned = [_NOISE_RE.sub("", p).strip(" ,;:-") for p in out]
+    # A bracket left open by a cut ("Associate Technology [") goes with the cut.
+    cleaned = [p.rstrip(" [({") if p.endswith(("[", "(", "{")) else p for p in cleaned]
     # A full stop ends a sentence-like header ("MIT Media Lab."), not "Inc." or "Co.".
     cleaned = [
         p[:-1] if p.endswith(".") and not _ABBREVIATION_END_RE.search(p) else p for p in cleaned
@@ -393,6 +395,10 @@ def _merge_split_dates(lines: list[str]) -> list[str]:
 _DOMAIN_RE = re.compile(r"(?:https?://)?(?:www\.)?[\w-]+(?:\.[\w-]+)*\.[a-z]{2,10}(?:/\S*)?")
 
 
+_LABEL_WORDS = _wordset(
+    "position title designation role company employer organisation organization location "
+    "duration period dates date client project team size responsibilities"
+)
 _OPENING_QUOTES = "\"'\u201c\u2018\u00ab"
 _CLOSING_QUOTES = "\u201d\u2019\u00bb"
 _LEGAL_ONLY = _wordset("inc ltd llc llp plc corp co pvt gmbh limited")
@@ -417,6 +423,8 @@ def _assign(fragments: list[str], job: Job, labelled: Mapping[str, str] | None =
             continue
         if len(fragment) > 80 or len(fragment) < 2 or len(fragment.split()) > 9:
             continue
+        if sum(c.isalpha() for c in fragment) < 2 or fragment.lower() in _LABEL_WORDS:
+            continue  # "16", a lone "Position"
         digits = sum(c.isdigit() for c in fragment)
         if digits > 2 and digits * 3 > len(fragment.replace(" ", "")):
             continue

@@ -392,3 +392,15 @@ def test_a_short_sentence_naming_a_title_is_still_a_sentence() -> None:
 
     assert [(j.title, j.company) for j in jobs] == [("Office Clerk", "Fernhollow Labs")]
     assert jobs[0].description == "Reported to the Director.\nManaged the office of the Director."
+
+
+def test_numbers_label_words_and_open_brackets_are_no_employers() -> None:
+    jobs = parse_work(
+        "Senior Analyst | 16 | Position\nJuly 2011 to August 2012\nBuilt the models.\n\n"
+        "Associate Technology [\nData Engineer\nJan 2009 to June 2011\nMoved the data.\n"
+    )
+
+    assert [(j.title, j.company) for j in jobs] == [
+        ("Senior Analyst", ""),
+        ("Data Engineer", "Associate Technology"),
+    ]
