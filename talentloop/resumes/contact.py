@@ -261,7 +261,9 @@ def _person_like(candidate: str, longest: int = 4) -> bool:
 
 
 def _name_from_line(line: str, *, loose: bool = True, first: bool = False) -> tuple[str, float]:
-    cleaned = line.strip().strip("\"'*#>•·-\u2013\u2014 ")
+    # A name opens its line: the first 200 characters are plenty, and a run of thousands of
+    # spaces further on must not cost the credential pattern quadratic time.
+    cleaned = line[:200].strip().strip("\"'*#>•·-\u2013\u2014 ")
     cleaned = _RESUME_OF_RE.sub("", cleaned)
     cleaned = _CREDENTIALS_RE.sub("", cleaned)
     if not cleaned or "@" in cleaned[:3]:

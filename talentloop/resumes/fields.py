@@ -117,6 +117,8 @@ def _headline(header: list[str], name: str) -> tuple[str, str]:
     if title:
         return title, company
     for line in header[:3]:
+        if len(line) > 80:
+            continue
         match = _TITLED_RESUME_RE.match(line.strip())
         if match and title_score(match.group("title")) > 0:
             return match.group("title").strip(" -,"), ""

@@ -1,3 +1,5 @@
+import time
+
 import pytest
 
 from talentloop.resumes.contact import (
@@ -118,3 +120,14 @@ def test_a_big_city_or_a_two_word_country_is_a_location() -> None:
     for line in ("Bengaluru, Karnataka", "London, United Kingdom", "Dubai, United Arab Emirates"):
         assert find_location(["Ada Quill", "Engineer", line]) == (line, 0.8)
     assert find_location(["Ada Quill", "Software Engineer, Texas"]) == ("", 0.0)
+
+
+def test_a_long_run_of_spaces_costs_linear_time() -> None:
+    # The credential pattern once backtracked over every space of such a run: 20,000 spaces
+    # took about a minute.
+    started = time.perf_counter()
+
+    name, _ = find_name(["Ada Lovelace" + " " * 20_000 + ", PhD", "x"])
+
+    assert time.perf_counter() - started < 3
+    assert name == "Ada Lovelace"

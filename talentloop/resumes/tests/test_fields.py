@@ -1,4 +1,5 @@
 import datetime
+import time
 
 from talentloop.resumes.fields import parse_text
 
@@ -145,3 +146,11 @@ def test_the_candidates_own_name_over_a_job_is_no_title():
     assert [(job.title, job.company) for job in parsed.work] == [
         ("Research Analyst", "Fernhollow Labs")
     ]
+
+
+def test_a_long_first_line_of_resume_words_costs_linear_time():
+    started = time.perf_counter()
+
+    parse_text("Engineer " + " ".join(["resume CV"] * 3000) + " x", today=datetime.date(2021, 3, 1))
+
+    assert time.perf_counter() - started < 3  # about 10 s before the line length check
