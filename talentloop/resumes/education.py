@@ -314,14 +314,18 @@ def _institution_span(text: str) -> str:
 
 
 def _classify(part: str, line: int, place_line: bool, first: bool) -> Iterator[_Piece]:
-    """The pieces in one comma-separated part, in reading order."""
-    date = _DATE_RE.search(part)
-    if date is not None:
-        before, after = part[: date.start()], part[date.end() :]
-        yield from _classify(before, line, place_line, first)
+    """The pieces in one comma-separated part, in reading order: the text between its dates,
+    and each date (a loop, not recursion: a line may hold thousands of dates)."""
+    while (date := _DATE_RE.search(part)) is not None:
+        before, part = part[: date.start()], part[date.end() :]
+        yield from _classify_text(before, line, place_line, first)
         yield _Piece("date", date.group(), period=_period(date), line=line)
-        yield from _classify(after, line, place_line, first and not before.strip())
-        return
+        first = first and not before.strip()
+    yield from _classify_text(part, line, place_line, first)
+
+
+def _classify_text(part: str, line: int, place_line: bool, first: bool) -> Iterator[_Piece]:
+    """The pieces of a stretch of text with no date in it."""
     part = _clean(part)
     if not part or not _LETTER_RE.search(part):
         return

@@ -138,7 +138,26 @@ def normalize_text(text: str) -> str:
             lines.extend(part.strip() for part in _SPACE_RUN_RE.split(line))
         else:
             lines.append(line.rstrip())
+    if any(len(line) > MAX_LINE for line in lines):
+        lines = [piece for line in lines for piece in _wrap(line)]
     return "\n".join(lines).strip().strip('"').strip()
+
+
+# No resume line runs this long (the longest in the annotated sets: under 600 characters);
+# longer ones are cut, so that no pattern of the parser ever reads more than this at once.
+MAX_LINE = 1000
+
+
+def _wrap(line: str) -> list[str]:
+    """`line` in pieces of at most `MAX_LINE` characters, cut at a space where there is one."""
+    pieces: list[str] = []
+    while len(line) > MAX_LINE:
+        cut = line.rfind(" ", MAX_LINE // 2, MAX_LINE + 1)
+        cut = cut if cut > 0 else MAX_LINE
+        pieces.append(line[:cut].rstrip())
+        line = line[cut:].lstrip()
+    pieces.append(line)
+    return pieces
 
 
 def _fold(text: str) -> str:

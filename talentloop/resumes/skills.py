@@ -785,6 +785,8 @@ _QUALIFIER = re.compile(
     r"(?:in|with|at)\s+|familiar(?:ity)? with\s+)"
 )
 _ITEM_SPLIT = re.compile(r"\s*(?:[,;|•·▪●■◦▸►❖✓✔➢➤*\t]|\n|\s[-\u2013]\s|\band\b|&|/)\s*")
+_ITEM_SPLIT_RUNS = re.compile(r"(?<!\s)" + _ITEM_SPLIT.pattern)
+_LONG_BLANK = re.compile(r"\s{64}")
 _LABEL = re.compile(r"^\s*[A-Za-z][\w /&+-]{0,38}:\s*")
 _PARENS = re.compile(r"\([^)]*\)|\[[^\]]*\]")
 _ITEM_OK = re.compile(r"^[A-Za-z.][\w.+#' -]*[\w+#.]$|^[A-Za-z]$")
@@ -940,7 +942,11 @@ def _item_spans(line: str, start: int) -> list[tuple[int, int]]:
     cleaned = _PARENS.sub(_blank, line) if "(" in line or "[" in line else line
     out: list[tuple[int, int]] = []
     pos = start
-    for sep in _ITEM_SPLIT.finditer(cleaned, start):
+    # `_ITEM_SPLIT` tries every space of a long blank run in turn (quadratic); where the line
+    # has one, a match may only start where a run starts, which finds the same separators
+    # but at the very start offset.
+    split = _ITEM_SPLIT_RUNS if _LONG_BLANK.search(cleaned, start) else _ITEM_SPLIT
+    for sep in split.finditer(cleaned, start):
         out.append((pos, sep.start()))
         pos = sep.end()
     out.append((pos, len(cleaned)))

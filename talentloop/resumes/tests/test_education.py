@@ -238,3 +238,15 @@ def test_a_degree_after_a_finished_school_opens_the_next_one() -> None:
     schools = parse_education(section, section)
 
     assert [(s.degree, s.institution) for s in schools] == [("B.Tech", "Riverbank University")]
+
+
+def test_a_line_of_thousands_of_dates_is_read_without_recursion() -> None:
+    # Each date once opened one more nested call: 1,000 dates on one line raised
+    # RecursionError.
+    line = " ".join(["Jan 2019 - Feb 2020"] * 1_500)
+
+    text = f"BSc Computer Science, Fernhollow University\n{line}\n"
+
+    schools = parse_education(text, text)
+
+    assert schools[0].institution == "Fernhollow University"

@@ -1,6 +1,7 @@
 import datetime
 import time
 
+from talentloop.resumes import pipeline
 from talentloop.resumes.fields import parse_text
 
 RESUME = """Orla Vantreece
@@ -154,3 +155,20 @@ def test_a_long_first_line_of_resume_words_costs_linear_time():
     parse_text("Engineer " + " ".join(["resume CV"] * 3000) + " x", today=datetime.date(2021, 3, 1))
 
     assert time.perf_counter() - started < 3  # about 10 s before the line length check
+
+
+def test_a_document_is_parsed_up_to_its_first_150000_characters():
+    filler = "Built services for the payments team every week of the year.\n" * 2_600
+    text = "Ada Lovelace\nada@example.org\nSKILLS\nPython\nEXPERIENCE\n" + filler
+    text += "SKILLS\nHaskell\n"
+    options = pipeline.Options(today=datetime.date(2021, 3, 1))
+
+    extracted, parsed = pipeline.parse_document(text.encode(), "cv.txt", options)
+
+    assert len(extracted.text) > pipeline.MAX_TEXT_CHARS  # the whole text is kept
+    assert extracted.warnings == [
+        f"only the first 150,000 characters of {len(extracted.text):,} were parsed"
+    ]
+    assert parsed.name == "Ada Lovelace"
+    names = [skill.canonical for skill in parsed.skills]
+    assert "Python" in names and "Haskell" not in names

@@ -145,3 +145,15 @@ def test_normalize_repairs_escapes_and_flattened_lines():
 
 def test_normalize_joins_spaced_small_capitals():
     assert normalize_text("P ROFESSIONAL E XPERIENCE") == "PROFESSIONAL EXPERIENCE"
+
+
+def test_normalize_cuts_lines_over_1000_characters_at_a_space():
+    long = " ".join(["word"] * 600)  # 2,999 characters
+    glued = "x" * 2_500
+
+    lines = normalize_text(f"Ada Lovelace\n{long}\n{glued}").split("\n")
+
+    assert lines[0] == "Ada Lovelace"
+    assert max(len(line) for line in lines) <= 1000
+    assert " ".join(lines[1:4]) == long  # cut at spaces, nothing lost
+    assert "".join(lines[4:]) == glued  # no space: cut at the limit

@@ -213,3 +213,15 @@ def test_seasons_are_not_spring():
     text = "Exchange term, Spring 2023; services built with Spring and Java."
     hits = find_skills(text, sections=[("education", text)])
     assert [h.name for h in hits if h.canonical == "Spring"] == ["Spring"]
+
+
+def test_a_list_line_with_long_blank_runs_costs_linear_time() -> None:
+    # Durations in parentheses are blanked before the line is cut into items; a run of
+    # thousands of blanks made the item separator try every one of them in turn.
+    line = "Python " + "(Less than 1 year) " * 500 + "SQL, Docker (2 years), Kubernetes"
+    started = time.perf_counter()
+
+    hits = find_skills(f"SKILLS\n{line}\n", sections=[("skills", line)])
+
+    assert time.perf_counter() - started < 2  # 5.8 s when every blank was tried
+    assert {"Python", "SQL", "Docker", "Kubernetes"} <= {hit.canonical for hit in hits}
