@@ -15,6 +15,7 @@ from django.http import HttpRequest, HttpResponse
 from django.http.multipartparser import MultiPartParserError
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, AuthorizationError, HttpError, ValidationError
+from ninja.parser import Parser
 from ninja.renderers import JSONRenderer
 from ninja.security import HttpBearer, SessionAuth
 
@@ -24,6 +25,7 @@ from talentloop.accounts.services import api_key_role, authenticate_api_key
 from talentloop.core.actor import Actor
 from talentloop.core.errors import Conflict, Forbidden, InvalidInput, TalentloopError
 from talentloop.core.models import IdempotencyKey
+from talentloop.core.nesting import MAX_JSON_DEPTH, nests_deeper
 
 SAFE_METHODS = {"GET", "HEAD", "OPTIONS"}
 
@@ -138,8 +140,31 @@ ERRORS = {
 }
 
 
+class BodyTooDeep(ValueError):
+    pass
+
+
+class BodyParser(Parser):
+    """JSON bodies, refused when they nest deeper than `MAX_JSON_DEPTH`."""
+
+    def parse_body(self, request: HttpRequest) -> Any:
+        too_deep = f"The request body nests deeper than {MAX_JSON_DEPTH} levels."
+        try:
+            data = super().parse_body(request)
+        except RecursionError:  # the decoder's own limit, some thousands deep
+            raise BodyTooDeep(too_deep) from None
+        if nests_deeper(data, MAX_JSON_DEPTH):
+            raise BodyTooDeep(too_deep)
+        return data
+
+
 class TalentloopAPI(NinjaAPI):
-    """NinjaAPI whose document also lists each operation's error answers and their shape."""
+    """NinjaAPI whose document also lists each operation's error answers and their shape, and
+    whose JSON bodies may not nest deeper than `MAX_JSON_DEPTH`."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("parser", BodyParser())
+        super().__init__(*args, **kwargs)
 
     def get_openapi_schema(
         self, *, path_prefix: str | None = None, path_params: dict[str, Any] | None = None
@@ -232,7 +257,9 @@ def install_error_handlers(api: NinjaAPI) -> None:
     def http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
         code = {400: "malformed", 403: "forbidden", 404: "not_found"}.get(exc.status_code, "error")
         message = str(exc)
-        if message.startswith("Cannot parse request body"):
+        if isinstance(exc.__cause__, BodyTooDeep):
+            message = str(exc.__cause__)
+        elif message.startswith("Cannot parse request body"):
             message = "The request body is not valid JSON."
         if exc.status_code == 403 and "CSRF" in message:
             code, message = "csrf_failed", "Send the CSRF token in the X-CSRFToken header."

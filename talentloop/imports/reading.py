@@ -33,6 +33,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from talentloop.core.nesting import MAX_JSON_DEPTH, nests_deeper
+
 FORMATS = ("csv", "xlsx", "json", "jsonl")
 # Files a folder import picks up; a single file is read whatever its name.
 SUFFIXES = frozenset({".csv", ".tsv", ".xlsx", ".xlsm", ".json", ".jsonl", ".ndjson"})
@@ -42,6 +44,7 @@ HEADER_SAMPLE = 100  # JSON objects whose keys make the headers
 
 TOO_MANY_CELLS = "This row has more cells than the header has columns."
 NOT_AN_OBJECT = "Each record must be a JSON object."
+TOO_DEEP = f"This record nests deeper than {MAX_JSON_DEPTH} levels."
 
 # A cell holding a whole resume can pass csv's default limit of 128 KB; the limit is per process.
 csv.field_size_limit(max(csv.field_size_limit(), 64 * 1024 * 1024))
@@ -404,6 +407,10 @@ def _json_items(path: Path) -> list[Any]:
         raise ImportFileError(
             f"{path.name} is not valid JSON (line {error.lineno}): {error.msg}."
         ) from None
+    except RecursionError:  # the decoder's own limit, some thousands deep
+        raise ImportFileError(
+            f"{path.name} nests deeper than {MAX_JSON_DEPTH} levels: no candidate record does."
+        ) from None
     if isinstance(document, list):
         return document
     if isinstance(document, dict):
@@ -432,12 +439,17 @@ def _read_jsonl(path: Path, after_row: int = 0) -> Iterator[RawRecord]:
             except json.JSONDecodeError as error:
                 yield RawRecord(row, None, f"This line is not valid JSON: {error.msg}.")
                 continue
+            except RecursionError:
+                yield RawRecord(row, None, TOO_DEEP)
+                continue
             yield _json_record(row, item)
 
 
 def _json_record(row: int, item: Any) -> RawRecord:
     if not isinstance(item, dict):
         return RawRecord(row, None, NOT_AN_OBJECT)
+    if nests_deeper(item):
+        return RawRecord(row, None, TOO_DEEP)
     if is_json_resume(item):
         return RawRecord(row, flatten_json_resume(item))
     return RawRecord(row, _flatten(item))

@@ -34,6 +34,7 @@ from talentloop.resumes import services as resume_services
 from talentloop.resumes.models import SkillPhrase
 
 MALFORMED = error("malformed", "The request body is not valid JSON.")
+TOO_DEEP = error("malformed", "The request body nests deeper than 32 levels.")
 NOT_AN_OBJECT = "Input should be a valid dictionary or object to extract fields from"
 NUL = "Value error, Text cannot contain NUL characters."
 
@@ -55,6 +56,22 @@ MATRIX: list[tuple[str, str, Any, int, dict[str, Any]]] = [
     ("post", "/candidates", '{"first_name": ', 400, MALFORMED),
     ("patch", "/candidates/{grace}", "{first_name: 'Ada'}", 400, MALFORMED),
     ("post", "/candidates/{grace}/notes", "body=hello", 400, MALFORMED),
+    # JSON nested so deep that a validator's recursion would run out of stack (was a 500)
+    (
+        "post",
+        "/candidates",
+        '{"custom_fields": {"x": ' + "[" * 500 + "]" * 500 + "}}",
+        400,
+        TOO_DEEP,
+    ),
+    (
+        "patch",
+        "/candidates/{grace}",
+        '{"custom_fields":' + '{"a":' * 40 + "1" + "}" * 41,
+        400,
+        TOO_DEEP,
+    ),
+    ("post", "/candidates", "[" * 100_000 + "]" * 100_000, 400, TOO_DEEP),
     # JSON, but not an object
     ("post", "/candidates", "[1, 2]", 422, invalid(NOT_AN_OBJECT, None)),
     ("post", "/candidates", "null", 422, invalid(NOT_AN_OBJECT, None)),

@@ -465,3 +465,19 @@ def test_folder_without_supported_files_or_missing_path_is_refused(tmp_path: Pat
         import_files(tmp_path)
     with pytest.raises(ImportFileError, match="No such file or folder"):
         import_files(tmp_path / "missing")
+
+
+def test_json_nested_too_deep_is_a_clear_error_not_a_crash(tmp_path: Path) -> None:
+    deep = '{"a":' * 900 + "1" + "}" * 900  # flattening it once ran out of stack
+    path = write(tmp_path / "people.json", f'[{{"first_name": "Ada"}}, {deep}]')
+    assert records(path) == [
+        RawRecord(1, {"first_name": "Ada"}),
+        RawRecord(2, None, "This record nests deeper than 32 levels."),
+    ]
+
+    lines = write(tmp_path / "people.jsonl", '{"first_name": "Ada"}\n' + "[" * 100_000 + "\n")
+    assert records(lines)[1] == RawRecord(2, None, "This record nests deeper than 32 levels.")
+
+    whole = write(tmp_path / "deeper.json", "[" * 100_000 + "]" * 100_000)
+    with pytest.raises(ImportFileError, match=r"deeper\.json nests deeper than 32 levels"):
+        list(iter_records(whole))
