@@ -405,11 +405,34 @@ class _Part:
     tokens: frozenset[str]
 
 
+MAX_NESTING = 50
+_BLOCK_TAG = re.compile(r"\{%\s*(\w+)")
+
+
+def _nesting(source: str) -> int:
+    """How deep the block tags of `source` nest ({% if %} in {% for %} is 2): a tag opens a
+    block when its end tag ({% endif %}) is written somewhere."""
+    names = _BLOCK_TAG.findall(source)
+    closed = {name[3:] for name in names if name.startswith("end")}
+    depth = deepest = 0
+    for name in names:
+        if name in closed:
+            depth += 1
+            deepest = max(deepest, depth)
+        elif name.startswith("end") and name[3:] in closed:
+            depth = max(0, depth - 1)
+    return deepest
+
+
 def _compile_part(source: str, *, field: str, snippets: Mapping[str, str], as_text: bool) -> _Part:
     if len(source) > MAX_SOURCE:
         raise TemplateSyntaxProblem(f"At most {MAX_SOURCE:,} characters.", field=field)
     if "\x00" in source:
         raise TemplateSyntaxProblem("Text cannot contain NUL characters.", field=field)
+    if _nesting(source) > MAX_NESTING:
+        # Django's template parser recurses once per open block: some hundreds run it out of
+        # stack.
+        raise TemplateSyntaxProblem(f"Blocks nest at most {MAX_NESTING} deep.", field=field)
     reset = _COMPILING.set(_Compiling(snippets=snippets, as_text=as_text))
     try:
         template = Template(source, engine=ENGINE)
@@ -910,6 +933,8 @@ def check_snippet(body: str, *, field: str = "body") -> frozenset[str]:
     try:
         if len(body) > MAX_SOURCE:
             raise TemplateSyntaxProblem(f"At most {MAX_SOURCE:,} characters.", field=field)
+        if _nesting(body) > MAX_NESTING:
+            raise TemplateSyntaxProblem(f"Blocks nest at most {MAX_NESTING} deep.", field=field)
         nodelist = Parser(Lexer(body).tokenize(), builtins=[_LIBRARY]).parse()
         return _check_tokens(nodelist)
     except TemplateSyntaxError as error:

@@ -376,6 +376,20 @@ def test_check_snippet_reports_its_own_lines() -> None:
     )
 
 
+def test_blocks_nested_too_deep_are_a_problem_not_a_crash() -> None:
+    # Django's template parser recursed once per open block: 600 ran it out of stack.
+    deep = "{% with a=1 %}" * 600 + "x" + "{% endwith %}" * 600
+    fifty = "{% if candidate.city %}" * 50 + "x" + "{% endif %}" * 50
+
+    assert (problem(html=deep).field, problem(html=deep).message) == (
+        "body",
+        "Blocks nest at most 50 deep.",
+    )
+    with pytest.raises(TemplateSyntaxProblem, match="at most 50 deep"):
+        rendering.check_snippet(deep)
+    assert "x" in compile_message(subject="Hi", html=fifty).render(context()).html
+
+
 def test_snippet_names_finds_inclusions() -> None:
     assert rendering.snippet_names("{% snippet \"a\" %} {%snippet 'b-2'%}", "{% snippet c %}") == {
         "a",
