@@ -22,10 +22,11 @@ from ninja.security import HttpBearer, SessionAuth
 from talentloop.accounts.models import ApiKey
 from talentloop.accounts.selectors import actor_for_user, client_ip
 from talentloop.accounts.services import api_key_role, authenticate_api_key
+from talentloop.core import nesting
 from talentloop.core.actor import Actor
 from talentloop.core.errors import Conflict, Forbidden, InvalidInput, TalentloopError
 from talentloop.core.models import IdempotencyKey
-from talentloop.core.nesting import MAX_JSON_DEPTH, nests_deeper
+from talentloop.core.nesting import MAX_JSON_DEPTH
 
 SAFE_METHODS = {"GET", "HEAD", "OPTIONS"}
 
@@ -140,22 +141,11 @@ ERRORS = {
 }
 
 
-class BodyTooDeep(ValueError):
-    pass
-
-
 class BodyParser(Parser):
-    """JSON bodies, refused when they nest deeper than `MAX_JSON_DEPTH`."""
+    """JSON bodies, refused when they nest deeper than `MAX_JSON_DEPTH` (NestingError)."""
 
     def parse_body(self, request: HttpRequest) -> Any:
-        too_deep = f"The request body nests deeper than {MAX_JSON_DEPTH} levels."
-        try:
-            data = super().parse_body(request)
-        except RecursionError:  # the decoder's own limit, some thousands deep
-            raise BodyTooDeep(too_deep) from None
-        if nests_deeper(data, MAX_JSON_DEPTH):
-            raise BodyTooDeep(too_deep)
-        return data
+        return nesting.loads(request.body)
 
 
 class TalentloopAPI(NinjaAPI):
@@ -257,8 +247,8 @@ def install_error_handlers(api: NinjaAPI) -> None:
     def http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
         code = {400: "malformed", 403: "forbidden", 404: "not_found"}.get(exc.status_code, "error")
         message = str(exc)
-        if isinstance(exc.__cause__, BodyTooDeep):
-            message = str(exc.__cause__)
+        if isinstance(exc.__cause__, nesting.NestingError):
+            message = f"The request body nests deeper than {MAX_JSON_DEPTH} levels."
         elif message.startswith("Cannot parse request body"):
             message = "The request body is not valid JSON."
         if exc.status_code == 403 and "CSRF" in message:

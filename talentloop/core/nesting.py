@@ -3,6 +3,7 @@ recursive reader run out of stack: API bodies, JSON import files."""
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterable
 from typing import Any
 
@@ -27,3 +28,20 @@ def nests_deeper(value: Any, limit: int = MAX_JSON_DEPTH) -> bool:
             return True
         stack.extend((child, depth + 1) for child in children)
     return False
+
+
+class NestingError(ValueError):
+    """JSON nested deeper than it may be; the message says so."""
+
+
+def loads(text: str | bytes, limit: int = MAX_JSON_DEPTH) -> Any:
+    """`json.loads`, refusing a value nested deeper than `limit` with NestingError (the
+    decoder's own RecursionError, some thousands deep, included); JSONDecodeError as ever."""
+    message = f"It nests deeper than {limit} levels."
+    try:
+        value = json.loads(text)
+    except RecursionError:
+        raise NestingError(message) from None
+    if nests_deeper(value, limit):
+        raise NestingError(message)
+    return value

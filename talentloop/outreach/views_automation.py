@@ -13,6 +13,7 @@ from django.urls import NoReverseMatch, reverse
 from django.utils.text import slugify
 
 from talentloop.accounts.roles import Capability
+from talentloop.core import nesting
 from talentloop.core.actor import Actor
 from talentloop.core.errors import Forbidden, NotFound, TalentloopError
 from talentloop.core.views import MemberRequest, member_required
@@ -60,11 +61,13 @@ class ImportForm(forms.Form):
             raise forms.ValidationError("Upload a file or paste the document.")
         field = "file" if upload is not None else "text"
         try:
-            cleaned["document"] = json.loads(text)
+            cleaned["document"] = nesting.loads(text)
         except json.JSONDecodeError as error:
             self.add_error(
                 field, f"Not valid JSON (line {error.lineno}, column {error.colno}): {error.msg}."
             )
+        except nesting.NestingError as error:
+            self.add_error(field, str(error))
         return cleaned
 
 

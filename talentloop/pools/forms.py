@@ -5,6 +5,7 @@ from typing import Any
 
 from django import forms
 
+from talentloop.core import nesting
 from talentloop.pools.models import BulkAction, Pool, PoolStage, Segment
 
 MAX_ATTENDEE_FILE = 2 * 1024 * 1024
@@ -50,11 +51,13 @@ class SegmentForm(ServiceErrorsMixin):
 
     def clean_rules(self) -> Any:
         try:
-            return json.loads(self.cleaned_data["rules"])
+            return nesting.loads(self.cleaned_data["rules"])
         except json.JSONDecodeError as error:
             raise forms.ValidationError(
                 f"This is not JSON: {error.msg} (line {error.lineno})."
             ) from None
+        except nesting.NestingError as error:
+            raise forms.ValidationError(str(error)) from None
 
     def add_service_error(self, field: str | None, message: str) -> None:
         # Rule errors name a path inside the rules ("rules.all[0].op").

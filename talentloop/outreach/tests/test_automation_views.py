@@ -97,6 +97,9 @@ def test_uploading_a_file_imports_it(alice_client: Client, document: str) -> Non
             '{"talentloop": "sequence", "format": 2}',
             "format: this Talentloop reads format 1, not 2",
         ),
+        # Once a 500: the decoder, or a reader of the rules, ran out of stack.
+        ("[" * 100_000 + "]" * 100_000, "It nests deeper than 32 levels."),
+        ('{"talentloop": "sequence", "x": ' + "[" * 900 + "]" * 900 + "}", "It nests deeper"),
     ],
 )
 def test_a_bad_document_is_shown_with_its_problem_and_stores_nothing(

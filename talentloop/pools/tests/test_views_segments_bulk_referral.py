@@ -79,8 +79,14 @@ def test_bad_rules_are_form_errors(alice_client: Client) -> None:
         {"name": "B", "rules": '{"all": [{"field": "city", "op": "~"}]}', "action": "save"},
     )
 
-    assert bad_json.status_code == bad_rule.status_code == 422
+    too_deep = alice_client.post(
+        reverse("pools:segment_create"),
+        {"name": "B", "rules": "[" * 100_000 + "]" * 100_000, "action": "save"},
+    )
+
+    assert bad_json.status_code == bad_rule.status_code == too_deep.status_code == 422
     assert bad_json.context["form"].errors["rules"][0].startswith("This is not JSON:")
+    assert too_deep.context["form"].errors["rules"] == ["It nests deeper than 32 levels."]
     assert bad_rule.context["form"].errors["rules"] == [
         'rules.all[0].op: unknown operator "~" for city (use one of: eq, ne, contains, '
         "not_contains, starts_with, in, not_in, is_empty, is_not_empty)"
