@@ -7,6 +7,7 @@ import json
 from datetime import datetime
 from typing import Any
 
+from talentloop.core import nesting
 from talentloop.core.errors import InvalidInput
 
 
@@ -20,7 +21,7 @@ def decode(cursor: str, *, size: int) -> list[Any]:
     """Return the values in `cursor`; raise InvalidInput(field="cursor") if it is not ours."""
     try:
         padded = cursor + "=" * (-len(cursor) % 4)
-        values = json.loads(base64.urlsafe_b64decode(padded.encode()))
+        values = nesting.loads(base64.urlsafe_b64decode(padded.encode()))
     except (ValueError, TypeError):
         raise InvalidInput("This cursor is not valid.", field="cursor") from None
     if not isinstance(values, list) or len(values) != size:

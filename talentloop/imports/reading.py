@@ -33,6 +33,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from talentloop.core import nesting
 from talentloop.core.nesting import MAX_JSON_DEPTH, nests_deeper
 
 FORMATS = ("csv", "xlsx", "json", "jsonl")
@@ -145,8 +146,8 @@ def detect_format(path: Path) -> str:
         # spread over lines (a pretty-printed resume) opens with a lone "{".
         first, _, rest = text.partition("\n")
         try:
-            one_line = isinstance(json.loads(first), dict)
-        except ValueError:
+            one_line = isinstance(nesting.loads(first), dict)
+        except ValueError:  # NestingError too
             one_line = False
         return "jsonl" if one_line and rest.strip() else "json"
     return "csv"

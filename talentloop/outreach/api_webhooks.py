@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import hashlib
 import hmac
-import json
 from typing import Any, Literal
 
 from django.conf import settings
@@ -20,6 +19,7 @@ from ninja.security import HttpBearer
 from pydantic import Field
 
 from talentloop.candidates.normalize import NormalizationError, normalize_email
+from talentloop.core import nesting
 from talentloop.core.errors import InvalidInput, NotFound
 from talentloop.outreach import inbound
 from talentloop.outreach.models import Message
@@ -107,7 +107,9 @@ def _raw_mail(request: HttpRequest) -> bytes:
     body = request.body
     if request.content_type == "application/json":
         try:
-            data = json.loads(body)
+            data = nesting.loads(body)
+        except nesting.NestingError as error:
+            raise InvalidInput(str(error), field="raw") from None
         except (ValueError, UnicodeDecodeError):
             raise InvalidInput("The request body is not valid JSON.", field="raw") from None
         raw = data.get("raw") if isinstance(data, dict) else None

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 import datetime as dt
 import time
 from collections.abc import Callable
@@ -162,6 +163,14 @@ def test_refuses_a_cursor_id_sql_could_not_hold(alice_actor: Actor, value: Any) 
 
     with pytest.raises(InvalidInput) as raised:
         candidate_page(alice_actor, CandidateFilters(), cursor=cursor)
+    assert (raised.value.field, raised.value.message) == ("cursor", "This cursor is not valid.")
+
+
+def test_refuses_a_cursor_nested_deeper_than_the_decoder_goes(alice_actor: Actor) -> None:
+    deep = base64.urlsafe_b64encode(b"[" * 3000 + b"]" * 3000).decode().rstrip("=")
+
+    with pytest.raises(InvalidInput) as raised:  # was a RecursionError, a 500
+        candidate_page(alice_actor, CandidateFilters(), cursor=deep)
     assert (raised.value.field, raised.value.message) == ("cursor", "This cursor is not valid.")
 
 

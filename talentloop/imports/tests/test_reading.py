@@ -478,6 +478,9 @@ def test_json_nested_too_deep_is_a_clear_error_not_a_crash(tmp_path: Path) -> No
     lines = write(tmp_path / "people.jsonl", '{"first_name": "Ada"}\n' + "[" * 100_000 + "\n")
     assert records(lines)[1] == RawRecord(2, None, "This record nests deeper than 32 levels.")
 
+    first_line = write(tmp_path / "first.json", '{"a":' * 5_000 + "1" + "}" * 5_000 + "\n{}")
+    assert detect_format(first_line) == "json"  # the sniffing of its first line ran out of stack
+
     whole = write(tmp_path / "deeper.json", "[" * 100_000 + "]" * 100_000)
     with pytest.raises(ImportFileError, match=r"deeper\.json nests deeper than 32 levels"):
         list(iter_records(whole))

@@ -203,6 +203,7 @@ def test_takes_an_inbound_mail_as_json(client: Client, sent_message: Message) ->
         (b'{"mail": "x"}', "application/json"),
         (b'{"raw": 5}', "application/json"),
         (b"{nope", "application/json"),
+        (b"[" * 100_000 + b"]" * 100_000, "application/json"),  # was a 500 (RecursionError)
     ],
 )
 def test_an_empty_or_malformed_inbound_body_is_a_422(
