@@ -20,6 +20,7 @@ at a time (a lock); use one per thread for parallelism.
 from __future__ import annotations
 
 import atexit
+import contextlib
 import os
 import pickle
 import select
@@ -234,8 +235,17 @@ def default_sandbox() -> Sandbox:
     with _default_lock:
         if _default is None:
             _default = Sandbox()
-            atexit.register(_default.close)
+            atexit.register(close_at_exit, _default)
         return _default
+
+
+def close_at_exit(sandbox: Sandbox) -> None:
+    """Stop the child as the process exits. A second stop signal (a worker asked to stop
+    twice, as Ctrl+C under `make demo` does) may land while the child is reaped, and its
+    handler's SystemExit would print a traceback; the child is killed before that wait, so
+    the exit goes on quietly."""
+    with contextlib.suppress(SystemExit, KeyboardInterrupt):
+        sandbox.close()
 
 
 def _extract(data: bytes) -> Extracted:

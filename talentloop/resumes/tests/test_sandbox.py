@@ -9,7 +9,7 @@ import time
 import pytest
 
 from talentloop.resumes.extract import ExtractionError
-from talentloop.resumes.sandbox import Sandbox, extract_in_sandbox
+from talentloop.resumes.sandbox import Sandbox, close_at_exit, extract_in_sandbox
 
 
 def echo_length(data: bytes) -> int:
@@ -100,3 +100,19 @@ def test_extract_in_sandbox():
         extract_in_sandbox(b"", "cv.pdf")
     assert caught.value.code == "empty"
     assert caught.value.message.startswith("cv.pdf: ")
+
+
+def test_a_second_stop_signal_while_the_child_is_reaped_leaves_quietly(sandbox, monkeypatch):
+    assert sandbox.run(echo_length, b"abc") == 3
+    child = sandbox._process
+    real_wait = child.wait
+
+    def interrupted(timeout=None):
+        real_wait()  # reap the killed child, then the signal handler's exit lands
+        raise SystemExit(1)
+
+    monkeypatch.setattr(child, "wait", interrupted)
+
+    close_at_exit(sandbox)  # no SystemExit out of the atexit callback
+
+    assert child.returncode is not None and sandbox._process is None
