@@ -363,8 +363,14 @@ def _find_anchor(line: str) -> tuple[Period, int, int] | None:
 
 
 _ONLY_DATE_RE = re.compile(
-    r"(?:[A-Za-z]{3,9}\.?\s+)?(?:19|20)\d\d|[A-Za-z]{3,9}\.?\s\d\d"
+    r"(?:[A-Za-z]{3,9}\.?\s+)?(?:19|20)\d\d|[A-Za-z]{3,9}\.?\s\d\d|[01]?\d/(?:19|20)\d\d"
     r"|present|current|till date|now|today|date",
+    re.IGNORECASE,
+)
+# A line that opens with a date: "Present: Vehicle Technician, Santa Monica Garage".
+_STARTS_WITH_DATE_RE = re.compile(
+    r"(?P<date>(?:[A-Za-z]{3,9}\.?\s+)?(?:19|20)\d\d|[01]?\d/(?:19|20)\d\d|present|current"
+    r"|till date|to date|today)\b\s*[:,|]",
     re.IGNORECASE,
 )
 _ENDS_WITH_YEAR_RE = re.compile(
@@ -387,6 +393,13 @@ def _merge_split_dates(lines: list[str]) -> list[str]:
             if only_date and ends:
                 dashed = ends["dash"] or stripped.startswith(("-", "\u2013", "\u2014"))
                 merged[-1] = f"{previous} {stripped}" if dashed else f"{previous} - {stripped}"
+                continue
+        if merged and _STARTS_WITH_DATE_RE.match(stripped):
+            # A lone date over a line that opens with one: a flattened text lost the dash
+            # between them ("2005" / "Present: Technician, Garage").
+            previous = merged[-1].strip()
+            if _ONLY_DATE_RE.fullmatch(previous) and _ENDS_WITH_YEAR_RE.search(previous):
+                merged[-1] = f"{previous} - {stripped}"
                 continue
         merged.append(line)
     return merged

@@ -360,6 +360,7 @@ def test_a_phrase_of_lower_case_words_is_no_employer() -> None:
         ("Dec. 16 -", "June 17", "Dec. 16 - June 17"),
         ("January 2015", "- May 2015", "January 2015 - May 2015"),
         ("January 2008", "Present", "January 2008 - Present"),
+        ("10/2012", "05/2013", "10/2012 - 05/2013"),
     ],
 )
 def test_a_date_range_broken_over_two_lines_is_one(first: str, second: str, raw: str) -> None:
@@ -367,6 +368,23 @@ def test_a_date_range_broken_over_two_lines_is_one(first: str, second: str, raw:
 
     assert [(j.title, j.company, j.period.raw if j.period else "") for j in jobs] == [
         ("Data Engineer", "Fernhollow Labs", raw)
+    ]
+
+
+def test_a_lone_date_over_a_line_that_opens_with_the_end_date() -> None:
+    # A flattened text lost the dash: "2005 – Present: Technician, ..." became two lines.
+    jobs = parse_work(
+        "2005\nPresent: Vehicle Technician, Quillmark Garage Service Center\n"
+        "Retrofitted cars for alternative fuels.\n"
+        "2001\n2005: Mechanic, Fernhollow Motors\nServiced engines.\n"
+    )
+
+    assert [
+        (j.title, j.company, j.period.raw if j.period else "", bool(j.period and j.period.current))
+        for j in jobs
+    ] == [
+        ("Vehicle Technician", "Quillmark Garage Service Center", "2005 - Present", True),
+        ("Mechanic", "Fernhollow Motors", "2001 - 2005", False),
     ]
 
 
