@@ -115,6 +115,56 @@ class Section:
         return "\n".join(self.lines)
 
 
+# UTF-8 read as Windows-1252, a common damage of exported resumes: "â€“" for an en dash, "â€¢" for
+# "•", "Ã©" for "é". A lead character (a UTF-8 lead byte) and the characters cp1252 gives
+# bytes 0x80-0xBF; the five bytes cp1252 leaves undefined appear as C1 controls, or are lost.
+_CONTINUATIONS = "".join(
+    bytes([byte]).decode("cp1252", errors="ignore") or chr(byte) for byte in range(0x80, 0xC0)
+)
+_MOJIBAKE_RE = re.compile(
+    f"[\u00c2-\u00f4][{re.escape(_CONTINUATIONS)}]{{1,3}}|\u00c2(?=[ \u00a0])"
+)
+# A lost undefined byte: "â€" was a closing quote (E2 80 9D) or, inside a word, a hyphen
+# (E2 80 90); "â—" a bullet (E2 97 8F); "ï¼" a full-width hyphen (EF BC 8D) between two
+# words; "Â" before a space the lead byte of a no-break space (C2 A0) that became a space.
+_LOST_BYTE = {
+    "\u00e2\u20ac": "\u201d",
+    "\u00e2\u2014": "\u25cf",
+    "\u00ef\u00bc": "-",
+    "\u00c2": "",
+}
+
+
+def _unmojibake(text: str) -> str:
+    """`text` with each run of UTF-8 read as Windows-1252 decoded again; text that does not
+    decode as UTF-8 that way stays as it is."""
+
+    def repair(match: re.Match[str]) -> str:
+        found = match.group()
+        lead = ord(found[0])
+        size = 2 if lead < 0xE0 else 3 if lead < 0xF0 else 4
+        if len(found) < size:
+            lost = _LOST_BYTE.get(found)
+            if lost is None:
+                return found
+            before = text[match.start() - 1 : match.start()]
+            after = text[match.end() : match.end() + 1]
+            if found == "\u00e2\u20ac" and before.isalpha() and after.isalpha():
+                return "-"
+            if found == "\u00ef\u00bc" and not (before.isspace() and after.isspace()):
+                return found
+            return lost
+        raw = bytes(
+            ord(char) if ord(char) < 0x100 else char.encode("cp1252")[0] for char in found[:size]
+        )
+        try:
+            return raw.decode("utf-8") + found[size:]
+        except UnicodeDecodeError:
+            return found
+
+    return _MOJIBAKE_RE.sub(repair, text)
+
+
 def _decode_escapes(match: re.Match[str]) -> str:
     data = bytes.fromhex(match.group(0).replace("\\x", ""))
     return data.decode("utf-8", errors="replace").replace("\ufffd", " ")
@@ -123,13 +173,15 @@ def _decode_escapes(match: re.Match[str]) -> str:
 def normalize_text(text: str) -> str:
     """Lines as a person reads them.
 
-    Repairs two common damages: byte escapes written out literally ("\\xe2\\x80\\xa2") and
-    text whose line breaks became runs of spaces (a long line with several two-space gaps
-    is split at each gap).
+    Repairs three common damages: byte escapes written out literally ("\\xe2\\x80\\xa2"),
+    UTF-8 read as Windows-1252 ("â€“" for an en dash), and text whose line breaks became runs of
+    spaces (a long line with several two-space gaps is split at each gap).
     """
     if "\\x" in text:
         text = _ESCAPES_RE.sub(_decode_escapes, text)
-    text = _INVISIBLE_RE.sub("", text.replace("\r\n", "\n").replace("\r", "\n"))
+    text = _unmojibake(text)
+    text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\u2028", "\n")
+    text = _INVISIBLE_RE.sub("", text)
     lines: list[str] = []
     for line in text.split("\n"):
         if len(_SPACED_CAPS_RE.findall(line)) >= 2:

@@ -728,6 +728,7 @@ def parse_work(section_text: str) -> list[Job]:
         confidence = _assign(fragments, job, labelled_values)
         if not job.title and not job.company:
             continue
+        job.location = _SPACE_BEFORE_COMMA_RE.sub(",", job.location)  # "Kent , OH"
         if dated is None and title_score(job.title) < 2:
             continue
         first_desc = position[id(block[-1])] + 1
@@ -742,6 +743,9 @@ def parse_work(section_text: str) -> list[Job]:
         job.confidence = round(max(0.05, min(confidence, 1.0)), 2)
         jobs.append(job)
     return _nest_roles(_without_lone_years(jobs))
+
+
+_SPACE_BEFORE_COMMA_RE = re.compile(r"\s+,")
 
 
 def _lone_year(period: Period | None) -> bool:

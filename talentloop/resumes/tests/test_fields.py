@@ -172,3 +172,26 @@ def test_a_document_is_parsed_up_to_its_first_150000_characters():
     assert parsed.name == "Ada Lovelace"
     names = [skill.canonical for skill in parsed.skills]
     assert "Python" in names and "Haskell" not in names
+
+
+def test_a_resume_exported_as_utf8_read_as_windows_1252_parses_as_written() -> None:
+    # An en dash came out as "â€“", "•" as "â€¢", "·" as "Â·", and the full-width hyphen of the
+    # employer line lost its last byte: "ï¼".
+    parsed = parse_text(
+        "Dana Whitlow\ndana@example.org\nExperience\n04/2016 \u00e2\u20ac\u201c Current\n"
+        "Staff Accountant, Fernhollow Labs \u00ef\u00bc Kent , OH\n"
+        "\u00e2\u20ac\u00a2 Reconciled the ledger every month.\n"
+        "\u00e2\u20ac\u00a2 Closed the books in three days.\n"
+        "Skills\nExcel \u00c2\u00b7 QuickBooks \u00c2\u00b7 SAP\n",
+        today=datetime.date(2026, 11, 1),
+    )
+
+    [job] = parsed.work
+    assert (job.title, job.company, job.location) == (
+        "Staff Accountant",
+        "Fernhollow Labs",
+        "Kent, OH",
+    )
+    assert job.period is not None and job.period.current and job.period.start_year == 2016
+    assert job.description == "Reconciled the ledger every month.\nClosed the books in three days."
+    assert [s.name for s in parsed.skills] == ["Excel", "QuickBooks", "SAP"]

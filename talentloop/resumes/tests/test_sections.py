@@ -143,6 +143,28 @@ def test_normalize_repairs_escapes_and_flattened_lines():
     assert text.endswith("• end")
 
 
+@pytest.mark.parametrize(
+    ("damaged", "repaired"),
+    [
+        ("\u00e2\u20ac\u00a2 Built pipelines", "\u2022 Built pipelines"),
+        ("2010 \u00e2\u20ac\u201c 2014", "2010 \u2013 2014"),
+        ("the team\u00e2\u20ac\u2122s release", "the team\u2019s release"),
+        ("Caf\u00c3\u00a9 manager", "Caf\u00e9 manager"),
+        ("Skills: SQL \u00c2\u00b7 Excel", "Skills: SQL \u00b7 Excel"),
+        # The byte cp1252 leaves undefined was lost: a closing quote, a hyphen inside a word,
+        # a full-width hyphen between words.
+        ("Won \u00e2\u20ac\u0153Top Seller\u00e2\u20ac award", "Won \u201cTop Seller\u201d award"),
+        ("multi\u00e2\u20acchannel", "multi-channel"),
+        ("Analyst Fernhollow Labs \u00ef\u00bc Kent , OH", "Analyst Fernhollow Labs - Kent , OH"),
+        # Text that only looks like it stays as written.
+        ("S\u00e3o Paulo, n\u00e3o, caf\u00e9\u2019s, \u00c2NGELA, \u00dcber", None),
+        ("cr\u00e8me \u00e0 la carte \u00c3", None),
+    ],
+)
+def test_normalize_repairs_utf8_read_as_windows_1252(damaged: str, repaired: str | None):
+    assert normalize_text(damaged) == (damaged if repaired is None else repaired)
+
+
 def test_normalize_joins_spaced_small_capitals():
     assert normalize_text("P ROFESSIONAL E XPERIENCE") == "PROFESSIONAL EXPERIENCE"
 

@@ -372,7 +372,7 @@ def test_a_date_range_broken_over_two_lines_is_one(first: str, second: str, raw:
 
 
 def test_a_lone_date_over_a_line_that_opens_with_the_end_date() -> None:
-    # A flattened text lost the dash: "2005 – Present: Technician, ..." became two lines.
+    # A flattened text lost the dash of "2005 - Present: Technician, ...": two lines.
     jobs = parse_work(
         "2005\nPresent: Vehicle Technician, Quillmark Garage Service Center\n"
         "Retrofitted cars for alternative fuels.\n"
