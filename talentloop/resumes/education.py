@@ -271,8 +271,17 @@ def _split_degree(text: str) -> tuple[str, str]:
     return _clean(degree), _clean(field_text)
 
 
+_DASH_SPLIT_RE = re.compile(r"\s+[-\u2013\u2014]\s+")
+
+
 def _institution_span(text: str) -> str:
     """The institution's name around its cue word in a part that may hold more."""
+    pieces = _DASH_SPLIT_RE.split(text)
+    if len(pieces) > 1:
+        # "Troy University - Troy": the name is the one piece with a cue word in it.
+        cued = [piece for piece in pieces if _INSTITUTION_RE.search(piece)]
+        if len(cued) == 1:
+            text = cued[0]
     words = text.split()
     if not words or (
         re.fullmatch(r"[A-Z][a-z]+ed", words[0]) and words[0].lower() not in _NAME_PARTICIPLES

@@ -81,6 +81,20 @@ def test_institution_first_with_comma_parts() -> None:
     assert [s.period.end_year for s in schools if s.period] == [2001, 1984]
 
 
+def test_the_town_after_a_dash_is_not_part_of_the_institution() -> None:
+    text = (
+        "December 2009\nBachelor of Science, Kestrel State University - Kent , OH\n"
+        "May 2004\nAssociate of Arts, Quillmark Community College \u2013 Dayton, OH\n"
+    )
+
+    schools = parse_education(text, "")
+
+    assert [s.institution for s in schools] == [
+        "Kestrel State University",
+        "Quillmark Community College",
+    ]
+
+
 def test_european_degrees() -> None:
     text = (
         "Licence en Informatique, Université de Valbonne, 2015\n"
