@@ -304,6 +304,10 @@ _loose_char_box = ctypes.CFUNCTYPE(None)(
 # generators (wkhtmltopdf, Qt) place every glyph on its own and never draw the space, and
 # PDFium's guess misses about one space in three there.
 _WORD_GAP = 0.08
+# In a serif font the hook of an "f" reaches over the next letter of its word (by about a
+# fifth of the line height): where the letters after an "f" overlap it that much, any gap at
+# all after an "f" ends the word ("of" / "the", "Staff" / "Accountant").
+_OVERHANG = -0.1
 # A gutter this wide (share of page width) with text on both sides splits two columns.
 _MIN_GUTTER = 0.025
 # A gap this many line heights wide inside a line may be a column gutter.
@@ -332,12 +336,13 @@ def _pdf(data: bytes, max_pages: int) -> Extracted:
         if count == 0:
             raise ExtractionError("empty", "The PDF has no pages.")
         texts = []
+        f_gaps: list[float] = []  # see `_f_overhangs`: one font, so one answer per document
         for index in range(count):
             page = pdf[index]
             try:
                 textpage = page.get_textpage()
                 try:
-                    texts.append(_page_text(textpage, page.get_width(), page))
+                    texts.append(_page_text(textpage, page.get_width(), page, f_gaps))
                 finally:
                     textpage.close()
             finally:
@@ -657,7 +662,9 @@ def _chars(text: str, indexes: list[int]) -> str:
     return "".join(map(text.__getitem__, indexes))
 
 
-def _page_text(textpage: Any, page_width: float, page: Any = None) -> str:
+def _page_text(
+    textpage: Any, page_width: float, page: Any = None, f_gaps: list[float] | None = None
+) -> str:
     """A page's text in reading order: PDFium's (content-stream) order with missing word
     spaces put back, and a two-column page read left column first; with `page`, without
     hidden text (see `_may_hide`)."""
@@ -691,7 +698,7 @@ def _page_text(textpage: Any, page_width: float, page: Any = None) -> str:
             )
             if not text:
                 return ""
-    inserts, segments = _split_words(text, left, top, right, bottom)
+    inserts, segments = _split_words(text, left, top, right, bottom, f_gaps)
     spaced = _with_spaces(text, inserts)
     gutter = _gutter(segments, left, right, page_width)
     if gutter is None:
@@ -700,7 +707,12 @@ def _page_text(textpage: Any, page_width: float, page: Any = None) -> str:
 
 
 def _split_words(
-    text: str, left: array[float], top: array[float], right: array[float], bottom: array[float]
+    text: str,
+    left: array[float],
+    top: array[float],
+    right: array[float],
+    bottom: array[float],
+    f_gaps: list[float] | None = None,
 ) -> tuple[list[int], list[tuple[int, int, bool]]]:
     """Where a word gap with no space character in the text precedes a character (the indexes
     of those characters); and the segments of the page: (start, end, ends_line) runs of
@@ -710,6 +722,7 @@ def _split_words(
     last = -1  # the last character that is not a space, on this line (-1: none yet)
     last_right = 0.0
     spaces = _SPACE_CHARS
+    hooked = _f_overhangs(text, left, top, right, bottom, [] if f_gaps is None else f_gaps)
     for index, char, lo, hi in zip(range(len(text)), text, left, right, strict=True):
         if char in spaces:
             if char == "\n":
@@ -721,8 +734,9 @@ def _split_words(
             gap = lo - last_right
             up, down = top[index], bottom[index]
             height = up - down
+            word_gap = 0.0 if hooked and text[last] == "f" else _WORD_GAP * height
             # the same line: the two glyphs overlap vertically
-            if gap > _WORD_GAP * height and min(up, top[last]) > max(down, bottom[last]):
+            if gap > word_gap and min(up, top[last]) > max(down, bottom[last]):
                 if last == index - 1:
                     inserts.append(index)
                 if gap > _COLUMN_GAP * height:
@@ -743,6 +757,30 @@ def _split_words(
         segments.append((start, line_end, True))
         start = line_end
     return inserts, segments
+
+
+def _f_overhangs(
+    text: str,
+    left: array[float],
+    top: array[float],
+    right: array[float],
+    bottom: array[float],
+    gaps: list[float],
+) -> bool:
+    """Whether the letters after an "f" overlap it as a serif font's hook does: the median
+    overlap, over five or more "f"s followed by a letter, past `_OVERHANG`. The samples of
+    this page are added to `gaps`, which holds those of the document's pages before it (a
+    short page has few "f"s, and the words that end in one weigh more there)."""
+    index = text.find("f")
+    while 0 <= index < len(text) - 1:
+        if text[index + 1].isalpha():
+            height = top[index + 1] - bottom[index + 1]
+            if height > 0:
+                gaps.append((left[index + 1] - right[index]) / height)
+        index = text.find("f", index + 1)
+    if len(gaps) < 5:
+        return False
+    return sorted(gaps)[len(gaps) // 2] < _OVERHANG
 
 
 def _with_spaces(text: str, inserts: list[int]) -> str:

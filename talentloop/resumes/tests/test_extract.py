@@ -220,6 +220,36 @@ def test_pdf_word_gaps_become_spaces():
     assert extract_text(pdf([glyphs], font="Courier")).text == sentence
 
 
+def test_pdf_word_gap_after_an_overhanging_f_becomes_a_space():
+    # A serif "f" reaches over the next letter of its word: the letters after it overlap its
+    # box by 2.5 pt, and past a word's end they clear it by only 0.3 pt, under the usual word
+    # gap ("ofthe", "StaffAccountant"). Other word gaps are 1.5 pt, with no space glyph.
+    sentence = "Staff Accountant of the office effort"
+    glyphs = []
+    x = 72.0
+    for index, ch in enumerate(sentence):
+        if ch == " ":
+            x += 0.3 if sentence[index - 1] == "f" else 1.5
+            continue
+        glyphs.append((round(x, 2), 700, ch))
+        x += 4.1 if ch == "f" and sentence[index + 1 : index + 2] != " " else 6.6
+    assert extract_text(pdf([glyphs], font="Courier")).text == sentence
+
+
+def test_pdf_letters_that_clear_an_f_inside_words_stay_one_word():
+    # A font whose "f" does not overhang: a sliver of a gap after it is no word gap.
+    sentence = "effective software platforms for staff"
+    glyphs = []
+    x = 72.0
+    for ch in sentence:
+        if ch == " ":
+            x += 1.5
+            continue
+        glyphs.append((round(x, 2), 700, ch))
+        x += 6.9 if ch == "f" else 6.6
+    assert extract_text(pdf([glyphs], font="Courier")).text == sentence
+
+
 def test_pdf_huge_page_keeps_pdfium_text(monkeypatch):
     # Past MAX_PAGE_CHARS a page is not a resume page: no per-character geometry for it.
     from talentloop.resumes import extract
