@@ -369,7 +369,7 @@ _ONLY_DATE_RE = re.compile(
 )
 # A line that opens with a date: "Present: Vehicle Technician, Santa Monica Garage".
 _STARTS_WITH_DATE_RE = re.compile(
-    r"(?P<date>(?:[A-Za-z]{3,9}\.?\s+)?(?:19|20)\d\d|[01]?\d/(?:19|20)\d\d|present|current"
+    r"(?:(?:[A-Za-z]{3,9}\.?\s+)?(?:19|20)\d\d|[01]?\d/(?:19|20)\d\d|present|current"
     r"|till date|to date|today)\b\s*[:,|]",
     re.IGNORECASE,
 )
