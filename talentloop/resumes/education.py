@@ -413,11 +413,26 @@ def _join_broken_names(lines: list[str]) -> list[str]:
     return joined
 
 
+# A resume builder's layout (LiveCareer's) writes the field twice, after the degree's colon and
+# after the place: "Master's : Business Administration Troy University - Troy , AL Business
+# Administration". The repeat marks where the field ends. (Read on lines of up to 300
+# characters: the backreference makes a longer line cost quadratic time.)
+_REPEATED_FIELD_RE = re.compile(
+    r"^(?P<head>.+? : )(?P<field>[A-Z][^,:]*?) (?P<rest>.+) (?P=field)$"
+)
+
+
 def _pieces(text: str) -> list[_Piece]:
     pieces: list[_Piece] = []
     for line_number, line in enumerate(_join_broken_names(text.splitlines())):
         if not line.strip():
             continue
+        if (
+            " : " in line
+            and len(line) <= 300
+            and (repeated := _REPEATED_FIELD_RE.match(line.strip()))
+        ):
+            line = f"{repeated['head']}{repeated['field']}, {repeated['rest']}"
         place_line = False
         indeed = _INDEED_PLACE_RE.match(line)
         if indeed:

@@ -95,6 +95,23 @@ def test_the_town_after_a_dash_is_not_part_of_the_institution() -> None:
     ]
 
 
+def test_a_field_written_again_after_the_place_is_the_field() -> None:
+    # A resume builder's layout: the field after the degree's colon and again at the end.
+    text = (
+        "January 2014\nMaster's : Business Administration Kestrel State University - Kent , OH "
+        "Business Administration\n"
+        "December 2009\nBachelor of Science : Accounting Quillmark College - Dayton , OH "
+        "Accounting\n"
+    )
+
+    schools = parse_education(text, "")
+
+    assert [(s.degree, s.field_of_study, s.institution) for s in schools] == [
+        ("Master's", "Business Administration", "Kestrel State University"),
+        ("Bachelor of Science", "Accounting", "Quillmark College"),
+    ]
+
+
 def test_european_degrees() -> None:
     text = (
         "Licence en Informatique, Université de Valbonne, 2015\n"
