@@ -9,7 +9,7 @@ import io
 import random
 import shutil
 import zipfile
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 import pytest
 
@@ -220,33 +220,45 @@ def test_pdf_word_gaps_become_spaces():
     assert extract_text(pdf([glyphs], font="Courier")).text == sentence
 
 
+def placed(
+    sentence: str,
+    *,
+    gap: Callable[[int], float] = lambda index: 1.5,
+    advance: Callable[[int], float] = lambda index: 6.6,
+) -> list[tuple[float, float, str]]:
+    """The glyphs of `sentence` placed one by one on a line, with no space glyphs (as
+    wkhtmltopdf writes text): the space at `index` is a gap of `gap(index)` pt, and the glyph
+    at `index` moves the pen on by `advance(index)` pt (a Courier glyph is 6.6 pt wide)."""
+    glyphs = []
+    x = 72.0
+    for index, ch in enumerate(sentence):
+        if ch == " ":
+            x += gap(index)
+            continue
+        glyphs.append((round(x, 2), 700.0, ch))
+        x += advance(index)
+    return glyphs
+
+
 def test_pdf_word_gap_after_an_overhanging_f_becomes_a_space():
     # A serif "f" reaches over the next letter of its word: the letters after it overlap its
     # box by 2.5 pt, and past a word's end they clear it by only 0.3 pt, under the usual word
     # gap ("ofthe", "StaffAccountant"). Other word gaps are 1.5 pt, with no space glyph.
     sentence = "Staff Accountant of the office effort"
-    glyphs = []
-    x = 72.0
-    for index, ch in enumerate(sentence):
-        if ch == " ":
-            x += 0.3 if sentence[index - 1] == "f" else 1.5
-            continue
-        glyphs.append((round(x, 2), 700, ch))
-        x += 4.1 if ch == "f" and sentence[index + 1 : index + 2] != " " else 6.6
+    glyphs = placed(
+        sentence,
+        gap=lambda index: 0.3 if sentence[index - 1] == "f" else 1.5,
+        advance=lambda index: (
+            4.1 if sentence[index] == "f" and sentence[index + 1 : index + 2] != " " else 6.6
+        ),
+    )
     assert extract_text(pdf([glyphs], font="Courier")).text == sentence
 
 
 def test_pdf_letters_that_clear_an_f_inside_words_stay_one_word():
     # A font whose "f" does not overhang: a sliver of a gap after it is no word gap.
     sentence = "effective software platforms for staff"
-    glyphs = []
-    x = 72.0
-    for ch in sentence:
-        if ch == " ":
-            x += 1.5
-            continue
-        glyphs.append((round(x, 2), 700, ch))
-        x += 6.9 if ch == "f" else 6.6
+    glyphs = placed(sentence, advance=lambda index: 6.9 if sentence[index] == "f" else 6.6)
     assert extract_text(pdf([glyphs], font="Courier")).text == sentence
 
 
@@ -256,15 +268,7 @@ def test_pdf_huge_page_keeps_pdfium_text(monkeypatch):
 
     # Word gaps of 1.5 pt between Courier glyphs: too narrow for PDFium to see a space.
     sentence = "Experienced developer of Python services"
-    glyphs = []
-    x = 72.0
-    for ch in sentence:
-        if ch == " ":
-            x += 1.5
-            continue
-        glyphs.append((round(x, 2), 700, ch))
-        x += 6.6
-    data = pdf([glyphs], font="Courier")
+    data = pdf([placed(sentence)], font="Courier")
     assert extract_text(data).text == sentence
     monkeypatch.setattr(extract, "MAX_PAGE_CHARS", 10)
     assert extract_text(data).text == sentence.replace(" ", "")
