@@ -171,6 +171,9 @@ def location_score(fragment: str) -> float:
         head = _words(first)
         if head and head[-1].rstrip(".") in COMPANY_WORDS and head[-1] not in _REGIONS:
             return 0.0
+        # "Medical Animatics, Inc" is an employer with its legal form.
+        if second.strip().lower().rstrip(".") in _LEGAL_ONLY:
+            return 0.0
         # "Analyst, Fernhollow Labs" is a title and its employer.
         tail = _words(second)
         if tail and tail[-1] in COMPANY_WORDS and title_score(first) >= 2:
@@ -225,6 +228,19 @@ _DESCRIPTION_START = (
 
 _SMALL_WORDS = _wordset("of and & the for in at de du la")
 
+# Description openers that also open job titles ("Project Manager", "Key Account Manager",
+# "Technology Director", "Client Services Lead", "Environmental Engineer").
+_TITLE_OPENERS = ("project", "client", "technolog", "key ", "environment")
+
+
+def _titled(line: str, lowered: str) -> bool:
+    """A header that opens with a word descriptions also open with: "Project Manager at Acme"
+    (a title before its employer), not "Project: Billing" or "Key achievements"."""
+    if ":" in line or not lowered.startswith(_TITLE_OPENERS) or len(line.split()) > 8:
+        return False
+    first = _fragments(line)
+    return bool(first) and title_score(first[0]) >= 2
+
 
 _LIST_LINE_RE = re.compile(
     r"^(?!(?:present|current|till|to date|now|since)\b)[A-Z][a-zA-Z /&+.-]{1,30}:\s*[^,]+,[^,]+,",
@@ -253,7 +269,7 @@ def _is_description(line: str, bullet: bool) -> bool:
     if words[0][0].islower() and words[0].islower() and len(words) >= 2:
         return True
     lowered = line.lower()
-    if lowered.startswith(_DESCRIPTION_START):
+    if lowered.startswith(_DESCRIPTION_START) and not _titled(line, lowered):
         return True
     if line.count(",") >= 2 and _LIST_LINE_RE.match(line) and not _LABELLED_RE.match(line):
         return True  # "Databases: SQL Server, MySQL, Oracle"
@@ -415,6 +431,12 @@ _LABEL_WORDS = _wordset(
 _OPENING_QUOTES = "\"'\u201c\u2018\u00ab"
 _CLOSING_QUOTES = "\u201d\u2019\u00bb"
 _LEGAL_ONLY = _wordset("inc ltd llc llp plc corp co pvt gmbh limited")
+# How long a job lasted, as LinkedIn and others write it beside the dates: "(1 year 9 months)".
+_DURATION_RE = re.compile(
+    r"(?:less than (?:a|one) (?:year|month)|(?:about |over |under |~)?\d+(?:\.\d+)?\+?\s*"
+    r"(?:years?|yrs?|months?|mos?)\.?(?:,?\s*(?:and\s+)?\d+\s*(?:months?|mos?)\.?)?)",
+    re.IGNORECASE,
+)
 
 
 def _assign(fragments: list[str], job: Job, labelled: Mapping[str, str] | None = None) -> float:
@@ -445,6 +467,8 @@ def _assign(fragments: list[str], job: Job, labelled: Mapping[str, str] | None =
             continue
         if fragment.lower().rstrip(".") in _LEGAL_ONLY or fragment[0] in _CLOSING_QUOTES:
             continue
+        if _DURATION_RE.fullmatch(fragment):
+            continue  # "10 months": how long, not who
         if fragment[0] in _OPENING_QUOTES and len(fragment.split()) >= 5:
             continue  # the quoted title of a paper or a talk
         candidates.append(

@@ -422,3 +422,43 @@ def test_numbers_label_words_and_open_brackets_are_no_employers() -> None:
         ("Senior Analyst", ""),
         ("Data Engineer", "Associate Technology"),
     ]
+
+
+@pytest.mark.parametrize(
+    "header",
+    [
+        "Project Manager at Fernhollow Labs",
+        "Key Account Manager at Fernhollow Labs",
+        "Technology Director at Fernhollow Labs",
+        "Client Services Lead at Fernhollow Labs",
+        "Environmental Engineer at Fernhollow Labs",
+    ],
+)
+def test_a_title_opening_with_a_description_word_is_a_header(header: str) -> None:
+    jobs = parse_work(f"{header}\nFebruary 2013 - June 2014\nManaged a team of six.\n")
+
+    assert [(j.title, j.company) for j in jobs] == [(header.split(" at ")[0], "Fernhollow Labs")]
+
+
+def test_description_lines_opening_with_those_words_stay_descriptions() -> None:
+    jobs = parse_work(
+        "Data Engineer at Fernhollow Labs\nFebruary 2013 - June 2014\n"
+        "Project: Billing Migration\nKey achievements\nTechnologies: Python, Kafka, Spark\n"
+    )
+
+    assert [(j.title, j.company) for j in jobs] == [("Data Engineer", "Fernhollow Labs")]
+    assert jobs[0].description.splitlines()[0] == "Project: Billing Migration"
+
+
+def test_a_duration_beside_the_dates_and_a_legal_form_name_no_place() -> None:
+    jobs = parse_work(
+        "Developer at Quillmark Animatics, Inc\nSeptember 2005 - June 2006 (10 months)\n"
+        "Built the Flash applications.\n"
+        "Electronics Technician at Fernhollow Labs\nMarch 2000 - June 2001 (1 year 4 Months)\n"
+        "Trained as a reactor operator.\n"
+    )
+
+    assert [(j.title, j.company, j.location) for j in jobs] == [
+        ("Developer", "Quillmark Animatics, Inc", ""),
+        ("Electronics Technician", "Fernhollow Labs", ""),
+    ]
