@@ -93,6 +93,11 @@ _ABBREVIATIONS = [
 ]  # fmt: skip
 # Bare two-letter forms that are also ordinary words or product names ("MS Office").
 _RISKY = {"BE", "BS", "BA", "MA", "MS", "ME", "MD", "JD", "AA", "AS", "CA", "MB", "PG"}
+_STATE_CODES = {"MA", "MS", "ME", "MD", "CA"}
+# A field of study after a degree's letters: "MS in Physics", "MS (Physics)", "MS, Media Arts".
+_FIELD_AFTER_RE = re.compile(
+    r"\s*(?:in\b|\(|,\s*(?!United\b|New\b)[A-Z][a-z]+\s+(?:[A-Z][a-z]+|and|&|of)\b)"
+)
 _AFTER_RISKY_BAD = re.compile(
     r"\s*(?:office|excel|word|access|project|sql|dos|windows|outlook|visio|powerpoint|"
     r"teams|dynamics|azure|exchange|paint|sharepoint|\w+ing\b)",
@@ -232,9 +237,22 @@ def _is_risky_false(match: re.Match[str], part: str, first: bool) -> bool:
         return False
     if " " in match.group().strip():  # "M S Ramaiah Institute"; "B. E. in CSE" is a degree
         return not (match.group().count(".") >= 2 and _DEGREE_FOLLOW_RE.match(part, match.end()))
-    if "." in match.group():
+    if "." in match.group().rstrip("."):  # "B.S", "M.A."; "CA." may end a sentence
         return False
-    if letters != letters.upper() or match.start() > 0 or not first:
+    if letters != letters.upper():
+        return True
+    if match.start() > 0 and _INSTITUTION_RE.search(part, 0, match.start()):
+        # "Cornell University BS", "School of Informatics MS, Media Arts": the degree written
+        # after its school, ending the part or followed by its field. "MA", "MS", "CA" ... are
+        # also states ("College of Culinary Arts Pasadena CA."): after a town they need a field.
+        if letters not in _STATE_CODES:
+            return not _DEGREE_FOLLOW_RE.match(part, match.end())
+        before = part[: match.start()].split()
+        after_cue = bool(_INSTITUTION_RE.fullmatch(before[-1].strip(",")))
+        if after_cue and _DEGREE_FOLLOW_RE.match(part, match.end()):
+            return False
+        return not _FIELD_AFTER_RE.match(part, match.end())
+    if match.start() > 0 or not first:
         return True
     return bool(_AFTER_RISKY_BAD.match(part, match.end()))
 
@@ -363,13 +381,13 @@ def _classify_text(part: str, line: int, place_line: bool, first: bool) -> Itera
             rest = " ".join([*words[cut:], part[institution.start() :]])
             yield _Piece("institution", _institution_span(rest), line=line)
             return
+        degree_text = part[degree.start() :]
         if institution is not None and institution.start() < degree.start():
             # "High School Diploma" is a degree; "Cornell University BS" is two pieces.
             inst_text = _clean(part[: degree.start()])
             if _INSTITUTION_RE.search(inst_text):
                 yield _Piece("institution", _institution_span(inst_text), line=line)
-                part = part[degree.start() :]
-        name, field_text = _split_degree(part[degree.start() :])
+        name, field_text = _split_degree(degree_text)
         yield _Piece("degree", name, area=field_text, line=line)
         return
     if institution is None and _CREDENTIAL_RE.search(part) and len(part.split()) <= 10:

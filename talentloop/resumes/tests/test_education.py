@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from talentloop.resumes.education import find_certifications, find_languages, parse_education
 
 INDEED_STYLE = """\
@@ -281,3 +283,24 @@ def test_a_line_of_thousands_of_dates_is_read_without_recursion() -> None:
     schools = parse_education(text, text)
 
     assert schools[0].institution == "Fernhollow University"
+
+
+@pytest.mark.parametrize(
+    ("line", "expected"),
+    [
+        ("Quillmark University MBA, Finance, 2010 - 2012", ("Quillmark University", "MBA")),
+        ("Quillmark University - B.S. in Physics - 2010", ("Quillmark University", "B.S.")),
+        ("Fernhollow College BS", ("Fernhollow College", "BS")),
+        ("Fernhollow College MS in Physics", ("Fernhollow College", "MS")),
+    ],
+)
+def test_a_degree_written_after_its_school(line: str, expected: tuple[str, str]) -> None:
+    schools = parse_education(line, line)
+
+    assert [(s.institution, s.degree) for s in schools] == [expected]
+
+
+def test_a_state_code_after_a_town_is_no_degree() -> None:
+    line = "Associate of Occupational Studies : Quillmark College of Culinary Arts Pasadena CA."
+
+    assert [s.degree for s in parse_education(line, line)] == ["Associate of Occupational Studies"]
