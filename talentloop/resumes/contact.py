@@ -8,8 +8,9 @@ dates, year ranges and postal codes out.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
+from urllib.parse import urlsplit
 
 import phonenumbers
 
@@ -243,6 +244,49 @@ def find_links(text: str, emails: list[str] | None = None) -> list[str]:
     return found
 
 
+# Where a hyperlink points to a person rather than to an employer or a tool: the host, and
+# what its path must open with ("" when any first path segment is a profile).
+_PROFILE_HOSTS = {
+    "linkedin.com": ("/in/", "/pub/"),
+    "github.com": ("",),
+    "gitlab.com": ("",),
+    "bitbucket.org": ("",),
+    "stackoverflow.com": ("/users/",),
+    "twitter.com": ("",),
+    "x.com": ("",),
+    "behance.net": ("",),
+    "dribbble.com": ("",),
+    "medium.com": ("/@",),
+    "kaggle.com": ("",),
+    "orcid.org": ("",),
+}
+
+
+def profile_links(hyperlinks: Sequence[str], found: Sequence[str] = ()) -> list[str]:
+    """The hyperlink targets of a document that are a person's profile (LinkedIn, GitHub,
+    Stack Overflow, ...), normalised as `find_links` does and not in `found`: a resume often
+    shows "LinkedIn" and links it to the profile. Other targets (employers' sites, tools,
+    "mailto:") are left out; the text names those itself."""
+    out: list[str] = []
+    for url in hyperlinks:
+        parts = urlsplit(url.strip() if "://" in url else "https://" + url.strip())
+        host = parts.netloc.lower().rsplit("@", 1)[-1].split(":", 1)[0]
+        host = host.removeprefix("www.").removeprefix("m.")
+        host = host.split(".", 1)[1] if host.endswith(".linkedin.com") else host
+        openings = _PROFILE_HOSTS.get(host, ())
+        opening = next((o for o in openings if parts.path.startswith(o)), None)
+        if parts.scheme not in ("http", "https") or opening is None:
+            continue
+        segment, _, deeper = parts.path[len(opening) :].strip("/").partition("/")
+        # "github.com/acme/tool" is a project (maybe an employer's), not a person's profile.
+        if len(segment) < 2 or (deeper and not opening):
+            continue
+        normalized = f"https://{host}{opening or '/'}{segment}"
+        if normalized not in found and normalized not in out:
+            out.append(normalized)
+    return out
+
+
 def _person_like(candidate: str, longest: int = 4) -> bool:
     tokens = candidate.split()
     if not 2 <= len(tokens) <= longest or len(candidate) > 10 * longest:
@@ -384,9 +428,16 @@ def find_location(lines: list[str]) -> tuple[str, float]:
     return "", 0.0
 
 
-def find_contact(lines: list[str], text: str, default_region: str | None = None) -> Contact:
-    """Everything this module finds, from the document's lines and its full text."""
+def find_contact(
+    lines: list[str],
+    text: str,
+    default_region: str | None = None,
+    hyperlinks: Sequence[str] = (),
+) -> Contact:
+    """Everything this module finds, from the document's lines and its full text, and from
+    the targets of its hyperlinks (`profile_links`)."""
     emails = find_emails(text)
+    links = find_links(text, emails)
     name, name_confidence = find_name(lines)
     location, location_confidence = find_location(lines)
     return Contact(
@@ -394,7 +445,7 @@ def find_contact(lines: list[str], text: str, default_region: str | None = None)
         name_confidence=name_confidence,
         emails=emails,
         phones=find_phones(text, default_region),
-        links=find_links(text, emails),
+        links=links + profile_links(hyperlinks, links),
         location=location,
         location_confidence=location_confidence,
     )

@@ -43,6 +43,7 @@ from xml.etree import ElementTree
 import pypdfium2 as pdfium  # type: ignore[import-untyped]
 import pypdfium2.raw as pdfium_c  # type: ignore[import-untyped]
 
+from talentloop.resumes import markup
 from talentloop.resumes.parsed import Extracted
 
 MAX_BYTES = 20 * 1024 * 1024
@@ -336,10 +337,12 @@ def _pdf(data: bytes, max_pages: int) -> Extracted:
         if count == 0:
             raise ExtractionError("empty", "The PDF has no pages.")
         texts = []
+        links: list[str] = []
         f_gaps: list[float] = []  # see `_f_overhangs`: one font, so one answer per document
         for index in range(count):
             page = pdf[index]
             try:
+                _page_links(pdf, page, links)
                 textpage = page.get_textpage()
                 try:
                     texts.append(_page_text(textpage, page.get_width(), page, f_gaps))
@@ -359,9 +362,34 @@ def _pdf(data: bytes, max_pages: int) -> Extracted:
         text = "\n\n".join(texts).replace("\r\n", "\n").replace("\r", " ")
         if "\ufffe" in text:
             text = _LINE_END_HYPHEN.sub(functools.partial(_unhyphenate, text.lower()), text)
-        return Extracted(text=text, format="pdf", pages=count, warnings=warnings)
+        return Extracted(text=text, format="pdf", pages=count, warnings=warnings, links=links)
     finally:
         pdf.close()
+
+
+_MAX_LINKS = 200  # per document; a resume has a handful
+
+
+def _page_links(pdf: Any, page: Any, links: list[str]) -> None:
+    """Add the web addresses the page's link annotations point to (URI actions)."""
+    position = ctypes.c_int(0)
+    link = pdfium_c.FPDF_LINK()
+    buffer = ctypes.create_string_buffer(2048)
+    while len(links) < _MAX_LINKS and pdfium_c.FPDFLink_Enumerate(
+        page.raw, ctypes.byref(position), ctypes.byref(link)
+    ):
+        action = pdfium_c.FPDFLink_GetAction(link)
+        if not action or pdfium_c.FPDFAction_GetType(action) != pdfium_c.PDFACTION_URI:
+            continue
+        size = pdfium_c.FPDFAction_GetURIPath(pdf.raw, action, buffer, len(buffer))
+        if 0 < size <= len(buffer):
+            _add_link(links, buffer.value.decode("latin-1"))
+
+
+def _add_link(links: list[str], url: str) -> None:
+    url = url.strip()
+    if url.lower().startswith(("http://", "https://", "www.")) and url not in links:
+        links.append(url)
 
 
 # PDFium's mark for a hyphen that ended a line, the line joined to the next: a word broken in
@@ -976,7 +1004,39 @@ def _docx(data: bytes, max_pages: int) -> Extracted:
             if "word/styles.xml" in names
             else ""
         )
-    return Extracted(text=_word_text(body, headers, _WordStyles(styles)), format="docx")
+        rels = (
+            _read_member(archive, _DOCUMENT_RELS).decode("utf-8", "replace")
+            if _DOCUMENT_RELS in names
+            else ""
+        )
+    text = _word_text(body, headers, _WordStyles(styles))
+    return Extracted(text=text, format="docx", links=_word_links(body, rels))
+
+
+_DOCUMENT_RELS = "word/_rels/document.xml.rels"
+_RELATIONSHIP = re.compile(r"<(?:\w+:)?Relationship\b([^>]*)>")
+# A hyperlink in the body: an element pointing at a relationship, or a field instruction.
+_WORD_HYPERLINK = re.compile(
+    r"<\w+:hyperlink\b[^>]*?\s\w+:id=\"([^\"]{1,100})\"|HYPERLINK\s+&quot;([^&<>\s]{1,2000})&quot;"
+    r"|HYPERLINK\s+\"([^\"<>\s]{1,2000})\""
+)
+
+
+def _word_links(body: str, rels: str) -> list[str]:
+    """The web addresses a Word body links to, in the order written: hyperlinks (their
+    targets are in the relationships part, `rels`) and HYPERLINK fields."""
+    targets = {}
+    for match in _RELATIONSHIP.finditer(rels):
+        attrs = _attrs(match.group(0))
+        if attrs.get("Type", "").endswith("/hyperlink") and attrs.get("TargetMode") == "External":
+            targets[attrs.get("Id", "")] = html.unescape(attrs.get("Target", ""))
+    links: list[str] = []
+    for match in _WORD_HYPERLINK.finditer(body):
+        if len(links) >= _MAX_LINKS:
+            break
+        relationship, field = match.group(1), match.group(2) or match.group(3)
+        _add_link(links, targets.get(relationship, "") if relationship else html.unescape(field))
+    return links
 
 
 def _word_text(body: str, headers: list[str], styles: _WordStyles) -> str:
@@ -1445,7 +1505,7 @@ def _mark_kept(stack: list[_Frame]) -> None:
 
 
 _PKG_PART = re.compile(
-    r'<pkg:part\b[^>]*pkg:name="(/word/(?:document|header\d*|styles)\.xml)"[^>]*>(.*?)</pkg:part>',
+    r'<pkg:part\b[^>]*pkg:name="(/word/(?:document|header\d*|styles|_rels/document)\.xml(?:\.rels)?)"[^>]*>(.*?)</pkg:part>',
     re.S,
 )
 _WORD2003_STYLES = re.compile(r"<(\w+):styles>.*?</\1:styles>", re.S)
@@ -1460,7 +1520,8 @@ def _wordxml(data: bytes, max_pages: int) -> Extracted:
         headers = [part for name, part in sorted(parts.items()) if "header" in name]
         body = parts.get("/word/document.xml", "")
         styles = _WordStyles(parts.get("/word/styles.xml", ""))
-        return Extracted(text=_word_text(body, headers, styles), format="wordxml")
+        links = _word_links(body, parts.get("/" + _DOCUMENT_RELS, ""))
+        return Extracted(text=_word_text(body, headers, styles), format="wordxml", links=links)
     match = _WORD2003_STYLES.search(xml)
     styles = _WordStyles(match.group(0) if match else "")
     return Extracted(text=_word_text(xml, [], styles), format="wordxml")
@@ -1478,7 +1539,15 @@ def _odt(data: bytes, max_pages: int) -> Extracted:
     body = root.find(f"{{{_OFFICE_NS}}}body")
     out: list[str] = []
     _odt_walk(body if body is not None else root, out)
-    return Extracted(text="".join(out), format="odt")
+    links: list[str] = []
+    for anchor in root.iter(f"{_T}a"):
+        _add_link(links, anchor.get(_XLINK_HREF, ""))
+        if len(links) >= _MAX_LINKS:
+            break
+    return Extracted(text="".join(out), format="odt", links=links)
+
+
+_XLINK_HREF = "{http://www.w3.org/1999/xlink}href"
 
 
 _T = f"{{{_TEXT_NS}}}"
@@ -1647,9 +1716,25 @@ def strip_rtf_groups(rtf: str) -> str:
 def _rtf(data: bytes, max_pages: int) -> Extracted:
     from striprtf.striprtf import rtf_to_text
 
-    rtf = strip_rtf_groups(data.decode("latin-1"))
-    text: str = rtf_to_text(rtf, errors="ignore")  # type: ignore[no-untyped-call]
-    return Extracted(text=text, format="rtf")
+    raw = data.decode("latin-1")
+    text: str = rtf_to_text(strip_rtf_groups(raw), errors="ignore")  # type: ignore[no-untyped-call]
+    return Extracted(text=text, format="rtf", links=_field_links(raw))
+
+
+# A hyperlink field's instruction, in RTF ({\field{\*\fldinst{HYPERLINK "https://…"}}…}) and
+# in WordprocessingML (<w:instrText> HYPERLINK "https://…" </w:instrText>).
+_FIELD_HYPERLINK = re.compile(r'HYPERLINK\s+"([^"\\{}<>\s]{1,2000})"')
+
+
+def _field_links(source: str) -> list[str]:
+    links: list[str] = []
+    if "HYPERLINK" not in source:
+        return links
+    for match in _FIELD_HYPERLINK.finditer(source):
+        if len(links) >= _MAX_LINKS:
+            break
+        _add_link(links, html.unescape(match.group(1)))
+    return links
 
 
 # --- HTML ---------------------------------------------------------------------------------------
@@ -1674,11 +1759,14 @@ class _HTMLText(HTMLParser):
     def __init__(self) -> None:
         super().__init__(convert_charrefs=True)
         self.out: list[str] = []
+        self.links: list[str] = []
         self.skip = 0
         self.script = False
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         self.script = tag == "script"
+        if tag == "a" and len(self.links) < _MAX_LINKS:
+            _add_link(self.links, dict(attrs).get("href") or "")
         if tag in _SKIP_TAGS:
             self.skip += 1
         elif tag in _BLOCK_TAGS:
@@ -1710,15 +1798,21 @@ class _HTMLText(HTMLParser):
 
 def html_to_text(markup: str) -> str:
     """Visible text of an HTML document, block elements on their own lines."""
+    return _html_text(markup)[0]
+
+
+def _html_text(markup: str) -> tuple[str, list[str]]:
+    """`html_to_text`, and the web addresses the document's links point to."""
     parser = _HTMLText()
     parser.feed(markup)
     parser.close()
     # Nested blocks (<div><p>) give several breaks where one line ends.
-    return re.sub(r"\n[ \n]*\n", "\n", "".join(parser.out))
+    return re.sub(r"\n[ \n]*\n", "\n", "".join(parser.out)), parser.links
 
 
 def _html(data: bytes, max_pages: int) -> Extracted:
-    return Extracted(text=html_to_text(_decode(data, html=True)), format="html")
+    text, links = _html_text(_decode(data, html=True))
+    return Extracted(text=text, format="html", links=links)
 
 
 # --- plain text ---------------------------------------------------------------------------------
@@ -1748,7 +1842,11 @@ def _decode(data: bytes, *, html: bool = False) -> str:
 
 
 def _txt(data: bytes, max_pages: int) -> Extracted:
-    return Extracted(text=_decode(data), format="txt")
+    text = _decode(data)
+    if markup.looks_marked_up(text):  # resume.md, an AsciiDoc export
+        plain, links = markup.to_plain(text)
+        return Extracted(text=plain, format="txt", links=links)
+    return Extracted(text=text, format="txt")
 
 
 _EXTRACTORS: dict[str, Any] = {

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime
 import re
+from collections.abc import Sequence
 
 from talentloop.resumes.contact import find_contact
 from talentloop.resumes.dates import is_range, parse_period, years_of_experience
@@ -98,6 +99,25 @@ def _stray_jobs(section: Section) -> list[Job]:
     return jobs
 
 
+_CONTACT_LINE_RE = re.compile(r"@|https?://|www\.")
+_PHONE_LIKE_RE = re.compile(r"\+?\d[\d\s().-]{7,}\d")
+
+
+def _below_contact(lines: list[str], name: str) -> str:
+    """`lines` without the name and contact lines among the first ten."""
+    key = name.strip().lower()
+
+    def contact_line(line: str) -> bool:
+        if (key and key in line.lower()) or _CONTACT_LINE_RE.search(line):
+            return True
+        # Nine digits or more in one run: a phone number, not a year range ("2005 - 2010").
+        return any(sum(map(str.isdigit, m.group())) >= 9 for m in _PHONE_LIKE_RE.finditer(line))
+
+    return "\n".join(
+        line for index, line in enumerate(lines) if index >= 10 or not contact_line(line)
+    )
+
+
 def _joined(sections: list[Section], kind: str) -> str:
     return "\n".join(section.text for section in sections if section.kind == kind)
 
@@ -181,15 +201,17 @@ def parse_text(
     default_region: str | None = None,
     today: datetime.date | None = None,
     catalogue: Catalogue | None = None,
+    hyperlinks: Sequence[str] = (),
 ) -> ParsedResume:
     """Fields of one resume; missing parts (skills, education) are left empty. Skills are
-    matched against `catalogue` (a workspace's), else the built-in one."""
+    matched against `catalogue` (a workspace's), else the built-in one. `hyperlinks` are the
+    document's link targets (`Extracted.links`): profiles among them are links too."""
     today = today or datetime.date.today()  # noqa: DTZ011 - a calendar date, no time zone needed
     clean = normalize_text(text)
     lines = clean.split("\n")
     sections = split_sections(clean)
     header = sections[0].lines if sections else []
-    contact = find_contact(lines, clean, default_region)
+    contact = find_contact(lines, clean, default_region, hyperlinks)
 
     work: list[Job] = []
     for section in sections:
@@ -200,6 +222,10 @@ def parse_text(
     if not work:
         # No work heading (or one glued to other text): look for dated entries elsewhere.
         rest = "\n".join(s.text for s in sections if s.kind not in _NOT_FOR_WORK_FALLBACK)
+        if len(sections) == 1:
+            # A resume without a single heading is all header: its entries are read there,
+            # below the name and contact lines.
+            rest = _below_contact(sections[0].lines, contact.name)
         for job in parse_work(rest):
             if job.title and job.company:
                 job.confidence = round(job.confidence * 0.6, 2)

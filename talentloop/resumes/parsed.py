@@ -20,6 +20,9 @@ class Extracted:
     pages: int = 1
     ocr: bool = False  # the text came from Tesseract, not from a text layer
     warnings: list[str] = field(default_factory=list)
+    # The web addresses the document links to (hyperlink targets), which the text may not show:
+    # "LinkedIn" linked to the candidate's profile.
+    links: list[str] = field(default_factory=list)
 
 
 @dataclass(slots=True)

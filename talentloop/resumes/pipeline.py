@@ -50,6 +50,7 @@ def parse_document(data: bytes, filename: str, options: Options) -> tuple[Extrac
         default_region=options.default_region,
         today=options.today,
         catalogue=_catalogue(options.extra_skills) if options.extra_skills else None,
+        hyperlinks=extracted.links,
     )
     return extracted, parsed
 

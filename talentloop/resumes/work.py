@@ -469,6 +469,8 @@ def _assign(fragments: list[str], job: Job, labelled: Mapping[str, str] | None =
             continue
         if _DURATION_RE.fullmatch(fragment):
             continue  # "10 months": how long, not who
+        if "@" in fragment and " " not in fragment:
+            continue  # an e-mail address over the first job of a resume without headings
         if fragment[0] in _OPENING_QUOTES and len(fragment.split()) >= 5:
             continue  # the quoted title of a paper or a talk
         candidates.append(

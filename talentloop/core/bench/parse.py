@@ -55,8 +55,7 @@ NOT_RESUMES = re.compile(
     re.IGNORECASE,
 )
 SOURCE_SUFFIXES = (".md", ".markdown", ".txt")
-MARKDOWN_SUFFIXES = (".md", ".markdown")
-CONSISTENCY_FIELDS = ("name", "email", "phones", "companies", "titles", "institutions")
+CONSISTENCY_FIELDS = ("name", "email", "phones", "links", "companies", "titles", "institutions")
 
 Log = Callable[[str], None]
 # (bytes, file name) -> the extracted text and the parse; raises ExtractionError.
@@ -291,6 +290,8 @@ def field_values(parsed: ParsedResume, name: str) -> frozenset[tuple[str, ...]]:
     """A field's normalized values, for comparing one resume across formats."""
     if name == "phones":
         return frozenset((re.sub(r"\D", "", p)[-10:],) for p in parsed.phones if p)
+    if name == "links":
+        return frozenset((link.lower(),) for link in parsed.links)
     items = evaluation.predict(parsed)[name]
     tokens = (evaluation.lenient_tokens(item[0], name) for item in items)
     return frozenset(t for t in tokens if t)
@@ -307,9 +308,8 @@ def consistency(
 
     Where the family has a text source (.md, .markdown, .txt), a file whose text holds under
     half of the source's tokens is another document (it happens: a folder's PDF of someone
-    else's resume) and is left out of the comparison, and said so. Markdown sources are the
-    reference for token recall but not compared field by field: markdown is the authors'
-    source, not a format people upload (its markup is read as plain text)."""
+    else's resume) and is left out of the comparison, and said so. The source is compared
+    field by field too: a Markdown or AsciiDoc text is read as the page it renders."""
     groups: dict[tuple[str, str], list[Path]] = {}
     for file in sorted(parsed_by_file):
         if file.parent.parent.name == "pdfs":  # LiveCareer: one file per resume
@@ -336,7 +336,6 @@ def consistency(
             if others:
                 family["other_documents"] = others
                 files = [f for f in files if f.name not in others]
-        files = [f for f in files if f.suffix.lower() not in MARKDOWN_SUFFIXES]
         family["formats"] = [f.suffix.lstrip(".") for f in files]
         fields: dict[str, Any] = {}
         for name in CONSISTENCY_FIELDS:

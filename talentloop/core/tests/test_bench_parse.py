@@ -165,7 +165,8 @@ def test_format_coverage_and_cross_format_consistency(tmp_path: Path) -> None:
     assert result["without_name"] == ["samples/someone-resume/empty.txt"]
     [checked] = result["families"]
     assert checked["family"] == "someone-resume/resume"
-    assert sorted(checked["formats"]) == ["docx", "txt"]  # the markdown source is not compared
+    # The Markdown source is compared too: it is read as the page it renders.
+    assert sorted(checked["formats"]) == ["docx", "md", "txt"]
     assert checked["fields"]["name"]["agree"] is True
     assert checked["fields"]["companies"]["agree"] is True
     assert checked["fields"]["phones"] == {
@@ -224,7 +225,7 @@ def test_a_file_of_another_document_is_left_out_of_the_family(tmp_path: Path) ->
 
     [family] = result["families"]
     assert family["other_documents"] == ["resume.rtf"]
-    assert sorted(family["formats"]) == ["txt"]
+    assert sorted(family["formats"]) == ["md", "txt"]
     assert all(field["agree"] for field in family["fields"].values())
 
 

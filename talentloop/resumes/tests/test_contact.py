@@ -8,7 +8,9 @@ from talentloop.resumes.contact import (
     find_location,
     find_name,
     find_phones,
+    profile_links,
 )
+from talentloop.resumes.fields import parse_text
 
 
 @pytest.mark.parametrize(
@@ -131,3 +133,34 @@ def test_a_long_run_of_spaces_costs_linear_time() -> None:
 
     assert time.perf_counter() - started < 3
     assert name == "Ada Lovelace"
+
+
+def test_profiles_among_hyperlink_targets_are_links() -> None:
+    hyperlinks = [
+        "https://www.linkedin.com/in/ada-example/",
+        "https://uk.linkedin.com/in/ada-example-2?trk=x",
+        "https://github.com/ada-example",
+        "https://github.com/acme/build-tool",  # a project, maybe the employer's
+        "https://stackoverflow.com/users/4242/ada-example",
+        "https://medium.com/@ada/why-we-migrated",
+        "https://www.linkedin.com/company/acme",
+        "https://www.python.org/",
+        "mailto:ada@example.test",
+    ]
+
+    assert profile_links(hyperlinks, ["https://linkedin.com/in/ada-example"]) == [
+        "https://linkedin.com/in/ada-example-2",
+        "https://github.com/ada-example",
+        "https://stackoverflow.com/users/4242",
+        "https://medium.com/@ada",
+    ]
+
+
+def test_a_resume_showing_only_linkedin_gets_the_profile_it_links_to() -> None:
+    parsed = parse_text(
+        "Ada Example\nada@example.test | LinkedIn\nEXPERIENCE\nAnalyst, Acme\n2019 - 2021\n",
+        hyperlinks=["https://www.linkedin.com/in/ada-example/"],
+    )
+
+    assert parsed.links == ["https://linkedin.com/in/ada-example"]
+    assert parsed.confidence["links"] > 0

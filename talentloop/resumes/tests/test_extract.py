@@ -821,3 +821,76 @@ def test_detect_zip_member_reads_are_bounded():
     with zipfile.ZipFile(out, "w") as archive:
         archive.writestr("word/document.xml", "<x/>")
     assert detect_format(out.getvalue()) == "docx"
+
+
+# --- hyperlink targets ----------------------------------------------------------------------
+
+PROFILE = "https://www.linkedin.com/in/ada-example/"
+
+
+def test_pdf_link_annotations_give_their_web_addresses():
+    stream = b"BT /F1 11 Tf 72 700 Td (Ada Example) Tj 0 -16 Td (LinkedIn) Tj ET"
+    annotations = [
+        b"<< /Type /Annot /Subtype /Link /Rect [72 680 130 696] /A << /S /URI /URI (%s) >> >>"
+        % target
+        for target in (PROFILE.encode(), b"mailto:ada@example.test", PROFILE.encode())
+    ]
+    objects = [
+        b"<< /Type /Catalog /Pages 2 0 R >>",
+        b"<< /Type /Pages /Kids [5 0 R] /Count 1 >>",
+        b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
+        b"<< /Length %d >>\nstream\n" % len(stream) + stream + b"\nendstream",
+        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents 4 0 R "
+        b"/Resources << /Font << /F1 3 0 R >> >> /Annots [6 0 R 7 0 R 8 0 R] >>",
+        *annotations,
+    ]
+
+    result = extract_text(pdf_file(objects))
+
+    assert result.text.splitlines() == ["Ada Example", "LinkedIn"]
+    assert result.links == [PROFILE]  # once; "mailto:" is the text's business
+
+
+def test_docx_hyperlinks_and_hyperlink_fields_in_the_order_written():
+    body = (
+        '<w:p><w:hyperlink r:id="rId9" xmlns:r="http://schemas.openxmlformats.org/'
+        'officeDocument/2006/relationships"><w:r><w:t>GitHub</w:t></w:r></w:hyperlink></w:p>'
+        '<w:p><w:r><w:fldChar w:fldCharType="begin"/></w:r><w:r><w:instrText xml:space="'
+        f'preserve"> HYPERLINK "{PROFILE}" </w:instrText></w:r><w:r><w:fldChar w:fldCharType='
+        '"separate"/></w:r><w:r><w:t>LinkedIn</w:t></w:r><w:r><w:fldChar w:fldCharType="end"/>'
+        "</w:r></w:p>"
+    )
+    rels = (
+        '<?xml version="1.0"?><Relationships xmlns="http://schemas.openxmlformats.org/package/'
+        '2006/relationships"><Relationship Id="rId9" Type="http://schemas.openxmlformats.org/'
+        'officeDocument/2006/relationships/hyperlink" Target="https://github.com/ada-example" '
+        'TargetMode="External"/><Relationship Id="rId1" Type="http://schemas.openxmlformats.org'
+        '/officeDocument/2006/relationships/styles" Target="styles.xml"/></Relationships>'
+    )
+    buffer = io.BytesIO(docx(body))
+    with zipfile.ZipFile(buffer, "a") as archive:
+        archive.writestr("word/_rels/document.xml.rels", rels)
+
+    result = extract_text(buffer.getvalue())
+
+    assert result.text.splitlines() == ["GitHub", "LinkedIn"]
+    assert result.links == ["https://github.com/ada-example", PROFILE]
+
+
+def test_odt_rtf_and_html_links():
+    odt_body = (
+        '<text:p xmlns:xlink="http://www.w3.org/1999/xlink">Ada Example <text:a xlink:href="'
+        f'{PROFILE}">LinkedIn</text:a></text:p>'
+    )
+    rtf = (
+        "{\\rtf1\\ansi{\\fonttbl{\\f0 Arial;}}\\f0 Ada Example\\par "
+        f'{{\\field{{\\*\\fldinst{{HYPERLINK "{PROFILE}"}}}}{{\\fldrslt{{LinkedIn}}}}}}\\par}}'
+    )
+    markup = (
+        f'<html><body><h1>Ada Example</h1><p><a href="{PROFILE}">LinkedIn</a></p></body></html>'
+    )
+
+    for data in (odt(odt_body), rtf.encode("latin-1"), markup.encode()):
+        result = extract_text(data)
+        assert result.links == [PROFILE], result.format
+        assert "LinkedIn" in result.text

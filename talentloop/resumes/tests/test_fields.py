@@ -195,3 +195,20 @@ def test_a_resume_exported_as_utf8_read_as_windows_1252_parses_as_written() -> N
     assert job.period is not None and job.period.current and job.period.start_year == 2016
     assert job.description == "Reconciled the ledger every month.\nClosed the books in three days."
     assert [s.name for s in parsed.skills] == ["Excel", "QuickBooks", "SAP"]
+
+
+def test_a_resume_without_headings_has_its_jobs_read_below_the_contact_lines() -> None:
+    parsed = parse_text(
+        "Dana Quillmark\n\nHome: (503) 555-0142 | dana@quillmark.example\n\n"
+        "7/2022-Present, Security Assessment Manager, State of Oregon\n"
+        "Supervise a team of five assessors | Vulnerability Assessment | Risk Analysis | "
+        "Governance, Risk, and Compliance | Research | Budget | Leadership\n"
+        "• Liaison to the Fusion Center's IT Sector Working Group\n\n"
+        "11/2018-7/2022, Security Assessor, Fernhollow Labs Inc.\n"
+        "• Ran the yearly assessments of forty agencies and boards across the state.\n"
+    )
+
+    assert [(j.title, j.company, j.period.raw if j.period else "") for j in parsed.work] == [
+        ("Security Assessment Manager", "State of Oregon", "7/2022-Present"),
+        ("Security Assessor", "Fernhollow Labs Inc.", "11/2018-7/2022"),
+    ]

@@ -66,6 +66,31 @@ def test_the_same_person_again_updates_instead_of_creating(
     assert Resume.objects.filter(candidate=candidate).count() == 2
 
 
+def test_a_profile_linked_behind_a_word_finds_the_same_person(
+    alice_actor: Actor, parse_files: ParseFiles
+) -> None:
+    parse_files(alice_actor, {"ada.txt": ADA.encode()})
+    # Another e-mail and phone; the page shows "LinkedIn" and links it to her profile.
+    page = (
+        "<html><body><h1>Ada Quill</h1><p>ada@quill.example.test | +44 20 7946 0777 | "
+        '<a href="https://www.linkedin.com/in/ada-quill-example/">LinkedIn</a></p>'
+        "<h2>Experience</h2><p>Staff Engineer, Lumen Analytics Ltd</p><p>April 2024 - Present</p>"
+        "</body></html>"
+    )
+
+    batch = parse_files(alice_actor, {"ada.html": page.encode()})
+
+    assert (batch.created, batch.updated, batch.failed) == (0, 1, 0)
+    candidate = Candidate.objects.get()
+    assert sorted(e.email for e in candidate.emails.all()) == [
+        "ada.quill@example.test",
+        "ada@quill.example.test",
+    ]
+    assert [link.url for link in candidate.links.all()] == [
+        "https://linkedin.com/in/ada-quill-example"
+    ]
+
+
 def test_a_field_changed_by_a_recruiter_is_not_overwritten(
     alice_actor: Actor, parse_files: ParseFiles
 ) -> None:
