@@ -569,6 +569,12 @@ class _Line:
         return not _is_description(self.text, self.bullet)
 
 
+def _opens_with_title(rest: str) -> bool:
+    """Whether the text after a line's opening dates starts with a job title."""
+    pieces = _fragments(rest[:200])
+    return bool(pieces) and title_score(pieces[0]) >= 2
+
+
 def _read_lines(section_text: str) -> list[_Line]:
     lines: list[_Line] = []
     bullet_pending = False
@@ -585,9 +591,11 @@ def _read_lines(section_text: str) -> list[_Line]:
         long_bullet = bullet and len(text.split()) > 8
         found = _find_anchor(text)
         # A long bulleted line is a description unless its dates close it, as a header's do:
-        # "• Altisource Business Solutions Pvt Ltd, Bangalore (Sept 13 - Till Date)".
+        # "• Altisource Business Solutions Pvt Ltd, Bangalore (Sept 13 - Till Date)", or open
+        # it before a title: "• July 2020 - now: Java Developer, Elpisor Ltd (Rehovot)".
         if found is not None and long_bullet and found[2] < len(text.rstrip(" )]")):
-            found = None
+            titled = found[1] <= 1 and _opens_with_title(text[found[2] :])
+            found = found if titled else None
         if found is not None or not long_bullet:
             if found is not None:
                 period, start, end = found

@@ -87,9 +87,12 @@ def text_pdf(text: str) -> bytes:
 W = 'xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"'
 
 
-def docx(body: str, *, header: str = "", styles: str = "", background: str = "") -> bytes:
+def docx(
+    body: str, *, header: str = "", styles: str = "", background: str = "", numbering: str = ""
+) -> bytes:
     """A DOCX with `body` (WordprocessingML inside w:body) and optionally a header part, a
-    styles part (`styles` inside w:styles) and a page background colour."""
+    styles part (`styles` inside w:styles), a numbering part (`numbering` inside
+    w:numbering) and a page background colour."""
     out = io.BytesIO()
     with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
         archive.writestr(
@@ -107,6 +110,8 @@ def docx(body: str, *, header: str = "", styles: str = "", background: str = "")
             archive.writestr("word/header1.xml", f"<w:hdr {W}>{header}</w:hdr>")
         if styles:
             archive.writestr("word/styles.xml", f"<w:styles {W}>{styles}</w:styles>")
+        if numbering:
+            archive.writestr("word/numbering.xml", f"<w:numbering {W}>{numbering}</w:numbering>")
     return out.getvalue()
 
 
@@ -894,3 +899,45 @@ def test_odt_rtf_and_html_links():
         result = extract_text(data)
         assert result.links == [PROFILE], result.format
         assert "LinkedIn" in result.text
+
+
+def test_docx_items_of_bulleted_lists_open_with_a_bullet():
+    numbering = (
+        '<w:abstractNum w:abstractNumId="0"><w:lvl w:ilvl="0"><w:numFmt w:val="bullet"/>'
+        '</w:lvl></w:abstractNum><w:abstractNum w:abstractNumId="1"><w:lvl w:ilvl="0">'
+        '<w:numFmt w:val="decimal"/></w:lvl></w:abstractNum>'
+        '<w:num w:numId="1"><w:abstractNumId w:val="0"/></w:num>'
+        '<w:num w:numId="2"><w:abstractNumId w:val="1"/></w:num>'
+    )
+    # "List Paragraph" puts its paragraphs in the bulleted list; a style based on it too.
+    styles = (
+        '<w:style w:type="paragraph" w:styleId="ListParagraph"><w:pPr><w:numPr>'
+        '<w:numId w:val="1"/></w:numPr></w:pPr></w:style>'
+        '<w:style w:type="paragraph" w:styleId="Duty"><w:basedOn w:val="ListParagraph"/></w:style>'
+    )
+
+    def item(text, ppr):
+        return f"<w:p><w:pPr>{ppr}</w:pPr><w:r><w:t>{text}</w:t></w:r></w:p>"
+
+    body = (
+        para("2019 - 2023, Data Engineer, Fernhollow Labs")
+        + item("Built the nightly loads", '<w:pStyle w:val="ListParagraph"/>')
+        + item("Ran the on-call rota", '<w:pStyle w:val="Duty"/>')
+        + item("Led the migration", '<w:numPr><w:ilvl w:val="0"/><w:numId w:val="1"/></w:numPr>')
+        + item("Step one", '<w:numPr><w:numId w:val="2"/></w:numPr>')
+        + item(
+            "Not a list item",
+            '<w:pStyle w:val="ListParagraph"/><w:numPr><w:numId w:val="0"/></w:numPr>',
+        )
+    )
+
+    text = extract_text(docx(body, styles=styles, numbering=numbering)).text
+
+    assert text.splitlines() == [
+        "2019 - 2023, Data Engineer, Fernhollow Labs",
+        "• Built the nightly loads",
+        "• Ran the on-call rota",
+        "• Led the migration",
+        "Step one",
+        "Not a list item",
+    ]

@@ -462,3 +462,16 @@ def test_a_duration_beside_the_dates_and_a_legal_form_name_no_place() -> None:
         ("Developer", "Quillmark Animatics, Inc", ""),
         ("Electronics Technician", "Fernhollow Labs", ""),
     ]
+
+
+def test_a_bulleted_line_opening_with_dates_before_a_title_is_a_header() -> None:
+    jobs = parse_work(
+        "• July 2020 \u2013 now: Java Back-End Developer, Fernhollow Labs Ltd (Israel, Rehovot) "
+        "www.fernhollow.example\nBuilt fourteen microservices for the shops.\n"
+        "• 2019 \u2013 2020: Led the migration of the billing system to the new cloud platform\n"
+    )
+
+    assert [(j.title, j.company, j.period.raw if j.period else "") for j in jobs] == [
+        ("Java Back-End Developer", "Fernhollow Labs Ltd", "July 2020 \u2013 now")
+    ]
+    assert "Led the migration" in jobs[0].description
