@@ -247,7 +247,7 @@ def find_links(text: str, emails: list[str] | None = None) -> list[str]:
 # Where a hyperlink points to a person rather than to an employer or a tool: the host, and
 # what its path must open with ("" when any first path segment is a profile).
 _PROFILE_HOSTS = {
-    "linkedin.com": ("/in/", "/pub/"),
+    "linkedin.com": ("/in/",),
     "github.com": ("",),
     "gitlab.com": ("",),
     "bitbucket.org": ("",),
