@@ -428,6 +428,8 @@ _LABEL_WORDS = _wordset(
     "position title designation role company employer organisation organization location "
     "duration period dates date client project team size responsibilities"
 )
+# A security clearance written beside a job ("U.S. Army | SECRET | May 2011 - Present").
+_CLEARANCES = frozenset({"secret", "top secret", "ts/sci", "ts / sci", "top secret/sci"})
 _OPENING_QUOTES = "\"'\u201c\u2018\u00ab"
 _CLOSING_QUOTES = "\u201d\u2019\u00bb"
 _LEGAL_ONLY = _wordset("inc ltd llc llp plc corp co pvt gmbh limited")
@@ -460,6 +462,8 @@ def _assign(fragments: list[str], job: Job, labelled: Mapping[str, str] | None =
             continue
         if sum(c.isalpha() for c in fragment) < 2 or fragment.lower() in _LABEL_WORDS:
             continue  # "16", a lone "Position"
+        if fragment.lower() in _CLEARANCES:
+            continue
         digits = sum(c.isdigit() for c in fragment)
         if digits > 2 and digits * 3 > len(fragment.replace(" ", "")):
             continue

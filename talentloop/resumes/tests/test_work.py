@@ -475,3 +475,12 @@ def test_a_bulleted_line_opening_with_dates_before_a_title_is_a_header() -> None
         ("Java Back-End Developer", "Fernhollow Labs Ltd", "July 2020 \u2013 now")
     ]
     assert "Led the migration" in jobs[0].description
+
+
+def test_a_security_clearance_beside_a_job_is_no_title() -> None:
+    jobs = parse_work(
+        "Fernhollow Civilian Service | SECRET | May 2011 - Present\n"
+        "Delivered decision support tools for the leadership of the agency.\n"
+    )
+
+    assert [(j.title, j.company) for j in jobs] == [("", "Fernhollow Civilian Service")]
