@@ -274,6 +274,12 @@ def _is_description(line: str, bullet: bool) -> bool:
     if line.count(",") >= 2 and _LIST_LINE_RE.match(line) and not _LABELLED_RE.match(line):
         return True  # "Databases: SQL Server, MySQL, Oracle"
     first = words[0].lower()
+    if len(words) >= 5 and _SEPARATOR_FREE_RE.fullmatch(line):
+        # "Supervise technical training for staff", "Attend required monthly staff meetings":
+        # a duty, though it ends in a title word. Titles capitalise their words.
+        lower = sum(1 for word in words[1:] if word[0].islower() and word not in _SMALL_WORDS)
+        if lower >= 3 and lower * 2 >= len(words):
+            return True
     if len(words) < 3 or not first.endswith(("ing", "ed")) or title_score(line) >= 2:
         return False
     # "Developed the billing module" is a sentence; "Bowling Green Motorsports" a name.
@@ -282,6 +288,8 @@ def _is_description(line: str, bullet: bool) -> bool:
 
 
 _PLACEHOLDER_PLACE_RE = re.compile(r"\bCity\s?,\s?State\b")
+# A line with no header separators (commas, dashes, bars, "at", tabs, parentheses).
+_SEPARATOR_FREE_RE = re.compile(r"[^,|\t()\u2013\u2014@]*")
 
 
 def _fragments(line: str) -> list[str]:

@@ -484,3 +484,16 @@ def test_a_security_clearance_beside_a_job_is_no_title() -> None:
     )
 
     assert [(j.title, j.company) for j in jobs] == [("", "Fernhollow Civilian Service")]
+
+
+def test_a_duty_ending_in_a_title_word_is_no_title() -> None:
+    jobs = parse_work(
+        "Teaching Assistant\nTeaching & Mentoring Communities - Vincennes, IN\n"
+        "Nov 2010 - Mar 2011\nGraded the weekly quizzes of forty students.\n"
+        "Provided professional development supervision for support staff\n"
+        "Attend the required monthly staff meetings\n"
+    )
+
+    assert [(j.title, j.company) for j in jobs] == [
+        ("Teaching Assistant", "Teaching & Mentoring Communities")
+    ]
