@@ -122,7 +122,7 @@ _CONTINUATIONS = "".join(
     bytes([byte]).decode("cp1252", errors="ignore") or chr(byte) for byte in range(0x80, 0xC0)
 )
 _MOJIBAKE_RE = re.compile(
-    f"[\u00c2-\u00f4][{re.escape(_CONTINUATIONS)}]{{1,3}}|\u00c2(?=[ \u00a0])"
+    f"[\u00c2-\u00f4][{re.escape(_CONTINUATIONS)}]{{1,3}}|\u00c2(?=[ \u00a0\r\n]|$)"
 )
 # A lost undefined byte: "â€" was a closing quote (E2 80 9D) or, inside a word, a hyphen
 # (E2 80 90); "â—" a bullet (E2 97 8F); "ï¼" a full-width hyphen (EF BC 8D) between two

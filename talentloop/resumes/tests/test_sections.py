@@ -156,6 +156,7 @@ def test_normalize_repairs_escapes_and_flattened_lines():
         ("Won \u00e2\u20ac\u0153Top Seller\u00e2\u20ac award", "Won \u201cTop Seller\u201d award"),
         ("multi\u00e2\u20acchannel", "multi-channel"),
         ("Analyst Fernhollow Labs \u00ef\u00bc Kent , OH", "Analyst Fernhollow Labs - Kent , OH"),
+        ("Cut the answer time.\u00c2\nLed the team\u00c2", "Cut the answer time.\nLed the team"),
         # Text that only looks like it stays as written.
         ("S\u00e3o Paulo, n\u00e3o, caf\u00e9\u2019s, \u00c2NGELA, \u00dcber", None),
         ("cr\u00e8me \u00e0 la carte \u00c3", None),
