@@ -1023,7 +1023,30 @@ def _cued_items(line: str, covered: list[tuple[int, int]]) -> list[str]:
         return []
     stop = _CUE_END.search(line, cue.end())
     end = stop.start() if stop else len(line)
-    return _unknown_items(line, _item_spans(line[:end], cue.end()), covered)
+    items = _unknown_items(line, _item_spans(line[:end], cue.end()), covered)
+    return [_without_lead(item) for item in items if not _phrase_piece(item)]
+
+
+def _without_lead(item: str) -> str:
+    """ "with strategic marketing" -> "strategic marketing"."""
+    words = item.split()
+    while len(words) > 1 and words[0].lower() in _STOP:
+        words = words[1:]
+    return " ".join(words)
+
+
+# Words that show a cued item is a piece of a sentence ("both physical", "other engineers",
+# "clear understanding of", "testing can be used"), not the name of a skill.
+_DETERMINERS = _words("this that these those other both all any each every such some many")
+_FINITE = _words("is are was were be been can could will would should may might must has have")
+_DANGLING = _words("of that through with to for and or the a an by from as than")
+
+
+def _phrase_piece(item: str) -> bool:
+    words = item.lower().split()
+    return (
+        words[0] in _DETERMINERS or words[-1] in _DANGLING or any(word in _FINITE for word in words)
+    )
 
 
 def _unknown_items(

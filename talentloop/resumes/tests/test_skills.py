@@ -201,6 +201,16 @@ def test_objects_of_experience_cues():
     assert find_skills("Worked with the team on quux modelling.") == []
 
 
+def test_cued_pieces_of_a_sentence_are_no_skills():
+    text = (
+        "Deep knowledge of both physical and intellectual quux.\n"
+        "Experience with quux modelling and testing can be used daily.\n"
+        "Expertise in with zeta caching and other engineers.\n"
+    )
+    hits = find_skills(text, sections=[("summary", text)])
+    assert [h.name for h in hits] == ["intellectual quux", "quux modelling", "zeta caching"]
+
+
 def test_soft_skill_traits_in_a_profile_not_in_duties():
     profile = "Versatile, results-oriented analyst and a strong team leader."
     hits = find_skills(profile, sections=[("summary", profile)])
