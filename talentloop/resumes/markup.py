@@ -19,6 +19,7 @@ import re
 # Lines longer than this are left as they are: no resume line is that long, and the inline
 # patterns below then never read more than this much at once.
 MAX_MARKUP_LINE = 2000
+MAX_MARKUP_TEXT = 1_000_000
 _SAMPLE = 20_000  # characters read to decide whether a text is marked up
 _THRESHOLD = 3
 
@@ -72,8 +73,17 @@ _SIGNALS = (
 )
 
 
+# Constructs a plain text does not hold by chance (an underline under a heading it may): only
+# where one of them appears are paragraphs taken to be wrapped by the source.
+_INLINE_SIGNALS = (_MD_LINK, _ADOC_LINK, _SIGNALS[2], _SIGNALS[5])
+_YEAR = re.compile(r"\b(?:19|20)\d\d\b")
+
+
 def looks_marked_up(text: str) -> bool:
-    """Whether `text` holds three or more Markdown or AsciiDoc constructs."""
+    """Whether `text` holds three or more Markdown or AsciiDoc constructs (and is no longer
+    than a resume can be: a text of megabytes is not converted line by line)."""
+    if len(text) > MAX_MARKUP_TEXT:
+        return False
     sample = text[:_SAMPLE]
     found = 0
     for signal in _SIGNALS:
@@ -154,7 +164,10 @@ def to_plain(text: str) -> tuple[str, list[str]]:
             line = _ENTITY.sub(lambda m: html.unescape(m.group()), line)
         out.append(line)
         widths.append(width)
-    plain = "\n".join(_unwrapped(out, widths))
+    sample = text[:_SAMPLE]
+    if any(signal.search(sample) for signal in _INLINE_SIGNALS):
+        out = _unwrapped(out, widths)
+    plain = "\n".join(out)
     plain = re.sub("[\U000f0000-\U000f00ff]", lambda m: chr(ord(m.group()) - 0xF0000), plain)
     return plain, links
 
@@ -186,22 +199,22 @@ def _unwrapped(lines: list[str], widths: list[int]) -> list[str]:
     """Paragraphs that the source wrapped at a fixed width ("... for clients such as Coke,
     Home" / "Depot, Verizon ...") joined again, as the rendered page shows them. A line
     continues the one above when that one reached the wrap width (within 20 characters) and
-    this one opens no list item; short lines ("**Data Engineer**" over "Acme Corp") stay."""
+    this one opens no list item; short lines ("**Data Engineer**" over "Acme Corp") and lines
+    with a year (a job's header) end where they end."""
     used = [width for width in widths if width]
     if len(used) < 10 or sum(width > 100 for width in used) > 0.05 * len(used):
         return lines  # not wrapped at a fixed width
     wrap = max(width for width in used if width <= 100)
-    out: list[str] = []
-    previous = 0
+    out: list[list[str]] = []  # each output line as its pieces (joined once, at the end)
+    previous, previous_line = 0, ""
     for line, width in zip(lines, widths, strict=True):
-        wrapped = out and out[-1].strip() and line.strip() and previous >= wrap - 20
-        if wrapped and not _LIST_ITEM.match(line):
-            out[-1] = out[-1].rstrip() + " " + line.strip()
-            previous = width
-            continue
-        out.append(line)
-        previous = width
-    return out
+        wrapped = previous >= wrap - 20 and previous_line.strip() and line.strip()
+        if wrapped and not _LIST_ITEM.match(line) and not _YEAR.search(previous_line):
+            out[-1].append(line.strip())
+        else:
+            out.append([line])
+        previous, previous_line = width, line
+    return [" ".join(piece.rstrip() if i == 0 else piece for i, piece in enumerate(p)) for p in out]
 
 
 def _address(url: str) -> str:

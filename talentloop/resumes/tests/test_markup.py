@@ -107,6 +107,21 @@ def test_paragraphs_wrapped_at_a_fixed_width_are_joined_again() -> None:
     assert "Data Engineer\nAcme Corp" in plain  # short lines are not a wrapped paragraph
 
 
+def test_a_plain_text_with_underlined_headings_keeps_its_lines() -> None:
+    header = "Senior Data Engineer, Fernhollow Labs, Boston, MA    2015 - 2019"
+    duty = "Led the team of five engineers that rebuilt the nightly billing loads."
+    text = (
+        "Dana Quillmark\n==============\n\nEXPERIENCE\n----------\n"
+        + f"{header}\n{duty}\n" * 6
+        + "\nEDUCATION\n---------\nBSc Physics, Kestrel University, 2011\n"
+    )
+
+    assert looks_marked_up(text)
+    plain, _ = to_plain(text)
+    assert f"{header}\n{duty}" in plain
+    assert "---" not in plain
+
+
 def test_ordinary_text_is_not_taken_for_markup() -> None:
     text = (
         "Dana Quillmark\nData_Engineer at Fernhollow Labs, 2019 - 2023\n"
