@@ -38,6 +38,7 @@ apprenticeship volunteer contractor freelancer freelance student graduate headma
 librarian assistant staff crew worker handler guard attendant host hostess waiter server
 bartender barista stylist artist photographer illustrator animator model educator coach
 pilot steward stewardess captain sergeant lieutenant commander specialist programmer-
+nco ncoic corporal
 analyst sme incharge in-charge
 """
 )

@@ -497,3 +497,14 @@ def test_a_duty_ending_in_a_title_word_is_no_title() -> None:
     assert [(j.title, j.company) for j in jobs] == [
         ("Teaching Assistant", "Teaching & Mentoring Communities")
     ]
+
+
+def test_military_ranks_are_titles() -> None:
+    jobs = parse_work(
+        "11/2013-1/2022, Cyber Operations NCO, Fernhollow Army National Guard\n"
+        "Supervised a team of incident responders and forensic analysts.\n"
+    )
+
+    assert [(j.title, j.company) for j in jobs] == [
+        ("Cyber Operations NCO", "Fernhollow Army National Guard")
+    ]
