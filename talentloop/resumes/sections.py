@@ -100,6 +100,10 @@ _SPACE_RUN_RE = re.compile(r"[ \t\u00a0]{2,}")
 _SPACED_CAPS_RE = re.compile(r"(?<![\w])([A-Z]) ([A-Z]{2,})(?![a-z])")
 _DIGIT_RE = re.compile(r"\d")
 _CONTINUED_RE = re.compile(r"\((?:cont(?:inued|d)?\.?|contd\.?)\)")
+_PAGE_MARK_RE = re.compile(
+    r"\s*(?:page\s*\d{1,3}(?:\s*(?:of|/)\s*\d{1,3})?|\d{1,3}\s+of\s+\d{1,3}|-\s*\d{1,3}\s*-)\s*$",
+    re.IGNORECASE,
+)
 _INVISIBLE_RE = re.compile(r"[\u200b\u200c\u200d\u2060\ufeff\u00ad]")
 
 
@@ -190,6 +194,8 @@ def normalize_text(text: str) -> str:
             lines.extend(part.strip() for part in _SPACE_RUN_RE.split(line))
         else:
             lines.append(line.rstrip())
+    # "Page 2 of 3": a page's footer, which a job would take for one of its fields.
+    lines = [line for line in lines if not _PAGE_MARK_RE.match(line)]
     if any(len(line) > MAX_LINE for line in lines):
         lines = [piece for line in lines for piece in _wrap(line)]
     return "\n".join(lines).strip().strip('"').strip()

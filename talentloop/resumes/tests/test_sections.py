@@ -166,6 +166,17 @@ def test_normalize_repairs_utf8_read_as_windows_1252(damaged: str, repaired: str
     assert normalize_text(damaged) == (damaged if repaired is None else repaired)
 
 
+def test_normalize_drops_page_footers():
+    text = "Sales Director\nPage 3 of 3\nPAGE 2\n- 4 -\n05/2013\nPage Designer\n2 of 3 offices"
+
+    assert normalize_text(text).splitlines() == [
+        "Sales Director",
+        "05/2013",
+        "Page Designer",
+        "2 of 3 offices",
+    ]
+
+
 def test_normalize_joins_spaced_small_capitals():
     assert normalize_text("P ROFESSIONAL E XPERIENCE") == "PROFESSIONAL EXPERIENCE"
 

@@ -508,3 +508,12 @@ def test_military_ranks_are_titles() -> None:
     assert [(j.title, j.company) for j in jobs] == [
         ("Cyber Operations NCO", "Fernhollow Army National Guard")
     ]
+
+
+def test_a_job_continued_over_a_page_break_is_not_a_second_job() -> None:
+    jobs = parse_work(
+        "Sales Director, Fernhollow Labs\n2009 - 2014\nOpened the Asian markets.\n"
+        "Sales Director, (Continued)\nBuilt the partner programme.\n"
+    )
+
+    assert [(j.title, j.company) for j in jobs] == [("Sales Director", "Fernhollow Labs")]
