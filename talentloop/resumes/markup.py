@@ -129,11 +129,13 @@ def to_plain(text: str) -> tuple[str, list[str]]:
             widths.append(0)
             continue
         if _RULE.match(line) or _TABLE_RULE.match(line) or _ADOC_ATTRIBUTE.match(line):
-            # An underline ends the heading above it; a rule or a table's border is no text.
-            if out:
+            # An underline ends the heading above it (and goes); a rule or a table's border
+            # is no text, but it parts what is above from what is below.
+            if out and out[-1].strip():
                 widths[-1] = 0
-            out.append("")
-            widths.append(0)
+            else:
+                out.append("")
+                widths.append(0)
             continue
         definition = _MD_DEFINITION.match(line)
         if definition:
@@ -198,7 +200,7 @@ _LIST_ITEM = re.compile(r"^\s*(?:[*+\-\u2022]{1,5}|\d{1,2}[.)]|[a-z][.)])\s")
 def _unwrapped(lines: list[str], widths: list[int]) -> list[str]:
     """Paragraphs that the source wrapped at a fixed width ("... for clients such as Coke,
     Home" / "Depot, Verizon ...") joined again, as the rendered page shows them. A line
-    continues the one above when that one reached the wrap width (within 20 characters) and
+    continues the one above when that one reached two thirds of the wrap width and
     this one opens no list item; short lines ("**Data Engineer**" over "Acme Corp") and lines
     with a year (a job's header) end where they end."""
     used = [width for width in widths if width]
@@ -208,7 +210,7 @@ def _unwrapped(lines: list[str], widths: list[int]) -> list[str]:
     out: list[list[str]] = []  # each output line as its pieces (joined once, at the end)
     previous, previous_line = 0, ""
     for line, width in zip(lines, widths, strict=True):
-        wrapped = previous >= wrap - 20 and previous_line.strip() and line.strip()
+        wrapped = previous >= 0.65 * wrap and previous_line.strip() and line.strip()
         if wrapped and not _LIST_ITEM.match(line) and not _YEAR.search(previous_line):
             out[-1].append(line.strip())
         else:
