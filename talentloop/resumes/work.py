@@ -299,17 +299,22 @@ def _fragments(line: str) -> list[str]:
     line = _PLACEHOLDER_PLACE_RE.sub(" | City, State | ", line)
     line = _PAREN_RE.sub(lambda m: " | " + m.group(1) + " | ", line)
     pieces: list[str] = []
+    whole: set[int] = set()  # pieces not cut at their commas
     for part in _SEPARATORS_RE.split(line):
-        for piece in _AT_RE.split(part):
+        at_parts = _AT_RE.split(part)
+        for number, piece in enumerate(at_parts):
             piece = piece.strip(" ,;:-\u2013\u2014|/()")
             head, colon, tail = piece.partition(": ")
             if colon and tail and title_score(head) >= 2 and not _LABELLED_RE.match(piece):
                 pieces += [head.strip(), tail.strip()]  # "Instructor: Robert Morris College"
             elif piece:
+                # "Technology Director, CSM at GSW": before " at " is the title, commas and all.
+                if number == 0 and len(at_parts) == 2 and title_score(piece.split(",")[0]) >= 2:
+                    whole.add(len(pieces))
                 pieces.append(piece)
     out: list[str] = []
-    for piece in pieces:
-        if "," in piece and location_score(piece) == 0:
+    for index, piece in enumerate(pieces):
+        if "," in piece and index not in whole and location_score(piece) == 0:
             out.extend(_comma_parts(piece))
         else:
             out.append(piece)

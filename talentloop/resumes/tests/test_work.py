@@ -517,3 +517,12 @@ def test_a_job_continued_over_a_page_break_is_not_a_second_job() -> None:
     )
 
     assert [(j.title, j.company) for j in jobs] == [("Sales Director", "Fernhollow Labs")]
+
+
+def test_a_title_with_a_comma_before_at_is_one_title() -> None:
+    jobs = parse_work(
+        "Technology Director, CSM at Fernhollow Labs\nFebruary 2013 - Present\n"
+        "Managed the team of developers.\n"
+    )
+
+    assert [(j.title, j.company) for j in jobs] == [("Technology Director, CSM", "Fernhollow Labs")]
