@@ -58,6 +58,7 @@ def test_markdown_loses_its_markers_and_keeps_its_link_targets() -> None:
     ]
     assert "* Built the *nightly* loads in Airflow for the finance team." in lines
     assert "Analyst at Kestrel Bank" in lines
+    assert "Experience\n\nData Engineer" in plain  # the underline leaves one empty line
     assert "March 2016 - May 2019" in lines
     assert links == [
         "https://www.linkedin.com/in/dana-quillmark/",
