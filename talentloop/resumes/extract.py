@@ -383,13 +383,7 @@ def _page_links(pdf: Any, page: Any, links: list[str]) -> None:
             continue
         size = pdfium_c.FPDFAction_GetURIPath(pdf.raw, action, buffer, len(buffer))
         if 0 < size <= len(buffer):
-            _add_link(links, buffer.value.decode("latin-1"))
-
-
-def _add_link(links: list[str], url: str) -> None:
-    url = url.strip()
-    if url.lower().startswith(("http://", "https://", "www.")) and url not in links:
-        links.append(url)
+            markup.add_link(links, buffer.value.decode("latin-1"))
 
 
 # PDFium's mark for a hyphen that ended a line, the line joined to the next: a word broken in
@@ -1040,7 +1034,8 @@ def _word_links(body: str, rels: str) -> list[str]:
         if len(links) >= _MAX_LINKS:
             break
         relationship, field = match.group(1), match.group(2) or match.group(3)
-        _add_link(links, targets.get(relationship, "") if relationship else html.unescape(field))
+        target = targets.get(relationship, "") if relationship else html.unescape(field)
+        markup.add_link(links, target)
     return links
 
 
@@ -1670,7 +1665,7 @@ def _odt(data: bytes, max_pages: int) -> Extracted:
     _odt_walk(body if body is not None else root, out)
     links: list[str] = []
     for anchor in root.iter(f"{_T}a"):
-        _add_link(links, anchor.get(_XLINK_HREF, ""))
+        markup.add_link(links, anchor.get(_XLINK_HREF, ""))
         if len(links) >= _MAX_LINKS:
             break
     return Extracted(text="".join(out), format="odt", links=links)
@@ -1862,7 +1857,7 @@ def _field_links(source: str) -> list[str]:
     for match in _FIELD_HYPERLINK.finditer(source):
         if len(links) >= _MAX_LINKS:
             break
-        _add_link(links, html.unescape(match.group(1)))
+        markup.add_link(links, html.unescape(match.group(1)))
     return links
 
 
@@ -1895,7 +1890,7 @@ class _HTMLText(HTMLParser):
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         self.script = tag == "script"
         if tag == "a" and len(self.links) < _MAX_LINKS:
-            _add_link(self.links, dict(attrs).get("href") or "")
+            markup.add_link(self.links, dict(attrs).get("href") or "")
         if tag in _SKIP_TAGS:
             self.skip += 1
         elif tag in _BLOCK_TAGS:

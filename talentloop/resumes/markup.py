@@ -98,25 +98,20 @@ def to_plain(text: str) -> tuple[str, list[str]]:
     the order written, each once."""
     links: list[str] = []
 
-    def keep(url: str) -> None:
-        url = url.strip()
-        if url.lower().startswith(("http://", "https://", "www.")) and url not in links:
-            links.append(url)
-
     def md_link(match: re.Match[str]) -> str:
         label, url = match.group(1).strip(), match.group(2)
-        keep(url)
+        add_link(links, url)
         return label or _address(url)
 
     def adoc_link(match: re.Match[str]) -> str:
         url, label = match.group(1), match.group(2)
-        keep(url)
+        add_link(links, url)
         # "[Acme^]", "[Acme,window=_blank]": the label is what comes before the attributes.
         label = label.split(",", 1)[0].rstrip("^").strip().strip('"')
         return label or _address(url)
 
     def autolink(match: re.Match[str]) -> str:
-        keep(match.group(1))
+        add_link(links, match.group(1))
         return _address(match.group(1))
 
     # Escaped characters ("\*", "\_") are hidden from the patterns, then put back.
@@ -139,7 +134,7 @@ def to_plain(text: str) -> tuple[str, list[str]]:
             continue
         definition = _MD_DEFINITION.match(line)
         if definition:
-            keep(definition.group(1))
+            add_link(links, definition.group(1))
             continue
         width = len(line)
         line = _QUOTE.sub("", line)
@@ -200,7 +195,7 @@ _LIST_ITEM = re.compile(r"^\s*(?:[*+\-\u2022]{1,5}|\d{1,2}[.)]|[a-z][.)])\s")
 def _unwrapped(lines: list[str], widths: list[int]) -> list[str]:
     """Paragraphs that the source wrapped at a fixed width ("... for clients such as Coke,
     Home" / "Depot, Verizon ...") joined again, as the rendered page shows them. A line
-    continues the one above when that one reached two thirds of the wrap width and
+    continues the one above when that one reached about two thirds of the wrap width and
     this one opens no list item; short lines ("**Data Engineer**" over "Acme Corp") and lines
     with a year (a job's header) end where they end."""
     used = [width for width in widths if width]
@@ -214,9 +209,16 @@ def _unwrapped(lines: list[str], widths: list[int]) -> list[str]:
         if wrapped and not _LIST_ITEM.match(line) and not _YEAR.search(previous_line):
             out[-1].append(line.strip())
         else:
-            out.append([line])
+            out.append([line.rstrip()])
         previous, previous_line = width, line
-    return [" ".join(piece.rstrip() if i == 0 else piece for i, piece in enumerate(p)) for p in out]
+    return [" ".join(pieces) for pieces in out]
+
+
+def add_link(links: list[str], url: str) -> None:
+    """Add a web address (http, https, www.) to `links` unless it is there already."""
+    url = url.strip()
+    if url.lower().startswith(("http://", "https://", "www.")) and url not in links:
+        links.append(url)
 
 
 def _address(url: str) -> str:

@@ -240,8 +240,7 @@ def _titled(line: str, lowered: str) -> bool:
     (a title before its employer), not "Project: Billing" or "Key achievements"."""
     if ":" in line or not lowered.startswith(_TITLE_OPENERS) or len(line.split()) > 8:
         return False
-    first = _fragments(line)
-    return bool(first) and title_score(first[0]) >= 2
+    return _opens_with_title(line)
 
 
 _LIST_LINE_RE = re.compile(
@@ -588,9 +587,9 @@ class _Line:
         return not _is_description(self.text, self.bullet)
 
 
-def _opens_with_title(rest: str) -> bool:
-    """Whether the text after a line's opening dates starts with a job title."""
-    pieces = _fragments(rest[:200])
+def _opens_with_title(text: str) -> bool:
+    """Whether a header's text (after its dates, if they open it) starts with a job title."""
+    pieces = _fragments(text[:200])
     return bool(pieces) and title_score(pieces[0]) >= 2
 
 
