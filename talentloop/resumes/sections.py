@@ -99,7 +99,8 @@ _SPACE_RUN_RE = re.compile(r"[ \t\u00a0]{2,}")
 # Small capitals extracted as "P ROFESSIONAL E XPERIENCE".
 _SPACED_CAPS_RE = re.compile(r"(?<![\w])([A-Z]) ([A-Z]{2,})(?![a-z])")
 _DIGIT_RE = re.compile(r"\d")
-_CONTINUED_RE = re.compile(r"\((?:cont(?:inued|d)?\.?|contd\.?)\)")
+# "(Continued)" after a heading or a job header a page break cut (lower case).
+CONTINUED_RE = re.compile(r"\((?:cont(?:inued|d)?\.?|contd\.?|cont'd)\)")
 _PAGE_MARK_RE = re.compile(
     r"\s*(?:page\s*\d{1,3}(?:\s*(?:of|/)\s*\d{1,3})?|\d{1,3}\s+of\s+\d{1,3}|-\s*\d{1,3}\s*-)\s*$",
     re.IGNORECASE,
@@ -284,7 +285,7 @@ def _heading_kind(line: str) -> tuple[str, str] | None:
         return None
     lowered = head.lower().replace("\u2019", "'")
     if "(" in lowered:
-        lowered = _CONTINUED_RE.sub(" ", lowered)
+        lowered = CONTINUED_RE.sub(" ", lowered)
     words = _WORD_RE.findall(lowered)
     if not words or len(words) > 6:
         return None

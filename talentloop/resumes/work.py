@@ -15,6 +15,7 @@ from dataclasses import dataclass
 
 from talentloop.resumes.dates import MONTHS, is_range, iter_periods
 from talentloop.resumes.parsed import Job, Period
+from talentloop.resumes.sections import CONTINUED_RE
 
 
 def _wordset(text: str) -> frozenset[str]:
@@ -69,7 +70,6 @@ _PLACEHOLDER_COMPANY = "company name"
 _SEPARATORS_RE = re.compile(
     r"\s+[|•·]\s+|\s[-\u2013\u2014]+\s|\s[-\u2013\u2014]+$|^[-\u2013\u2014]+\s|\t|\s{2,}|\s*[|•]\s*"
 )
-_CONTINUED_RE = re.compile(r"\((?:cont(?:inued|d)?\.?|contd\.?|cont'd)\)")
 _AT_RE = re.compile(r"\s(?:at|@|chez|bei)\s", re.IGNORECASE)
 _BULLET_RE = re.compile(r"^\s*[-\u2013\u2014•·*▪►●◦○■□✓✔➢➤→>❖〓\uf020-\uf0ff]+\s*")
 _LOCATION_RE = re.compile(
@@ -759,7 +759,7 @@ def parse_work(section_text: str) -> list[Job]:
         dated = next((line for line in block if line.period is not None), None)
         if len(block) > 5 and dated is None:
             continue
-        if dated is None and any(_CONTINUED_RE.search(line.text.lower()) for line in block):
+        if dated is None and any(CONTINUED_RE.search(line.text.lower()) for line in block):
             continue  # "Sales Director (Continued)": the job above, over a page break
         if dated is not None:
             at = block.index(dated)
