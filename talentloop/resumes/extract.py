@@ -1333,7 +1333,7 @@ class _WordStyles:
     def __init__(self, xml: str, numbering: str = "") -> None:
         self.xml = xml
         self.hinted = bool(xml) and _hidden_hint(xml)
-        self.lists = _bullet_lists(xml, numbering) if numbering else None
+        self.lists = _bullet_lists(self, numbering) if numbering else None
         # White text is visible everywhere (a coloured page background).
         self.colour_visible = False
         self._parsed = False
@@ -1345,6 +1345,11 @@ class _WordStyles:
         self.shaded_tables: set[str] = set()
         self.suspects: list[str] = []  # style ids whose formatting may hide text
         self._cache: dict[tuple[str, str], Props] = {}
+
+    @functools.cached_property
+    def elements(self) -> list[tuple[dict[str, str], str]]:
+        """(attributes, body) of each style element, read once for hidden text and lists."""
+        return [(_attrs(tag), body) for tag, body in _style_elements(self.xml)]
 
     def uses_hiding_style(self, xml: str) -> bool:
         """Whether a part uses a style that may hide text (cheap)."""
@@ -1377,8 +1382,7 @@ class _WordStyles:
         defaults = _DOC_DEFAULT_RPR.search(xml)
         self.defaults = _run_props(defaults.group(2)) if defaults else {}
         styles: dict[str, tuple[str, str, Props, bool]] = {}  # id: type, basedOn, rPr, shaded
-        for tag, body in _style_elements(xml):
-            attrs = _attrs(tag)
+        for attrs, body in self.elements:
             if "PrChange" in body:
                 body = _CHANGE.sub("", body)
             style_id, kind = attrs.get("styleId", ""), attrs.get("type", "paragraph")
@@ -1421,7 +1425,7 @@ class _BulletLists:
     and which paragraph styles put a paragraph in a list ("List Paragraph" may). Styles are
     looked up as paragraphs name them: a styles part is large, a resume uses a few."""
 
-    def __init__(self, bullets: frozenset[str], styles: str) -> None:
+    def __init__(self, bullets: frozenset[str], styles: _WordStyles) -> None:
         self.bullets = bullets  # numIds
         self.styles = styles
         self._numbers: dict[str, str] = {}
@@ -1437,8 +1441,7 @@ class _BulletLists:
     def _resolve(self, style_id: str) -> str:
         if self._bodies is None:
             self._bodies = {}
-            for tag, element in _style_elements(self.styles):
-                attrs = _attrs(tag)
+            for attrs, element in self.styles.elements:
                 if attrs.get("type", "paragraph") == "paragraph":
                     self._bodies[attrs.get("styleId", "")] = element
         current = style_id
@@ -1469,7 +1472,7 @@ _ABSTRACT_REF = re.compile(r"<\w+:abstractNumId\b[^>]*?val=\"([^\"]*)\"")
 _NUM_ID = re.compile(r"<\w+:numId\b[^>]*?val=\"([^\"]*)\"")
 
 
-def _bullet_lists(styles: str, numbering: str) -> _BulletLists | None:
+def _bullet_lists(styles: _WordStyles, numbering: str) -> _BulletLists | None:
     """The document's bulleted lists; None when it has none."""
     bulleted = set()
     for match in _ABSTRACT_NUM.finditer(numbering):
