@@ -43,6 +43,11 @@ punctuation stripped, equal. **Lenient**: also accents folded (anyascii), punctu
 the other's or their token Jaccard is at least 0.5. Precision, recall and F1 are micro averages
 (TP, FP and FN summed over documents).
 
+Two figures put the scores beside what the labels allow: `agreement` scores a second set's
+annotators of the same resumes against this set's labels, and `consistency` how often this set
+labels a skill phrase where another of its resumes writes it, and what its labels reach as a
+dictionary, each resume left out of its own.
+
 CLI: ``python -m talentloop.resumes.evaluation PATH [--field F] [--show N] [--exact]
 [--parser module:function] [--limit N] [--json]``.
 """
@@ -718,6 +723,102 @@ def agreement_lines(found: Agreement) -> list[str]:
     return lines
 
 
+# --------------------------------------------------------------------------- consistency
+
+_MAX_PHRASE = 6  # tokens; longer labelled phrases are not looked for in other resumes
+THRESHOLDS = (0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9)
+
+
+@dataclass(slots=True)
+class Consistency:
+    """How consistently a set labels one field's phrases across its resumes, and what its own
+    labels reach as a dictionary: a ceiling for a parser that must agree with them.
+
+    * ``written``: (phrase, resume) pairs where a phrase labelled in another resume is written
+      in this one (as whole tokens); ``labelled``: of those, the ones labelled here too (inside
+      any of this resume's labels, so "Java" counts as labelled within "Core Java").
+    * ``dictionary``: every phrase labelled in the *other* resumes, predicted in each resume
+      that writes it when the other resumes label it at least ``threshold`` of the times they
+      write it (leave one resume out); the best threshold of `THRESHOLDS`."""
+
+    field: str
+    written: int
+    labelled: int
+    threshold: float
+    dictionary: Counts
+    parser: Counts
+
+    def as_json(self) -> dict[str, Any]:
+        return {
+            "field": self.field,
+            "written": self.written,
+            "labelled": self.labelled,
+            "labelled_share": round(self.labelled / self.written, 4) if self.written else 0.0,
+            "dictionary": {"threshold": self.threshold, **self.dictionary.as_dict()},
+            "parser": self.parser.as_dict(),
+        }
+
+
+def _ngrams(tokens: tuple[str, ...]) -> set[tuple[str, ...]]:
+    return {
+        tokens[i : i + n] for n in range(1, _MAX_PHRASE + 1) for i in range(len(tokens) - n + 1)
+    }
+
+
+def consistency(report: Report, field_name: str = "skills") -> Consistency | None:
+    """`Consistency` of `field_name`'s labels over the report's documents (the parser's
+    figures are the report's own); None when fewer than two documents label it."""
+    documents = report.dataset.documents
+    if sum(1 for d in documents if d.gold.get(field_name)) < 2:
+        return None
+    written_in = [_ngrams(lenient_tokens(d.text, field_name)) for d in documents]
+    labels = [
+        [key for value in d.gold.get(field_name, []) if (key := lenient_tokens(value, field_name))]
+        for d in documents
+    ]
+    inside = [set().union(*(_ngrams(key) for key in keys)) for keys in labels]
+    phrases = {key for keys in labels for key in keys if len(key) <= _MAX_PHRASE}
+    writes = {p: {i for i, grams in enumerate(written_in) if p in grams} for p in phrases}
+    labels_it = {p: {i for i in writes[p] if p in inside[i]} for p in phrases}
+    own = [set(keys) for keys in labels]
+    written = labelled = 0
+    for p in phrases:
+        for i in writes[p]:
+            if any(p in own[j] for j in labels_it[p] if j != i):
+                written += 1
+                labelled += i in labels_it[p]
+    best: tuple[float, float, Counts] = (-1.0, 0.0, Counts())
+    for threshold in THRESHOLDS:
+        counts = Counts()
+        for i, document in enumerate(documents):
+            predicted: list[Item] = []
+            for p in phrases:
+                if i not in writes[p]:
+                    continue
+                others = len(writes[p]) - 1
+                agreeing = len(labels_it[p] - {i})
+                if others and agreeing and agreeing / others >= threshold:
+                    predicted.append((" ".join(p),))
+            counts.add(match(document.gold.get(field_name, []), predicted, field_name)[0])
+        if counts.f1 > best[0]:
+            best = (counts.f1, threshold, counts)
+    parser = report.lenient.get(field_name, Counts())
+    return Consistency(field_name, written, labelled, best[1], best[2], parser)
+
+
+def consistency_lines(found: Consistency) -> list[str]:
+    share = found.labelled / found.written if found.written else 0.0
+    d, p = found.dictionary, found.parser
+    return [
+        f"consistency of the {found.field} labels: a phrase labelled in one resume and written "
+        f"in another is labelled there {found.labelled:,} of {found.written:,} times "
+        f"({share:.0%}).",
+        f"  these labels as a dictionary (leave one resume out, threshold {found.threshold:.1f}): "
+        f"{d.precision:.3f} / {d.recall:.3f} / {d.f1:.3f}   parser {p.precision:.3f} / "
+        f"{p.recall:.3f} / {p.f1:.3f} (lenient P / R / F1)",
+    ]
+
+
 # --------------------------------------------------------------------------- printing
 
 
@@ -829,6 +930,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     out("\n".join(table(report, field_name=args.field)) + "\n")
     out(f"worst 10 documents (mean lenient F1 over {', '.join(report.score_fields())}):\n")
     out("\n".join(worst_lines(report, 10)) + "\n")
+    if "skills" in dataset.fields and (found := consistency(report)) is not None:
+        out("\n".join(consistency_lines(found)) + "\n")
     if args.show:
         field_name = args.field or "name"
         out(f"\n{field_name}: gold vs predicted, {args.show} worst documents\n")

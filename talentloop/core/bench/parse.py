@@ -96,6 +96,10 @@ def accuracy(
     for line in evaluation.worst_lines(report, 10):
         log("  " + line)
     agreement = _agreement(report, log=log)
+    consistency = evaluation.consistency(report) if "skills" in dataset.fields else None
+    if consistency is not None:
+        for line in evaluation.consistency_lines(consistency):
+            log("  " + line)
     result = report.as_json()
     fields = report.score_fields()
     result.update(
@@ -119,6 +123,7 @@ def accuracy(
             },
             "errors": len(crashed),
             "agreement": [found.as_json() for found in agreement],
+            "consistency": consistency.as_json() if consistency else None,
             "notes": dataset.notes,
             "worst": [
                 {"id": d.id, "score": round(d.score(fields), 3), "failed": d.failed(fields)}

@@ -332,3 +332,43 @@ def test_no_agreement_without_a_splits_file_naming_the_other_sets_texts(tmp_path
     report = evaluation.evaluate(read_dataset(_dotin(tmp_path)), evaluation.baseline_parse)
 
     assert evaluation.agreement(report, read_dataset(_dataturks(tmp_path))) is None
+
+
+def _skill_cv(text: str, labelled: tuple[str, ...]) -> str:
+    for phrase in labelled:
+        text = text.replace(phrase, f'<label type="Tech Tools">{phrase}</label>', 1)
+    return f"<cv>{text}</cv>"
+
+
+def test_consistency_counts_how_often_a_phrase_labelled_elsewhere_is_labelled_here(
+    tmp_path: Path,
+) -> None:
+    folder = tmp_path / "skills-like"
+    folder.mkdir()
+    with zipfile.ZipFile(folder / "cvs.zip", "w") as archive:
+        archive.writestr("cvs/a.xml", _skill_cv("Skills: Java, Python", ("Java", "Python")))
+        archive.writestr("cvs/b.xml", _skill_cv("Used Java daily with Python", ("Python",)))
+        archive.writestr("cvs/c.xml", _skill_cv("Core Java and Python", ("Core Java",)))
+        archive.writestr("cvs/d.xml", "<cv>No skills here</cv>")
+    report = evaluation.evaluate(read_dataset(folder), evaluation.baseline_parse)
+
+    found = evaluation.consistency(report)
+
+    assert found is not None
+    # "java", a label of a, is written in b (unlabelled) and in c (labelled, inside "Core
+    # Java"); "python", a label of a and of b, is labelled in both where the other labels it and
+    # unlabelled in c. "core java" is a label nowhere else.
+    assert (found.written, found.labelled) == (5, 3)
+    # Leave one out: in b, "java" is labelled in both other resumes that write it (a FP); in c,
+    # "python" too (a FP), and "java" matches the label "Core Java".
+    assert found.threshold == 0.1
+    assert (found.dictionary.tp, found.dictionary.fp, found.dictionary.fn) == (4, 2, 0)
+    assert found.parser.fn == 4  # the baseline finds no skills
+    assert found.as_json()["labelled_share"] == 0.6
+    assert "labelled there 3 of 5 times (60%)" in "\n".join(evaluation.consistency_lines(found))
+
+
+def test_no_consistency_when_fewer_than_two_resumes_label_the_field(tmp_path: Path) -> None:
+    report = evaluation.evaluate(read_dataset(_dotin(tmp_path)), evaluation.baseline_parse)
+
+    assert evaluation.consistency(report) is None
