@@ -288,6 +288,24 @@ def _is_description(line: str, bullet: bool) -> bool:
     return lower > 0 and location_score(line) == 0
 
 
+def _labelled(text: str) -> re.Match[str] | None:
+    """ "Company: Acme", "Designation - Analyst". Not "Company Name – City , State": a
+    resume builder's placeholder employer, a dash, and the employer's place (with the title
+    after it, or not)."""
+    found = _LABELLED_RE.match(text)
+    if (
+        found
+        and found.group("label").lower().startswith("company")
+        and ":" not in text[: found.start("value")]
+        and (
+            location_score(found.group("value")) >= 2
+            or _PLACEHOLDER_PLACE_RE.match(found.group("value"))
+        )
+    ):
+        return None
+    return found
+
+
 _PLACEHOLDER_PLACE_RE = re.compile(r"\bCity\s?,\s?State\b")
 # A line with no header separators (commas, dashes, bars, "at", tabs, parentheses).
 _SEPARATOR_FREE_RE = re.compile(r"[^,|\t()\u2013\u2014@]*")
@@ -768,7 +786,7 @@ def parse_work(section_text: str) -> list[Job]:
         labelled_values: dict[str, str] = {}
         for line in block:
             text = line.rest if line.period is not None else line.text
-            labelled = _LABELLED_RE.match(text)
+            labelled = _labelled(text)
             if labelled:
                 value = labelled.group("value").strip()
                 slot = _LABEL_SLOTS[labelled.group("label").split()[0].lower()]

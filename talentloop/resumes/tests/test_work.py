@@ -74,6 +74,29 @@ def test_livecareer_layout():
     ]
 
 
+def test_a_placeholder_employer_and_its_place_after_a_dash_is_no_label():
+    text = "\n".join(
+        [
+            "Work History",
+            "Sales Associate 04/2013 to Current",
+            "Company Name \u2013 City , State",
+            "Greeted customers.",
+            "05/2014 - Current",
+            "Company Name - City , State Automobile Transporter",
+            "Hauled cars.",
+            "2010 - 2012",
+            "Company Name - Larkspur Logistics Limited",
+            "Designation - Dispatcher",
+        ]
+    )
+
+    assert _summary(text) == [
+        ("Sales Associate", "Company Name", "City, State", "04/2013 to Current"),
+        ("Automobile Transporter", "Company Name", "City, State", "05/2014 - Current"),
+        ("Dispatcher", "Larkspur Logistics Limited", "", "2010 - 2012"),
+    ]
+
+
 def test_description_and_current_flag():
     jobs = parse_work("Backend Developer\nOakbridge Software\n2018 - Present\nWrote services.")
 
