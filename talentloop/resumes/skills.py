@@ -887,7 +887,9 @@ def find_skills(
                     ),
                     whole,
                 )
-            if not in_skills and not labelled:
+            # "Experience in quux modelling" names a skill in a profile; in a job's duties
+            # ("Maintained knowledge of current sales and promotions") it names a task's topic.
+            if not in_skills and not labelled and kind not in _DUTIES:
                 for item in _cued_items(line, covered):
                     if cat.lookup(item) is None:
                         add(SkillHit(name=item, section=kind, confidence=CONF_UNKNOWN))

@@ -199,6 +199,8 @@ def test_objects_of_experience_cues():
     hits = find_skills(text, sections=[("summary", text)])
     assert [h.name for h in hits] == ["Python", "quux modelling", "Zeta Cache"]
     assert find_skills("Worked with the team on quux modelling.") == []
+    duty = "Maintained knowledge of current promotions, payment policies and Python."
+    assert [h.name for h in find_skills(duty, sections=[("work", duty)])] == ["Python"]
 
 
 def test_cued_pieces_of_a_sentence_are_no_skills():
