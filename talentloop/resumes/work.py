@@ -83,6 +83,15 @@ _CITY_STATE_RE = re.compile(
     r"WV|WI|WY)\.?"
 )
 _PAREN_RE = re.compile(r"\(([^()]*)\)")
+_ACRONYM_RE = re.compile(r"[A-Z][A-Z&./-]{1,7}")
+# What a bracket after a title says of the job: "(Intern)", "(part-time)", "(Co-Op)".
+_EMPLOYMENT_WORDS = _wordset(
+    "intern internship trainee apprentice apprenticeship seasonal summer part full time "
+    "contract contractor temporary temp permanent freelance volunteer voluntary co op "
+    "internal resident remote acting interim graduate placement consultant consulting "
+    "employment position role fixed term on site onsite hybrid"
+)
+_PIECE_END_RE = re.compile(r"\s*$|\s*[,;|\u2013\u2014]|\s+-\s|\s{2,}|\t")
 _NOISE_RE = re.compile(
     r"^(?:(?:duration|period|role|designation|title|position|company|employer|"
     r"organi[sz]ation|client|dates?|tenure)\s*[:\-]\s*"
@@ -289,7 +298,7 @@ def _is_description(line: str, bullet: bool) -> bool:
 
 
 def _labelled(text: str) -> re.Match[str] | None:
-    """ "Company: Acme", "Designation - Analyst". Not "Company Name – City , State": a
+    """ "Company: Acme", "Designation - Analyst". Not "Company Name - City , State": a
     resume builder's placeholder employer, a dash, and the employer's place (with the title
     after it, or not)."""
     found = _LABELLED_RE.match(text)
@@ -311,16 +320,32 @@ _PLACEHOLDER_PLACE_RE = re.compile(r"\bCity\s?,\s?State\b")
 _SEPARATOR_FREE_RE = re.compile(r"[^,|\t()\u2013\u2014@]*")
 
 
+def _paren_piece(match: re.Match[str]) -> str:
+    """A bracketed piece of a header is a fragment of its own ("Acme (Boston, MA)", "Amdocs
+    (Raanana)", "Clerk (temp via ABC Agency)"), but an acronym or what a job is ("contract",
+    "Part Time") that ends a piece stays with the words before: "Project Leader (contract)",
+    "Analyst (TA)"."""
+    inside = match.group(1)
+    words = inside.lower().replace("-", " ").split()
+    if (
+        (_ACRONYM_RE.fullmatch(inside) or (words and _EMPLOYMENT_WORDS.issuperset(words)))
+        and location_score(inside) == 0
+        and _PIECE_END_RE.match(match.string, match.end())
+    ):
+        return match.group(0)
+    return " | " + inside + " | "
+
+
 def _fragments(line: str) -> list[str]:
     """A header line cut at separators; parentheses and " at " split too."""
     line = _PLACEHOLDER_PLACE_RE.sub(" | City, State | ", line)
-    line = _PAREN_RE.sub(lambda m: " | " + m.group(1) + " | ", line)
+    line = _PAREN_RE.sub(_paren_piece, line)
     pieces: list[str] = []
     whole: set[int] = set()  # pieces not cut at their commas
     for part in _SEPARATORS_RE.split(line):
         at_parts = _AT_RE.split(part)
         for number, piece in enumerate(at_parts):
-            piece = piece.strip(" ,;:-\u2013\u2014|/()")
+            piece = _trim(piece, " ,;:-\u2013\u2014|/")
             head, colon, tail = piece.partition(": ")
             if colon and tail and title_score(head) >= 2 and not _LABELLED_RE.match(piece):
                 pieces += [head.strip(), tail.strip()]  # "Instructor: Robert Morris College"
@@ -390,8 +415,36 @@ def _comma_parts(piece: str) -> list[str]:
 
 
 def _strip_date(line: str, start: int, end: int) -> str:
-    rest = (line[:start] + " | " + line[end:]).strip()
-    return rest.strip(" |,;:-\u2013\u2014()")
+    before, after = line[:start].rstrip(), line[end:].lstrip()
+    closing = after[:1]
+    opening = {")": "(", "]": "["}.get(closing, "")
+    if opening and before.count(opening) > before.count(closing):
+        # "Analyst (TA) (2008 - 2011)": the brackets go with the date; "Advisor (part time,
+        # full time from 2013)": the bracket closes before it.
+        before = before[:-1] if before.endswith(opening) else before + closing
+        after = after[1:]
+    return _trim(before + " | " + after)
+
+
+def _trim(text: str, chars: str = " |,;:-\u2013\u2014") -> str:
+    """`chars` and the brackets that a cut leaves at a header's edges ("Acme (" of "Acme
+    (2015 - 2018)"); a bracket that closes one in the text stays ("Analyst (QMRP)"), and one
+    around the whole text goes ("(Contract Position)")."""
+    while True:
+        text = text.strip(chars)
+        for opening, closing in ("()", "[]"):
+            opens, closes = text.count(opening), text.count(closing)
+            if text.endswith(opening) or (text.endswith(closing) and closes > opens):
+                text = text[:-1]
+            elif text.startswith(closing) or (text.startswith(opening) and opens > closes):
+                text = text[1:]
+            elif text[:1] == opening and text[-1:] == closing and opens == closes == 1:
+                text = text[1:-1]
+            else:
+                continue
+            break
+        else:
+            return text
 
 
 def _find_anchor(line: str) -> tuple[Period, int, int] | None:
@@ -648,7 +701,7 @@ def _read_lines(section_text: str) -> list[_Line]:
                     text,
                     flags=re.IGNORECASE,
                 )
-                line.rest = cut.strip(" |,;:-\u2013\u2014()")
+                line.rest = _trim(cut)
         lines.append(line)
     return lines
 

@@ -97,6 +97,30 @@ def test_a_placeholder_employer_and_its_place_after_a_dash_is_no_label():
     ]
 
 
+def test_brackets_in_a_header_stay_whole():
+    text = "\n".join(
+        [
+            "Qualified Professional (QMRP) 11/2011 to 12/2012",
+            "Company Name - City , State",
+            "Kept records.",
+            "Technology Analyst (TA) (Dec 2008 - July 2011), Larkspur Systems",
+            "Wrote reports.",
+            "Customer Service Advisor (part time to 2011, full time from 2013)",
+            "Tidewater Bank",
+            "Answered calls.",
+            "Project Leader (contract), Ambervale Inc (Boston, MA) 2001 - 2003",
+            "Led projects.",
+        ]
+    )
+
+    assert _summary(text) == [
+        ("Qualified Professional (QMRP)", "Company Name", "City, State", "11/2011 to 12/2012"),
+        ("Technology Analyst (TA)", "Larkspur Systems", "", "Dec 2008 - July 2011"),
+        ("Customer Service Advisor", "Tidewater Bank", "", "from 2013"),
+        ("Project Leader (contract)", "Ambervale Inc", "Boston, MA", "2001 - 2003"),
+    ]
+
+
 def test_description_and_current_flag():
     jobs = parse_work("Backend Developer\nOakbridge Software\n2018 - Present\nWrote services.")
 
