@@ -36,6 +36,7 @@ _ONE_DATE = (
     rf"|(?:0?[1-9]|1[0-2])\s*[/.-]\s*{_YEAR}|{_YEAR})"
 )
 _NOW = r"(?:present|current(?:ly)?|now|today|till\s+date|to\s+date|ongoing|pursuing)"
+_NOW_ALONE_RE = re.compile(r"(?<![\w/-])(?:Current|Present|Ongoing|CURRENT|PRESENT)(?![\w/-])")
 # "2008 to 2012", "Sep 2014 - present", "1956 - 60", "Expected May 2014", "(2010)".
 _DATE_RE = re.compile(
     rf"(?<![\w/])(?:(?:expected|anticipated|graduat(?:ed|ion)|grad\.?|since|class\s+of)"
@@ -60,6 +61,8 @@ def _year_month(text: str) -> tuple[int | None, int | None]:
 
 
 def _period(match: re.Match[str]) -> Period:
+    if match.re is _NOW_ALONE_RE:
+        return Period(raw=match.group(), current=True)
     start_year, start_month = _year_month(match.group("a"))
     period = Period(raw=match.group().strip())
     end = match.group("b")
@@ -343,12 +346,20 @@ def _institution_span(text: str) -> str:
 def _classify(part: str, line: int, place_line: bool, first: bool) -> Iterator[_Piece]:
     """The pieces in one comma-separated part, in reading order: the text between its dates,
     and each date (a loop, not recursion: a line may hold thousands of dates)."""
-    while (date := _DATE_RE.search(part)) is not None:
+    while (date := _first_date(part)) is not None:
         before, part = part[: date.start()], part[date.end() :]
         yield from _classify_text(before, line, place_line, first)
         yield _Piece("date", date.group(), period=_period(date), line=line)
         first = first and not before.strip()
     yield from _classify_text(part, line, place_line, first)
+
+
+def _first_date(part: str) -> re.Match[str] | None:
+    """The first date in `part`, or a capitalised "Current" / "Present" standing alone where
+    a date would ("MBA : Finance Current Bellevue University": studying there now)."""
+    date = _DATE_RE.search(part)
+    now = _NOW_ALONE_RE.search(part, 0, date.start() if date else len(part))
+    return now or date
 
 
 def _classify_text(part: str, line: int, place_line: bool, first: bool) -> Iterator[_Piece]:
@@ -471,10 +482,30 @@ def _pieces(text: str) -> list[_Piece]:
 
 
 def _merge_dates(pieces: list[_Piece]) -> list[_Piece]:
-    """'2005  2007' split into two pieces on the double space is one range."""
+    """'2005  2007' or 'Feb 2014  Current' split into two pieces on the double space is one
+    range."""
     merged: list[_Piece] = []
     for piece in pieces:
         previous = merged[-1] if merged else None
+        if (
+            previous is not None
+            and piece.kind == "date"
+            and previous.kind == "date"
+            and previous.period is not None
+            and piece.period is not None
+            and piece.period.current
+            and piece.period.start_year is None
+            and piece.period.end_year is None
+            and previous.period.start_year is None
+            and previous.period.end_year is not None
+        ):
+            previous.period = Period(
+                raw=f"{previous.period.raw} - {piece.period.raw}",
+                start_year=previous.period.end_year,
+                start_month=previous.period.end_month,
+                current=True,
+            )
+            continue
         if (
             previous is not None
             and piece.kind == "date"

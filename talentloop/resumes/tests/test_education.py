@@ -304,3 +304,17 @@ def test_a_state_code_after_a_town_is_no_degree() -> None:
     line = "Associate of Occupational Studies : Quillmark College of Culinary Arts Pasadena CA."
 
     assert [s.degree for s in parse_education(line, line)] == ["Associate of Occupational Studies"]
+
+
+def test_current_or_present_alone_is_when_a_school_is_attended() -> None:
+    mba = parse_education("MBA : Business Administration Current Bellevue University - City\n", "")
+    school = parse_education("N/A, Present Varina High School - Henrico, VA\n", "")
+
+    assert [(s.degree, s.field_of_study, s.institution) for s in mba] == [
+        ("MBA", "Business Administration", "Bellevue University")
+    ]
+    assert mba[0].period is not None and mba[0].period.current
+    assert [s.institution for s in school] == ["Varina High School"]
+    spaced = parse_education("Feb 2014  Current    Masters of Teaching  Monash University\n", "")
+    period = spaced[0].period
+    assert period is not None and (period.start_year, period.current) == (2014, True)
