@@ -315,7 +315,10 @@ def _labelled(text: str) -> re.Match[str] | None:
     return found
 
 
+# The employer and place that anonymised resume-builder exports write ("Lead Teacher Company
+# Name - City , State"): fragments of their own.
 _PLACEHOLDER_PLACE_RE = re.compile(r"\bCity\s?,\s?State\b")
+_PLACEHOLDER_COMPANY_RE = re.compile(r"\bCompany Name\b")
 # A line with no header separators (commas, dashes, bars, "at", tabs, parentheses).
 _SEPARATOR_FREE_RE = re.compile(r"[^,|\t()\u2013\u2014@]*")
 
@@ -339,6 +342,7 @@ def _paren_piece(match: re.Match[str]) -> str:
 def _fragments(line: str) -> list[str]:
     """A header line cut at separators; parentheses and " at " split too."""
     line = _PLACEHOLDER_PLACE_RE.sub(" | City, State | ", line)
+    line = _PLACEHOLDER_COMPANY_RE.sub(" | Company Name | ", line)
     line = _PAREN_RE.sub(_paren_piece, line)
     pieces: list[str] = []
     whole: set[int] = set()  # pieces not cut at their commas

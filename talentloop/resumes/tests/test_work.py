@@ -74,7 +74,7 @@ def test_livecareer_layout():
     ]
 
 
-def test_a_placeholder_employer_and_its_place_after_a_dash_is_no_label():
+def test_a_placeholder_employer_is_no_label_and_no_part_of_a_title():
     text = "\n".join(
         [
             "Work History",
@@ -87,6 +87,9 @@ def test_a_placeholder_employer_and_its_place_after_a_dash_is_no_label():
             "2010 - 2012",
             "Company Name - Larkspur Logistics Limited",
             "Designation - Dispatcher",
+            "01/2008 to 07/2009",
+            "Lead Teacher Company Name \u2013 City , State",
+            "Ran a classroom.",
         ]
     )
 
@@ -94,6 +97,7 @@ def test_a_placeholder_employer_and_its_place_after_a_dash_is_no_label():
         ("Sales Associate", "Company Name", "City, State", "04/2013 to Current"),
         ("Automobile Transporter", "Company Name", "City, State", "05/2014 - Current"),
         ("Dispatcher", "Larkspur Logistics Limited", "", "2010 - 2012"),
+        ("Lead Teacher", "Company Name", "City, State", "01/2008 to 07/2009"),
     ]
 
 
