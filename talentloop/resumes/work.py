@@ -323,6 +323,27 @@ _PLACEHOLDER_COMPANY_RE = re.compile(r"\bCompany Name\b")
 _SEPARATOR_FREE_RE = re.compile(r"[^,|\t()\u2013\u2014@]*")
 
 
+def _unpaired_brackets_cut(line: str) -> str:
+    """A bracket without its pair cuts a header like a separator: "EGS Inc. (for the Oregon
+    Military Department", a bracket closed on the next line."""
+    opened: list[int] = []
+    unpaired: list[int] = []
+    for index, char in enumerate(line):
+        if char == "(":
+            opened.append(index)
+        elif char == ")":
+            if opened:
+                opened.pop()
+            else:
+                unpaired.append(index)
+    if not opened and not unpaired:
+        return line
+    chars = list(line)
+    for index in opened + unpaired:
+        chars[index] = " | "
+    return "".join(chars)
+
+
 def _paren_piece(match: re.Match[str]) -> str:
     """A bracketed piece of a header is a fragment of its own ("Acme (Boston, MA)", "Amdocs
     (Raanana)", "Clerk (temp via ABC Agency)"), but an acronym or what a job is ("contract",
@@ -344,6 +365,8 @@ def _fragments(line: str) -> list[str]:
     line = _PLACEHOLDER_PLACE_RE.sub(" | City, State | ", line)
     line = _PLACEHOLDER_COMPANY_RE.sub(" | Company Name | ", line)
     line = _PAREN_RE.sub(_paren_piece, line)
+    if "(" in line or ")" in line:
+        line = _unpaired_brackets_cut(line)
     pieces: list[str] = []
     whole: set[int] = set()  # pieces not cut at their commas
     for part in _SEPARATORS_RE.split(line):

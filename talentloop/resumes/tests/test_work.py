@@ -114,6 +114,8 @@ def test_brackets_in_a_header_stay_whole():
             "Answered calls.",
             "Project Leader (contract), Ambervale Inc (Boston, MA) 2001 - 2003",
             "Led projects.",
+            "2/1999-7/2000, Program Manager, Brookside Inc. (for the Oregon Transit Agency(",
+            "Ran programs.",
         ]
     )
 
@@ -122,6 +124,7 @@ def test_brackets_in_a_header_stay_whole():
         ("Technology Analyst (TA)", "Larkspur Systems", "", "Dec 2008 - July 2011"),
         ("Customer Service Advisor", "Tidewater Bank", "", "from 2013"),
         ("Project Leader (contract)", "Ambervale Inc", "Boston, MA", "2001 - 2003"),
+        ("Program Manager", "Brookside Inc.", "", "2/1999-7/2000"),
     ]
 
 
