@@ -298,20 +298,23 @@ def _is_description(line: str, bullet: bool) -> bool:
 
 
 def _labelled(text: str) -> re.Match[str] | None:
-    """ "Company: Acme", "Designation - Analyst". Not "Company Name - City , State": a
-    resume builder's placeholder employer, a dash, and the employer's place (with the title
-    after it, or not)."""
+    """ "Company: Acme", "Designation - Analyst". Not "Company Name - City , State" or
+    "Company Name - Import Designer": a resume builder's placeholder employer, a dash, and the
+    employer's place or the job's title."""
     found = _LABELLED_RE.match(text)
     if (
         found
         and found.group("label").lower().startswith("company")
         and ":" not in text[: found.start("value")]
-        and (
-            location_score(found.group("value")) >= 2
-            or _PLACEHOLDER_PLACE_RE.match(found.group("value"))
-        )
     ):
-        return None
+        value = found.group("value")
+        if (
+            location_score(value) >= 2
+            or _PLACEHOLDER_PLACE_RE.match(value)
+            or value.strip() in ("City", "State")
+            or (title_score(value) >= 2 and company_score(value) <= 0)
+        ):
+            return None
     return found
 
 
@@ -563,6 +566,8 @@ def _assign(fragments: list[str], job: Job, labelled: Mapping[str, str] | None =
     known = {value.lower() for value in labelled.values()}
     candidates = []
     domains: list[str] = []
+    # Beside a resume builder's placeholder employer, "City" or "State" alone is its place.
+    placeholder = "Company Name" in fragments
     for index, fragment in enumerate(fragments):
         if fragment.lower() in known:
             continue  # "Analyst" above "Designation: Analyst"
@@ -595,7 +600,7 @@ def _assign(fragments: list[str], job: Job, labelled: Mapping[str, str] | None =
                 fragment,
                 title_score(fragment),
                 company_score(fragment),
-                location_score(fragment),
+                2.0 if placeholder and fragment in ("City", "State") else location_score(fragment),
             )
         )
     # A name followed by its place ("Acme, Boston, MA") is an employer.

@@ -90,6 +90,12 @@ def test_a_placeholder_employer_is_no_label_and_no_part_of_a_title():
             "01/2008 to 07/2009",
             "Lead Teacher Company Name \u2013 City , State",
             "Ran a classroom.",
+            "Company Name - Import Designer",
+            "City , State 02/2006 - 01/2008",
+            "Designed imports.",
+            "Accountant cum Secretary",
+            "August 2005 to July 2006 Company Name - City",
+            "Kept the books.",
         ]
     )
 
@@ -98,6 +104,8 @@ def test_a_placeholder_employer_is_no_label_and_no_part_of_a_title():
         ("Automobile Transporter", "Company Name", "City, State", "05/2014 - Current"),
         ("Dispatcher", "Larkspur Logistics Limited", "", "2010 - 2012"),
         ("Lead Teacher", "Company Name", "City, State", "01/2008 to 07/2009"),
+        ("Import Designer", "Company Name", "City, State", "02/2006 - 01/2008"),
+        ("Accountant cum Secretary", "Company Name", "City", "August 2005 to July 2006"),
     ]
 
 
