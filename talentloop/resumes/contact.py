@@ -14,6 +14,9 @@ from urllib.parse import urlsplit
 
 import phonenumbers
 
+from talentloop.duplicates.nicknames import FAMILIES
+from talentloop.resumes.work import title_score
+
 
 def _wordset(text: str) -> frozenset[str]:
     return frozenset(text.split())
@@ -374,8 +377,35 @@ def _name_in_handle(line: str, handles: frozenset[str]) -> tuple[str, float]:
     return "", 0.0
 
 
-def find_name(lines: list[str], *, limit: int = 15) -> tuple[str, float]:
-    """(name, confidence) from the first lines of a resume; ("", 0.0) when none is seen."""
+def _job_title_like(name: str) -> bool:
+    """Ends in a job title's word ("Health Coach", "AVIATION MECHANIC") and opens with no
+    given name we know ("Tim Cook" is a person)."""
+    first = name.split()[0].lower()
+    return title_score(name) >= 2 and first not in FAMILIES
+
+
+def name_lines(lines: list[str], body_start: int | None) -> list[str] | None:
+    """The lines a name may stand alone in: those above the body, down to the contact details
+    when those come later (a template's "Education" heading over the name and address); None
+    (the first lines) without a body heading or with nothing above it. So a resume without a
+    name, an anonymised one, gives none, not "Strategic Planning" from its skills list."""
+    if body_start is None:
+        return None
+    end = body_start
+    for index, line in enumerate(lines[:40]):
+        if _EMAIL_RE.search(line) or _PHONE_CANDIDATE_RE.search(line):
+            end = max(end, index + 1)
+            break
+    above = lines[:end]
+    return above if any(line.strip() for line in above) else None
+
+
+def find_name(
+    lines: list[str], *, limit: int = 15, candidates: list[str] | None = None
+) -> tuple[str, float]:
+    """(name, confidence) from the first lines of a resume; ("", 0.0) when none is seen. A
+    "Name:" label and profile handles are read in the first lines; a name standing alone only
+    in `candidates` (the lines above the resume's body) when given."""
     head = "\n".join(lines[:60])
     for label in _LABEL_RE.finditer(head):
         name = _CREDENTIALS_RE.sub("", label.group("name").strip().strip("."))
@@ -388,13 +418,15 @@ def find_name(lines: list[str], *, limit: int = 15) -> tuple[str, float]:
         return name, 0.95
     handles = _handle_words(head)
     seen = 0
-    for line in lines:
+    for line in lines if candidates is None else candidates:
         if not line.strip():
             continue
         seen += 1
         if seen > limit:
             break
         name, confidence = _name_from_line(line, loose=seen == 1, first=seen == 1)
+        if name and _job_title_like(name):
+            continue  # "PLANT OPERATOR" over an anonymised resume
         if not name and handles:
             name, confidence = _name_in_handle(line, handles)
         if name:
@@ -433,12 +465,14 @@ def find_contact(
     text: str,
     default_region: str | None = None,
     hyperlinks: Sequence[str] = (),
+    body_start: int | None = None,
 ) -> Contact:
     """Everything this module finds, from the document's lines and its full text, and from
-    the targets of its hyperlinks (`profile_links`)."""
+    the targets of its hyperlinks (`profile_links`). `body_start` is the line of the first
+    body heading ("Summary", "Experience"): see `name_lines`."""
     emails = find_emails(text)
     links = find_links(text, emails)
-    name, name_confidence = find_name(lines)
+    name, name_confidence = find_name(lines, candidates=name_lines(lines, body_start))
     location, location_confidence = find_location(lines)
     return Contact(
         name=name,

@@ -182,6 +182,20 @@ def _summary(sections: list[Section]) -> str:
     return ""
 
 
+# Sections of a resume's body: a name is written above the first of them.
+_BODY_KINDS = frozenset(
+    {"summary", "work", "education", "skills", "languages", "certifications", "projects"}
+)
+
+
+def _body_start(sections: list[Section]) -> int | None:
+    """The line of the first body heading ("Summary", "Experience"); None without one."""
+    for section in sections:
+        if section.kind in _BODY_KINDS:
+            return max(0, section.start_line - 1)
+    return None
+
+
 def _without_name(jobs: list[Job], name: str) -> list[Job]:
     """The candidate's own name (a page header repeated over a job) is no title or employer."""
     key = name.strip().lower()
@@ -211,7 +225,7 @@ def parse_text(
     lines = clean.split("\n")
     sections = split_sections(clean)
     header = sections[0].lines if sections else []
-    contact = find_contact(lines, clean, default_region, hyperlinks)
+    contact = find_contact(lines, clean, default_region, hyperlinks, _body_start(sections))
 
     work: list[Job] = []
     for section in sections:

@@ -149,6 +149,36 @@ def test_the_candidates_own_name_over_a_job_is_no_title():
     ]
 
 
+def test_a_resume_without_a_name_gives_none():
+    # An anonymised export: the target role over the body, a skills list in the first lines.
+    text = (
+        "PLANT FULFILLMENT LEADER\nSummary\nLeads plant schedules.\nHighlights\n"
+        "Strategic Planning\nSite Safety\nExperience\n"
+        "Plant Fulfillment Leader 11/2015 to Current\nCompany Name - City , State\nRan plants.\n"
+    )
+
+    parsed = parse_text(text, today=datetime.date(2021, 3, 1))
+
+    assert parsed.name == ""
+    # The role over the body is no name, so it stays the job's title.
+    assert [job.title for job in parsed.work] == ["Plant Fulfillment Leader"]
+
+
+def test_a_name_under_a_template_heading_above_the_contact_details():
+    text = (
+        "Sample Resume\nEducation\nDo not copy this sample.\nKim Lowell\n12 Brown St\n"
+        "Ph: 03 5177 7777\nEDUCATION\n2013 - 2016 Bachelor of Arts, Monash University\n"
+    )
+
+    assert parse_text(text, today=datetime.date(2021, 3, 1)).name == "Kim Lowell"
+
+
+def test_a_given_name_before_a_job_word_is_a_person():
+    text = "Tim Cook\ntim.cook@example.org\nSummary\nRuns things.\n"
+
+    assert parse_text(text, today=datetime.date(2021, 3, 1)).name == "Tim Cook"
+
+
 def test_a_long_first_line_of_resume_words_costs_linear_time():
     started = time.perf_counter()
 
