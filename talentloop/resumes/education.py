@@ -167,13 +167,21 @@ _CONNECTORS = {
     "of", "and", "&", "for", "the", "de", "du", "des", "la", "le", "der", "für", "di", "del",
     "y", "e", "et", "und", "in", "-",
 }  # fmt: skip
-_NAME_PARTICIPLES = {"united", "applied", "advanced", "accredited", "integrated", "allied"}
+_NAME_PARTICIPLES = {
+    "united", "applied", "advanced", "accredited", "integrated", "allied", "chartered",
+}  # fmt: skip
 _STOP_LEFT = {"from", "at", "in", "with", "as", "on", "while", "by", "to", "via"}
 
 # --- pieces ------------------------------------------------------------------------------
 
 _BULLETS = "•●▪■◦➢❖►▶‣\u2043○◆◇✓✔*·-\u2013\u2014|"
 _INDEED_PLACE_RE = re.compile(r"^(.*?\S)\s+-\s{2,}\S.*$")  # "Pune University -  Pune, MH"
+# The place an anonymised resume-builder export writes after a school: "Brookdale Community
+# College City , State Associate of Arts", "IIT Bombay City , India", "State , India".
+_PLACEHOLDER_PLACE_RE = re.compile(
+    r"(?:\s[-\u2013\uff0d]\s?)?\b(?:City\s?,\s?(?:State|[A-Z][a-z]+)|State\s?,\s?[A-Z][a-z]+)"
+    r"(?:\s?,\s?(?:[A-Z]{2,3}|[A-Z][a-z]+)\b)?(?![\w-])"
+)
 _SEGMENT_SPLIT_RE = re.compile(r"\s{2,}|\t|\s[|•●▪■]\s")
 _PART_SPLIT_RE = re.compile(r"(?:[,;]|:(?=\s))(?![^()]*\))\s*")
 _NOISE_RE = re.compile(
@@ -451,17 +459,77 @@ _REPEATED_FIELD_RE = re.compile(
 )
 
 
+# Words of fields of study. In a resume builder's "MS : Criminal Justice Saint Leo University"
+# the field runs up to where the school's name begins.
+def _wordset(text: str) -> frozenset[str]:
+    return frozenset(text.split())
+
+
+_FIELD_WORDS = _wordset(
+    """
+accounting accountancy administration aerospace affairs agriculture agricultural anthropology
+applications applied architecture art arts banking behavioral biochemistry biology biomedical
+biotechnology business chemical chemistry civil communication communications comparative
+computer computing counseling criminal criminology culinary dental design development
+early economics education electrical electronics elementary engineering english
+entrepreneurship environmental exercise fashion finance financial fine food general
+geography geology government graphic health healthcare history hospitality human
+humanities industrial information instructional interior international journalism
+justice kinesiology language languages law leadership liberal linguistics literature
+logistics management marketing mass mathematics math mechanical media medical
+microbiology music nursing nutrition operations organizational pharmacy philosophy physical
+physics political psychology public radiology relations religion religious resources
+science sciences secondary social sociology software spanish special sports statistics
+studies supply systems teaching technology theatre theater therapy tourism visual
+zoology merchandising advertising innovation and & of /
+"""
+)
+_FIELD_CONNECTORS = frozenset({"and", "&", "of", "/"})
+_COLON_SHAPE_RE = re.compile(r"^(?P<head>[^:]{1,80}? : )(?P<rest>[^,]+?)(?P<tail>\s{2,}.*)?$")
+_PARENTHESES_RE = re.compile(r"\([^)]*\)")
+
+
+def _field_before_school(line: str) -> str:
+    """ "MS : Criminal Justice Saint Leo University" -> "MS : Criminal Justice, Saint Leo
+    University": a field of study and the school after it, with no separator between them.
+    The school keeps a name of its own ("Art Institute of Houston" is one school)."""
+    shape = _COLON_SHAPE_RE.match(line.strip())
+    if shape is None:
+        return line
+    words = shape["rest"].split()
+    count = 0
+    while count < min(len(words) - 1, 6):
+        word = _PARENTHESES_RE.sub("", words[count]).lower().strip(".,")
+        if word not in _FIELD_WORDS:
+            break
+        count += 1
+    while count and words[count - 1].lower() in _FIELD_CONNECTORS:
+        count -= 1
+    school = " ".join(words[count:])
+    cue = _INSTITUTION_RE.search(school)
+    if (
+        not count
+        or cue is None
+        or (cue.start() == 0 and not re.match(r"(?i)(?:university|college)\s+of\b", school))
+    ):
+        return line
+    return f"{shape['head']}{' '.join(words[:count])}, {school}{shape['tail'] or ''}"
+
+
 def _pieces(text: str) -> list[_Piece]:
     pieces: list[_Piece] = []
     for line_number, line in enumerate(_join_broken_names(text.splitlines())):
         if not line.strip():
             continue
-        if (
-            " : " in line
-            and len(line) <= 300
-            and (repeated := _REPEATED_FIELD_RE.match(line.strip()))
-        ):
-            line = f"{repeated['head']}{repeated['field']}, {repeated['rest']}"
+        repeated = None
+        if " : " in line and len(line) <= 300:
+            repeated = _REPEATED_FIELD_RE.match(line.strip())
+            if repeated:
+                line = f"{repeated['head']}{repeated['field']}, {repeated['rest']}"
+        if "City" in line or "State" in line:
+            line = _PLACEHOLDER_PLACE_RE.sub("  ", line)  # a segment break, like a column gap
+        if " : " in line and len(line) <= 300 and not repeated:
+            line = _field_before_school(line)
         place_line = False
         indeed = _INDEED_PLACE_RE.match(line)
         if indeed:
@@ -641,6 +709,15 @@ def _to_school(entry: _Entry, weight: float) -> School:
         i for i in entry.institutions if not set(re.findall(r"[\w&/]+", i.lower())) <= _HEADER_WORDS
     ]
     institutions = [i for i in institutions if not _BOARD_RE.search(i)] or institutions
+    # A resume builder may write the school twice ("Yale University / New Haven" over
+    # "Yale University / New Haven, CT."): once is enough.
+    first: dict[str, str] = {}
+    for institution in institutions:
+        first.setdefault(institution.lower(), institution)
+    unique = list(first.values())
+    institutions = [
+        i for i in unique if not any(i.lower() in o.lower() and len(o) > len(i) for o in unique)
+    ]
     confidence = 0.2 + 0.35 * bool(entry.degree) + 0.35 * bool(institutions)
     confidence += 0.1 * (entry.period is not None)
     return School(

@@ -318,3 +318,37 @@ def test_current_or_present_alone_is_when_a_school_is_attended() -> None:
     spaced = parse_education("Feb 2014  Current    Masters of Teaching  Monash University\n", "")
     period = spaced[0].period
     assert period is not None and (period.start_year, period.current) == (2014, True)
+
+
+@pytest.mark.parametrize(
+    ("line", "expected"),
+    [
+        (
+            "MS : Instructional Design Saint Leo University - City , State , US",
+            ("MS", "Instructional Design", "Saint Leo University"),
+        ),
+        (
+            "Bachelor of Arts : Criminal Justice Community College of the Air Force City , State",
+            ("Bachelor of Arts", "Criminal Justice", "Community College of the Air Force"),
+        ),
+        (
+            "BA : Economics Franklin and Marshall College City , State",
+            ("BA", "Economics", "Franklin and Marshall College"),
+        ),
+        # The school's own name is kept whole.
+        (
+            "J.D. : Law May 2005 Fordham University School of Law - City , State",
+            ("J.D.", "Law", "Fordham University School of Law"),
+        ),
+        (
+            "Associate of Arts : Art Institute of Houston",
+            ("Associate of Arts", "", "Art Institute of Houston"),
+        ),
+    ],
+)
+def test_a_resume_builders_school_line_with_a_placeholder_place(
+    line: str, expected: tuple[str, str, str]
+) -> None:
+    schools = parse_education(line + "\n", "")
+
+    assert [(s.degree, s.field_of_study, s.institution) for s in schools] == [expected]
