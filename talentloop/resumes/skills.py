@@ -635,6 +635,79 @@ Marketing
 Accounting
 Budgeting
 Recruitment|recruiting
+Strategic planning
+Business development
+Change management
+Risk management
+Data analysis|data analytics
+Data entry
+Quality control
+Process improvement|continuous improvement
+Financial analysis
+Financial reporting
+Accounts payable
+Accounts receivable
+Payroll
+Bookkeeping
+Event planning
+Inventory control|inventory management
+Vendor management
+Contract negotiation
+Account management|key account management
+Lead generation
+Cold calling
+Market research
+Product management
+Product development
+Supply chain management
+Employee relations
+Talent acquisition
+Performance management
+Benefits administration
+Public relations
+Search engine optimization|SEO|search engine optimisation
+Search engine marketing|SEM
+Social media marketing
+Email marketing
+Copywriting
+Technical writing
+Technical support|desktop support|help desk|helpdesk
+Customer support
+Troubleshooting
+Network administration
+System administration|systems administration
+Lesson planning
+Classroom management
+Curriculum development
+Patient care
+Medical terminology
+Electronic medical records|EMR|electronic health records|EHR
+Phlebotomy
+Cash handling
+Point of sale|POS
+Visual merchandising
+Food safety
+Six Sigma|Lean Six Sigma
+# technology
+Oracle|Oracle Database|Oracle DB
+SharePoint|Microsoft SharePoint|MS SharePoint
+Lotus Notes
+PeopleSoft
+ERP
+Microsoft Project|MS Project
+Microsoft Dynamics|Dynamics 365|Dynamics CRM
+Visual Studio|Microsoft Visual Studio
+Crystal Reports
+Cognos|IBM Cognos
+Informatica
+Hyperion|Oracle Hyperion
+Workday
+Kronos
+Active Directory
+ITIL
+HRIS
+HIPAA
+CPR
 """
 
 

@@ -41,7 +41,7 @@ def test_the_form_opens_a_job_with_typed_skills(alice_client: Client) -> None:
     assert response.status_code == 302 and response["Location"] == f"/jobs/{job.pk}/"
     assert [(s.name, s.weight) for s in job.skills.order_by("id")] == [
         ("Cooking", 5),
-        ("food safety", 3),
+        ("Food safety", 3),
     ]
     assert job.openings == 2
 
