@@ -77,6 +77,7 @@ def test_dotin_like_set_ends_with_the_issue_json(tmp_path: Path) -> None:
     assert report["targets"]["name"] == {"target": 0.95, "f1": 0.5, "met": False}
     assert report["resumes_per_s"] > 0
     assert report["worst"][0]["id"] == "cvs.zip:cvs/1.xml"
+    assert report["consistency"] is None  # one resume labels skills: nothing to compare
     text = "\n".join(lines)
     assert "UNMET" in text and "skills:tech_tools" in text and "worst 10 documents" in text
 
