@@ -11,7 +11,7 @@ import datetime
 import re
 from collections.abc import Sequence
 
-from talentloop.resumes.contact import find_contact
+from talentloop.resumes.contact import Contact, find_contact
 from talentloop.resumes.dates import is_range, parse_period, years_of_experience
 from talentloop.resumes.education import find_certifications, find_languages, parse_education
 from talentloop.resumes.parsed import Job, ParsedResume
@@ -196,6 +196,19 @@ def _body_start(sections: list[Section]) -> int | None:
     return None
 
 
+def _a_role_not_a_name(contact: Contact, jobs: list[Job]) -> bool:
+    """The "name" is a job's title ("AUTOMOBILE TRANSPORTER" over an anonymised resume whose
+    first job is "Automobile Transporter") and nothing else on the page names a person: no
+    e-mail address, no phone. It is the resume's headline."""
+    key = contact.name.strip().lower()
+    return (
+        bool(key)
+        and not contact.emails
+        and not contact.phones
+        and any(job.title.strip().lower() == key for job in jobs)
+    )
+
+
 def _without_name(jobs: list[Job], name: str) -> list[Job]:
     """The candidate's own name (a page header repeated over a job) is no title or employer."""
     key = name.strip().lower()
@@ -245,6 +258,8 @@ def parse_text(
                 job.confidence = round(job.confidence * 0.6, 2)
                 work.append(job)
 
+    if _a_role_not_a_name(contact, work):
+        contact.name, contact.name_confidence = "", 0.0
     work = _without_name(work, contact.name)
     headline, headline_company = _headline(header or lines[:8], contact.name)
     if not work and headline and headline_company:

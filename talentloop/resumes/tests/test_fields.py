@@ -164,6 +164,18 @@ def test_a_resume_without_a_name_gives_none():
     assert [job.title for job in parsed.work] == ["Plant Fulfillment Leader"]
 
 
+def test_a_headline_that_is_a_jobs_title_is_no_name_without_contact_details():
+    text = (
+        "AUTOMOBILE TRANSPORTER\nWork Experience\n05/2014 - Current\n"
+        "Company Name - City , State Automobile Transporter\nHauled cars.\n"
+    )
+
+    parsed = parse_text(text, today=datetime.date(2021, 3, 1))
+
+    assert parsed.name == ""
+    assert [job.title for job in parsed.work] == ["Automobile Transporter"]
+
+
 def test_a_name_under_a_template_heading_above_the_contact_details():
     text = (
         "Sample Resume\nEducation\nDo not copy this sample.\nKim Lowell\n12 Brown St\n"
