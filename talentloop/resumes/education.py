@@ -555,47 +555,31 @@ def _merge_dates(pieces: list[_Piece]) -> list[_Piece]:
     merged: list[_Piece] = []
     for piece in pieces:
         previous = merged[-1] if merged else None
-        if (
-            previous is not None
-            and piece.kind == "date"
-            and previous.kind == "date"
-            and previous.period is not None
-            and piece.period is not None
-            and piece.period.current
-            and piece.period.start_year is None
-            and piece.period.end_year is None
-            and previous.period.start_year is None
-            and previous.period.end_year is not None
-        ):
-            previous.period = Period(
-                raw=f"{previous.period.raw} - {piece.period.raw}",
-                start_year=previous.period.end_year,
-                start_month=previous.period.end_month,
-                current=True,
-            )
-            continue
-        if (
-            previous is not None
-            and piece.kind == "date"
-            and previous.kind == "date"
-            and previous.period is not None
-            and piece.period is not None
-            and previous.period.start_year is None
-            and previous.period.end_year is not None
-            and piece.period.start_year is None
-            and piece.period.end_year is not None
-            and 0 <= piece.period.end_year - previous.period.end_year <= 8
-        ):
-            previous.period = Period(
-                raw=f"{previous.period.raw} - {piece.period.raw}",
-                start_year=previous.period.end_year,
-                start_month=previous.period.end_month,
-                end_year=piece.period.end_year,
-                end_month=piece.period.end_month,
-            )
-            continue
+        if previous is not None and piece.kind == previous.kind == "date":
+            ranged = _range(previous.period, piece.period)
+            if ranged is not None:
+                previous.period = ranged
+                continue
         merged.append(piece)
     return merged
+
+
+def _range(first: Period | None, then: Period | None) -> Period | None:
+    """One date, then a later one or a lone "Current": the range from the first; else None."""
+    if first is None or then is None or first.start_year is not None or first.end_year is None:
+        return None
+    if then.start_year is not None:
+        return None
+    ranged = Period(
+        raw=f"{first.raw} - {then.raw}", start_year=first.end_year, start_month=first.end_month
+    )
+    if then.current and then.end_year is None:
+        ranged.current = True
+    elif then.end_year is not None and 0 <= then.end_year - first.end_year <= 8:
+        ranged.end_year, ranged.end_month = then.end_year, then.end_month
+    else:
+        return None
+    return ranged
 
 
 def _group(pieces: list[_Piece]) -> list[_Entry]:
