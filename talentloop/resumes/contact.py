@@ -393,8 +393,9 @@ def name_lines(lines: list[str], body_start: int | None) -> list[str] | None:
         return None
     end = body_start
     for index, line in enumerate(lines[:40]):
-        if _EMAIL_RE.search(line) or _PHONE_CANDIDATE_RE.search(line):
-            end = max(end, index + 1)
+        phone = _PHONE_CANDIDATE_RE.search(line)
+        if _EMAIL_RE.search(line) or (phone and sum(c.isdigit() for c in phone.group()) >= 9):
+            end = max(end, index + 1)  # not "2013 - 2016"
             break
     above = lines[:end]
     return above if any(line.strip() for line in above) else None

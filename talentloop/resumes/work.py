@@ -311,7 +311,7 @@ def _labelled(text: str) -> re.Match[str] | None:
         if (
             location_score(value) >= 2
             or _PLACEHOLDER_PLACE_RE.match(value)
-            or value.strip() in ("City", "State")
+            or value.strip() in _PLACEHOLDER_PLACES
             or (title_score(value) >= 2 and company_score(value) <= 0)
         ):
             return None
@@ -322,6 +322,7 @@ def _labelled(text: str) -> re.Match[str] | None:
 # Name - City , State"): fragments of their own.
 _PLACEHOLDER_PLACE_RE = re.compile(r"\bCity\s?,\s?State\b")
 _PLACEHOLDER_COMPANY_RE = re.compile(r"\bCompany Name\b")
+_PLACEHOLDER_PLACES = ("City", "State")  # "Company Name - City": the place alone
 # A line with no header separators (commas, dashes, bars, "at", tabs, parentheses).
 _SEPARATOR_FREE_RE = re.compile(r"[^,|\t()\u2013\u2014@]*")
 
@@ -600,7 +601,11 @@ def _assign(fragments: list[str], job: Job, labelled: Mapping[str, str] | None =
                 fragment,
                 title_score(fragment),
                 company_score(fragment),
-                2.0 if placeholder and fragment in ("City", "State") else location_score(fragment),
+                (
+                    2.0
+                    if placeholder and fragment in _PLACEHOLDER_PLACES
+                    else location_score(fragment)
+                ),
             )
         )
     # A name followed by its place ("Acme, Boston, MA") is an employer.

@@ -153,7 +153,7 @@ def test_a_resume_without_a_name_gives_none():
     # An anonymised export: the target role over the body, a skills list in the first lines.
     text = (
         "PLANT FULFILLMENT LEADER\nSummary\nLeads plant schedules.\nHighlights\n"
-        "Strategic Planning\nSite Safety\nExperience\n"
+        "Strategic Planning\nSite Safety\nSix Sigma 2015 - 2016\nExperience\n"
         "Plant Fulfillment Leader 11/2015 to Current\nCompany Name - City , State\nRan plants.\n"
     )
 
