@@ -459,12 +459,12 @@ _REPEATED_FIELD_RE = re.compile(
 )
 
 
-# Words of fields of study. In a resume builder's "MS : Criminal Justice Saint Leo University"
-# the field runs up to where the school's name begins.
 def _wordset(text: str) -> frozenset[str]:
     return frozenset(text.split())
 
 
+# Words of fields of study. In a resume builder's "MS : Criminal Justice Saint Leo University"
+# the field runs up to where the school's name begins.
 _FIELD_WORDS = _wordset(
     """
 accounting accountancy administration aerospace affairs agriculture agricultural anthropology
