@@ -906,7 +906,8 @@ def find_skills(
             continue
         section_skills = kind == "skills"
         in_skills = section_skills
-        for raw in body.splitlines():
+        lines = body.splitlines()
+        for raw in _unwrapped(lines, cat) if section_skills else lines:
             if not raw.strip():
                 continue
             if not section_skills and len(raw) < 60:
@@ -977,6 +978,36 @@ def find_skills(
                     if cat.lookup(item) is None:
                         add(SkillHit(name=item, section=kind, confidence=CONF_UNKNOWN))
     return hits
+
+
+def _unwrapped(lines: list[str], cat: Catalogue) -> list[str]:
+    """A skills section's lines with a list item wrapped over a line end joined again:
+    "Credit, Customer" / "Service, Detail Oriented" gives "Customer Service", not "Customer"
+    and "Service". A line end is a wrap where the words on either side of it name a skill
+    together (the last one or two words of a line and the first one or two of the next)."""
+    out: list[str] = []
+    for line in lines:
+        if out and _wraps(out[-1], line, cat):
+            out[-1] = out[-1].rstrip() + " " + line.lstrip()
+        else:
+            out.append(line)
+    return out
+
+
+def _wraps(line: str, following: str, cat: Catalogue) -> bool:
+    end = line.rstrip()
+    if not end or not end[-1].isalnum() or not following.strip():
+        return False
+    before, after = _item_spans(end, 0), _item_spans(following, 0)
+    if not before or not after or len(before) + len(after) < 3:
+        return False  # a list on at least one of the lines, not two lines of one word each
+    tail = end[before[-1][0] : before[-1][1]].split()[-2:]
+    head = following[after[0][0] : after[0][1]].split()[:2]
+    return any(
+        cat.lookup(" ".join(tail[-i:] + head[:j])) is not None
+        for i in range(1, len(tail) + 1)
+        for j in range(1, len(head) + 1)
+    )
 
 
 # Section kinds that hold no skills (names, schools, references, spoken languages).

@@ -164,6 +164,23 @@ def test_whole_list_items_around_a_known_skill():
     ]
 
 
+def test_an_item_wrapped_over_a_line_end_is_one_skill():
+    text = "Credit, Customer\nService, Quux Broker, MS\nExcel\nPython, Zeta Cache, Java\nDocker"
+    hits = find_skills(text, sections=[("skills", text)])
+    # Before: "Customer" and "Service", "MS" and "Excel". "Java" / "Docker" name no skill
+    # together, so that line end stays a separator.
+    assert [h.name for h in hits] == [
+        "Customer Service",
+        "MS Excel",
+        "Credit",
+        "Quux Broker",
+        "Python",
+        "Java",
+        "Zeta Cache",
+        "Docker",
+    ]
+
+
 def test_skill_labelled_lists_count_anywhere():
     line = "Environment: Java, Quux Broker, Zeta Cache"
     hits = find_skills(line, sections=[("work", "Built the order service.\n" + line)])
