@@ -11,12 +11,13 @@ import datetime
 import re
 from collections.abc import Sequence
 
+from talentloop.duplicates.nicknames import FAMILIES
 from talentloop.resumes.contact import Contact, find_contact
 from talentloop.resumes.dates import is_range, parse_period, years_of_experience
 from talentloop.resumes.education import find_certifications, find_languages, parse_education
 from talentloop.resumes.parsed import Job, ParsedResume
 from talentloop.resumes.sections import Section, normalize_text, split_sections
-from talentloop.resumes.skills import Catalogue, find_skills
+from talentloop.resumes.skills import Catalogue, default_catalogue, find_skills
 from talentloop.resumes.work import company_score, parse_work, title_score
 
 _HEADLINE_SPLIT_RE = re.compile(r"\s+[-\u2013\u2014|@]\s+|\s+at\s+", re.IGNORECASE)
@@ -196,16 +197,17 @@ def _body_start(sections: list[Section]) -> int | None:
     return None
 
 
-def _a_role_not_a_name(contact: Contact, jobs: list[Job]) -> bool:
-    """The "name" is a job's title ("AUTOMOBILE TRANSPORTER" over an anonymised resume whose
-    first job is "Automobile Transporter") and nothing else on the page names a person: no
-    e-mail address, no phone. It is the resume's headline."""
+def _not_a_name(contact: Contact, jobs: list[Job], catalogue: Catalogue) -> bool:
+    """Nothing on the page names a person (no e-mail address, no phone) and the "name" is
+    a job's title ("AUTOMOBILE TRANSPORTER" over an anonymised resume whose first job is
+    "Automobile Transporter"), or ordinary words that open with no given name we know
+    ("GAME DESIGN", "Goal Setting"): a headline or a skill, not a person."""
     key = contact.name.strip().lower()
-    return (
-        bool(key)
-        and not contact.emails
-        and not contact.phones
-        and any(job.title.strip().lower() == key for job in jobs)
+    if not key or contact.emails or contact.phones:
+        return False
+    words = key.split()
+    return any(job.title.strip().lower() == key for job in jobs) or (
+        words[0] not in FAMILIES and all(map(catalogue.is_common_word, words))
     )
 
 
@@ -258,7 +260,8 @@ def parse_text(
                 job.confidence = round(job.confidence * 0.6, 2)
                 work.append(job)
 
-    if _a_role_not_a_name(contact, work):
+    catalogue = catalogue or default_catalogue()
+    if _not_a_name(contact, work, catalogue):
         contact.name, contact.name_confidence = "", 0.0
     work = _without_name(work, contact.name)
     headline, headline_company = _headline(header or lines[:8], contact.name)

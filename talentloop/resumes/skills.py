@@ -190,6 +190,11 @@ class Catalogue:
         entries = self._index.get(_key(phrase))
         return self.skills[entries[0][1]] if entries else None
 
+    def is_common_word(self, word: str) -> bool:
+        """Whether `word` is ordinary English: written in lower case, and often, in ESCO's
+        definitions ("design", "banking"; not "Navarro", "Exemptee")."""
+        return word.lower() in self._lexicon
+
     def with_extra(self, entries: Iterable[Skill | str]) -> Catalogue:
         """This catalogue plus a workspace's own skills, which win over built-in entries."""
         extra = [

@@ -1,6 +1,8 @@
 import datetime
 import time
 
+import pytest
+
 from talentloop.resumes import pipeline
 from talentloop.resumes.fields import parse_text
 
@@ -174,6 +176,21 @@ def test_a_headline_that_is_a_jobs_title_is_no_name_without_contact_details():
 
     assert parsed.name == ""
     assert [job.title for job in parsed.work] == ["Automobile Transporter"]
+
+
+@pytest.mark.parametrize(
+    ("first_line", "name"),
+    [
+        ("GAME DESIGN", ""),  # ordinary words: the cut-off headline of an anonymised resume
+        ("Goal Setting", ""),
+        ("Cruz Navarro", "Cruz Navarro"),
+        ("Will Smith", "Will Smith"),  # ordinary words, but "Will" is a given name
+    ],
+)
+def test_ordinary_words_are_no_name_without_contact_details(first_line: str, name: str) -> None:
+    text = f"{first_line}\nSummary\nDesigns levels.\nExperience\nIntern 2015 - 2016\nAcme\n"
+
+    assert parse_text(text, today=datetime.date(2021, 3, 1)).name == name
 
 
 def test_a_name_under_a_template_heading_above_the_contact_details():
