@@ -331,10 +331,18 @@ DUPLICATE_THRESHOLD = float(env_str("TALENTLOOP_DUPLICATE_THRESHOLD", "0.75"))
 # How often the worker checks the periodic schedule (seconds).
 SCHEDULER_TICK_SECONDS = env_int("TALENTLOOP_SCHEDULER_TICK_SECONDS", 30)
 
+LOG_LEVEL = env_str("TALENTLOOP_LOG_LEVEL", "INFO")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
+    "filters": {"forbidden_in_one_line": {"()": "talentloop.core.logs.ForbiddenInOneLine"}},
     "handlers": {"console": {"class": "logging.StreamHandler"}},
-    "root": {"handlers": ["console"], "level": env_str("TALENTLOOP_LOG_LEVEL", "INFO")},
-    "loggers": {"django.db.backends": {"level": "INFO"}},
+    "root": {"handlers": ["console"], "level": LOG_LEVEL},
+    "loggers": {
+        # Django's defaults give "django" a console handler of its own under DEBUG, which
+        # printed each of its lines (a task's state, a refused request) twice beside ours.
+        "django": {"handlers": [], "level": LOG_LEVEL, "propagate": True},
+        "django.request": {"filters": ["forbidden_in_one_line"]},
+        "django.db.backends": {"level": "INFO"},
+    },
 }

@@ -86,11 +86,17 @@ def test_auditor_can_read_it(
     ]
 
 
-def test_recruiter_gets_403(bob_client: Client, history: dict[str, Candidate]) -> None:
+def test_recruiter_gets_403(
+    bob_client: Client, history: dict[str, Candidate], caplog: pytest.LogCaptureFixture
+) -> None:
     response = bob_client.get(AUDIT)
 
     assert response.status_code == HTTPStatus.FORBIDDEN
     assert "Only admins and auditors can read the audit log." in response.content.decode()
+    # Logged as one line, without the permission check's traceback.
+    [logged] = [r for r in caplog.records if r.name == "django.request"]
+    assert logged.getMessage() == "Forbidden (Permission denied): /compliance/audit/"
+    assert logged.exc_info is None
     assert 'href="/compliance/audit/"' not in bob_client.get("/").content.decode()
 
 
