@@ -106,6 +106,11 @@ _PAGE_MARK_RE = re.compile(
     re.IGNORECASE,
 )
 _INVISIBLE_RE = re.compile(r"[\u200b\u200c\u200d\u2060\ufeff\u00ad]")
+# A heading a PDF set on the baseline of the paragraph above it: "... hard situations. Work
+# Experience". Capitalised words (and "and", "of", "&") after a sentence's full stop.
+_GLUED_HEADING_RE = re.compile(
+    r"(?<=[a-z0-9)][.!?])\s+((?:[A-Z][A-Za-z]+)(?: (?:[A-Z][A-Za-z]+|&|and|of)){0,3})\s*$"
+)
 
 
 @dataclass(slots=True)
@@ -197,9 +202,26 @@ def normalize_text(text: str) -> str:
             lines.append(line.rstrip())
     # "Page 2 of 3": a page's footer, which a job would take for one of its fields.
     lines = [line for line in lines if not _PAGE_MARK_RE.match(line)]
+    lines = [
+        piece for i, line in enumerate(lines) for piece in _unglued(line, lines[i + 1 : i + 2])
+    ]
     if any(len(line) > MAX_LINE for line in lines):
         lines = [piece for line in lines for piece in _wrap(line)]
     return "\n".join(lines).strip().strip('"').strip()
+
+
+def _unglued(line: str, following: list[str]) -> list[str]:
+    """A sentence and the heading glued to its end, as two lines; else the line. Not where
+    the next line carries on in lower case: "... industry. Expertise" / "includes cold
+    calling" is one sentence wrapped."""
+    if len(line) < 40 or not line[-1].isalpha():
+        return [line]
+    if following and following[0].lstrip()[:1].islower():
+        return [line]
+    glued = _GLUED_HEADING_RE.search(line)
+    if glued is None or len(line[: glued.start()].split()) < 4 or not heading_kind(glued[1]):
+        return [line]
+    return [line[: glued.start()], glued[1]]
 
 
 # No resume line runs this long (the longest in the annotated sets: under 600 characters);

@@ -177,6 +177,26 @@ def test_normalize_drops_page_footers():
     ]
 
 
+def test_normalize_puts_a_heading_glued_to_a_sentence_on_its_own_line():
+    text = (
+        "Led the drill team. I learned to handle hard situations. Work Experience\n"
+        "Customer Advocate Dec 2014 to Nov 2015\n"
+        "Ten years in the mortgage banking industry. Expertise\n"
+        "includes cold calling and underwriting.\n"  # a sentence wrapped: no heading
+        "Worked at Pine Street Bank. Teller"  # no heading word
+    )
+
+    assert normalize_text(text).splitlines() == [
+        "Led the drill team. I learned to handle hard situations.",
+        "Work Experience",
+        "Customer Advocate Dec 2014 to Nov 2015",
+        "Ten years in the mortgage banking industry. Expertise",
+        "includes cold calling and underwriting.",
+        "Worked at Pine Street Bank. Teller",
+    ]
+    assert [s.kind for s in split_sections(normalize_text(text))] == ["header", "work"]
+
+
 def test_normalize_joins_spaced_small_capitals():
     assert normalize_text("P ROFESSIONAL E XPERIENCE") == "PROFESSIONAL EXPERIENCE"
 
