@@ -1,10 +1,11 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+import types
+from typing import Any, Union, get_args, get_origin
 
 from ninja import Schema
-from pydantic import ConfigDict, Field, field_validator
+from pydantic import ConfigDict, Field, ValidationInfo, field_validator
 
 from talentloop.candidates.models import Activity, CustomFieldDefinition, Note, Tag
 
@@ -30,10 +31,32 @@ class SafeTextIn(Schema):
         return value
 
 
+def _types(annotation: Any) -> set[Any]:
+    """The types a field's annotation names at its top level: `int | None` -> {int, None}."""
+    if get_origin(annotation) in (Union, types.UnionType):
+        return set(get_args(annotation))
+    return {annotation}
+
+
 class StrictIn(SafeTextIn):
-    """Input schemas reject unknown fields, so a typo is an error rather than silently ignored."""
+    """JSON body input. Unknown fields are refused, so a typo is an error rather than silently
+    ignored; so are a true or false for a number and anything but true or false for a yes/no
+    field, which pydantic would read as 1 or 0 and "yes", 1 or "off" as booleans."""
 
     model_config = ConfigDict(extra="forbid")
+
+    @field_validator("*", mode="before")
+    @classmethod
+    def _refuse_bool_mixups(cls, value: Any, info: ValidationInfo) -> Any:
+        if value is None or info.field_name is None:
+            return value
+        kinds = _types(cls.model_fields[info.field_name].annotation)
+        if bool in kinds:
+            if not isinstance(value, bool):
+                raise ValueError("Expected true or false.")
+        elif isinstance(value, bool) and kinds & {int, float}:
+            raise ValueError("Expected a number, not true or false.")
+        return value
 
 
 class PhoneIn(StrictIn):

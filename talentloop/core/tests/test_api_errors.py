@@ -109,7 +109,7 @@ MATRIX: list[tuple[str, str, Any, int, dict[str, Any]]] = [
         "/candidates/{grace}",
         {"is_archived": "maybe"},
         422,
-        invalid("Input should be a valid boolean, unable to interpret input", "is_archived"),
+        invalid("Value error, Expected true or false.", "is_archived"),
     ),
     (
         "patch",
@@ -269,6 +269,28 @@ MATRIX: list[tuple[str, str, Any, int, dict[str, Any]]] = [
         {"first_name": "Ada", "owner_id": 10**30},
         422,  # was a 500
         error("invalid", "The owner must be a member of this workspace.", "owner_id"),
+    ),
+    # A yes/no is true or false, a number is no boolean (pydantic took "yes" and 1 as true)
+    (
+        "patch",
+        "/candidates/{grace}",
+        {"is_do_not_contact": "yes"},
+        422,
+        invalid("Value error, Expected true or false.", "is_do_not_contact"),
+    ),
+    (
+        "patch",
+        "/candidates/{grace}",
+        {"is_archived": 1},
+        422,
+        invalid("Value error, Expected true or false.", "is_archived"),
+    ),
+    (
+        "patch",
+        "/candidates/{grace}",
+        {"years_experience": True},
+        422,
+        invalid("Value error, Expected a number, not true or false.", "years_experience"),
     ),
     # Text PostgreSQL cannot store (was a 500 there)
     ("post", "/candidates", {"first_name": "A\u0000da"}, 422, invalid(NUL, "first_name")),
