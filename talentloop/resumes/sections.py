@@ -219,9 +219,24 @@ def _unglued(line: str, following: list[str]) -> list[str]:
     if following and following[0].lstrip()[:1].islower():
         return [line]
     glued = _GLUED_HEADING_RE.search(line)
-    if glued is None or len(line[: glued.start()].split()) < 4 or not heading_kind(glued[1]):
+    if glued is None or len(line[: glued.start()].split()) < 4:
         return [line]
-    return [line[: glued.start()], glued[1]]
+    words = glued[1].lower().split()
+    # "... Test Grades. Information" / "Systems Education Journal" and "... by Stanford
+    # University. Statement of" / "Accomplishment" are titles that carry on below.
+    if words[-1] in ("of", "and", "&") or (len(words) == 1 and words[0] not in _GLUED_ALONE):
+        return [line]
+    return [line[: glued.start()], glued[1]] if heading_kind(glued[1]) else [line]
+
+
+# The one-word headings that are glued to a sentence's end as they stand.
+_GLUED_ALONE = frozenset(
+    {
+        "experience", "education", "skills", "expertise", "accomplishments", "achievements",
+        "awards", "objective", "summary", "qualifications", "certifications", "highlights",
+        "publications", "projects", "languages", "interests", "references", "personal",
+    }
+)  # fmt: skip
 
 
 # No resume line runs this long (the longest in the annotated sets: under 600 characters);

@@ -183,7 +183,11 @@ def test_normalize_puts_a_heading_glued_to_a_sentence_on_its_own_line():
         "Customer Advocate Dec 2014 to Nov 2015\n"
         "Ten years in the mortgage banking industry. Expertise\n"
         "includes cold calling and underwriting.\n"  # a sentence wrapped: no heading
-        "Worked at Pine Street Bank. Teller"  # no heading word
+        "Worked at Pine Street Bank. Teller\n"  # no heading word
+        "The effect of resubmission on test grades. Information\n"  # a title carried on below
+        "Systems Education Journal, 2011\n"
+        "Mathematical Thinking by Stanford University. Statement of\n"
+        "Accomplishment"
     )
 
     assert normalize_text(text).splitlines() == [
@@ -193,6 +197,10 @@ def test_normalize_puts_a_heading_glued_to_a_sentence_on_its_own_line():
         "Ten years in the mortgage banking industry. Expertise",
         "includes cold calling and underwriting.",
         "Worked at Pine Street Bank. Teller",
+        "The effect of resubmission on test grades. Information",
+        "Systems Education Journal, 2011",
+        "Mathematical Thinking by Stanford University. Statement of",
+        "Accomplishment",
     ]
     assert [s.kind for s in split_sections(normalize_text(text))] == ["header", "work"]
 
